@@ -1,0 +1,208 @@
+"""The admin for coordinators and technical staff.
+
+A coordinator is never a superuser (R31): every page here is narrowed to their own region
+(R2) by the functions in ``emslirp.permissions``; a record outside it is as if it did not
+exist, and a foreign key can only point inside it.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from emslirp import permissions, services
+from emslirp.models import (
+    LocalAuthority,
+    LocalAuthorityAlias,
+    MemorandumOfUnderstanding,
+    MouSignature,
+    Post,
+    Region,
+    User,
+)
+
+
+class RegionScopedAdmin(admin.ModelAdmin):
+    """Narrows the list, the objects and the choices of foreign keys to what the signed-in
+    person may manage."""
+
+    def scope(self, request, queryset):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        return self.scope(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        user = request.user
+        if db_field.related_model is Region:
+            kwargs["queryset"] = permissions.manageable_regions(user)
+        elif db_field.related_model is LocalAuthority:
+            kwargs["queryset"] = permissions.manageable_local_authorities(user)
+        elif db_field.related_model is User:
+            kwargs["queryset"] = permissions.manageable_people(user)
+        elif db_field.related_model is MemorandumOfUnderstanding:
+            kwargs["queryset"] = MemorandumOfUnderstanding.objects.filter(
+                local_authority__in=permissions.manageable_local_authorities(user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is LocalAuthority:
+            kwargs["queryset"] = permissions.manageable_local_authorities(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Region)
+class RegionAdmin(RegionScopedAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=permissions.manageable_regions(request.user))
+
+
+class AliasInline(admin.TabularInline):
+    model = LocalAuthorityAlias
+    extra = 0
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(RegionScopedAdmin):
+    list_display = ["name", "region", "active_from", "active_to"]
+    list_filter = ["region"]
+    search_fields = ["name", "aliases__name"]
+    filter_horizontal = ["successors"]
+    inlines = [AliasInline]
+    list_select_related = ["region"]
+
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=permissions.manageable_local_authorities(request.user))
+
+
+class PostInline(admin.TabularInline):
+    """A person's posts, to read; posts are recorded on the Posts page, which checks them."""
+
+    model = Post
+    fk_name = "holder"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["kind", "local_authority", "region", "tier", "started_on", "ended_on"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=permissions.manageable_posts(request.user))
+            .select_related("local_authority", "region")
+        )
+
+
+
+class PersonCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "region"]
+
+
+@admin.register(User)
+class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
+    add_form = PersonCreationForm
+    ordering = ["full_name"]
+    list_display = ["full_name", "email", "region", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "region"]
+    list_select_related = ["region"]
+    search_fields = ["full_name", "email"]
+    inlines = [PostInline]
+    readonly_fields = ["last_login", "date_joined"]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "region", "usable_password", "password1", "password2"],
+            },
+        )
+    ]
+
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=permissions.manageable_people(request.user))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        if permissions.can_grant_superuser(request.user):
+            return [
+                (None, {"fields": ["email", "full_name", "region", "password"]}),
+                (
+                    "Access",
+                    {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+                ),
+                ("Dates", {"fields": ["last_login", "date_joined"]}),
+            ]
+        # A coordinator manages a person's record and posts, never their privileges or
+        # password: people reset their own password by e-mail.
+        return [
+            (None, {"fields": ["email", "full_name", "region"]}),
+            ("Access", {"fields": ["is_active"]}),
+            ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ]
+
+    def user_change_password(self, request, id, form_url=""):
+        if not permissions.can_grant_superuser(request.user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+class SignatureInline(admin.TabularInline):
+    model = MouSignature
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is User:
+            kwargs["queryset"] = permissions.manageable_people(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(MemorandumOfUnderstanding)
+class MemorandumAdmin(RegionScopedAdmin):
+    list_display = ["local_authority", "commenced_on", "review_on"]
+    list_select_related = ["local_authority"]
+    inlines = [SignatureInline]
+
+    def scope(self, request, queryset):
+        return queryset.filter(local_authority__in=permissions.manageable_local_authorities(request.user))
+
+
+@admin.register(Post)
+class PostAdmin(RegionScopedAdmin):
+    list_display = ["holder", "kind", "local_authority", "region", "started_on", "ended_on"]
+    list_filter = ["kind", "local_authority"]
+    list_select_related = ["holder", "local_authority", "region"]
+    search_fields = ["holder__full_name", "holder__email", "local_authority__name"]
+    date_hierarchy = "started_on"
+
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=permissions.manageable_posts(request.user))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class CheckedPostForm(form):
+            def _post_clean(self):
+                # After the instance has the form's values: the same check as the service.
+                super()._post_clean()
+                if not self.errors:
+                    try:
+                        services.post_check(post=self.instance)
+                    except ValidationError as error:
+                        self._update_errors(error)
+
+        return CheckedPostForm
+
+    def save_model(self, request, obj, form, change):
+        services.post_record(post=obj)

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class EmslirpConfig(AppConfig):
+    name = "emslirp"
+    verbose_name = "Region register"
+
+    def ready(self):
+        from emslirp import audit
+
+        audit.register_core_models()
+
+
+class EmslirpAdminConfig(AdminConfig):
+    default_site = "emslirp.admin_site.EmslirpAdminSite"

@@ -1,0 +1,131 @@
+"""The demo region: fictional people in every post of every current LA (``load_demo``).
+
+Loading it twice changes nothing. Nobody here is real: the names are made up, and no
+person's initials are those the handbook uses for the region's real directors.
+"""
+
+import datetime
+import itertools
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.text import slugify
+
+from emslirp import selectors, services
+from emslirp.models import (
+    MOU_SIGNATORY_POSTS,
+    MemorandumOfUnderstanding,
+    Post,
+    PostKind,
+    Region,
+    User,
+)
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_DOMAIN = "example.org"
+COORDINATOR_EMAIL = f"coordinator@{DEMO_DOMAIN}"
+# The handbook names the region's directors of 2012 by these initials; the demo avoids them.
+HANDBOOK_INITIALS = frozenset({"AB", "AM", "CC", "CM", "GW", "IC", "IT", "PD", "RD"})
+
+FIRST_NAMES = [
+    "Alice", "Bilal", "Carys", "Dev", "Eleni", "Femi", "Grace", "Hugo", "Isla", "Jonah",
+    "Kiran", "Lena", "Maya", "Nikhil", "Olu", "Priya", "Quinn", "Rosa", "Sami", "Tess",
+    "Umar", "Vera", "Wren", "Yusuf", "Zara",
+]
+SURNAMES = [
+    "Ashdown", "Brierley", "Calloway", "Dunmore", "Ellery", "Fenwick", "Garside", "Holloway",
+    "Inchley", "Jessop", "Kettering", "Lowther", "Marston", "Nuttall", "Oakley", "Pickering",
+    "Quarmby", "Radcliffe", "Stainton", "Thorley", "Upton", "Varley", "Whitlock", "Yardley",
+]
+# Posts every current LA has in the demo, with the tier where the post has one.
+DEMO_POSTS = [
+    (PostKind.DCS, None),
+    (PostKind.SAFEGUARDING_LEAD, None),
+    (PostKind.LEAD_MEMBER, None),
+    (PostKind.CHIEF_EXECUTIVE, None),
+    (PostKind.DATA_SPECIALIST, None),
+    (PostKind.SENIOR_OFFICER, 3),
+]
+POST_SLUGS = {
+    PostKind.DCS: "dcs",
+    PostKind.SAFEGUARDING_LEAD: "ad",
+    PostKind.LEAD_MEMBER: "member",
+    PostKind.CHIEF_EXECUTIVE: "chief",
+    PostKind.DATA_SPECIALIST: "data",
+    PostKind.SENIOR_OFFICER: "officer",
+}
+POSTS_FROM = datetime.date(2024, 4, 1)
+# One change of DCS in the demo's history: Derby City's director before the current one.
+FORMER_DCS = ("Derby City", datetime.date(2019, 9, 1), datetime.date(2024, 3, 31))
+MOU_FROM = datetime.date(2026, 4, 1)
+
+
+def fictional_names():
+    """An endless, repeatable run of made-up names with no handbook initials."""
+    seen = set()
+    for i in itertools.count():
+        first = FIRST_NAMES[i % len(FIRST_NAMES)]
+        last = SURNAMES[(i * 7 + i // len(FIRST_NAMES)) % len(SURNAMES)]
+        name = f"{first} {last}"
+        if first[0] + last[0] in HANDBOOK_INITIALS or name in seen:
+            continue
+        seen.add(name)
+        yield name
+
+
+def demo_email(kind: PostKind, la_name: str) -> str:
+    return f"{POST_SLUGS[kind]}.{slugify(la_name)}@{DEMO_DOMAIN}"
+
+
+@transaction.atomic
+def load_demo(*, today: datetime.date) -> dict[str, int]:
+    """Create what is missing of the demo region; return how many rows were created."""
+    created = {"people": 0, "posts": 0, "memoranda": 0, "signatures": 0}
+    region = Region.objects.get(name="East Midlands")
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+    names = fictional_names()
+
+    def person(email):
+        name = next(names)
+        user, made = User.objects.get_or_create(
+            email=email, defaults={"full_name": name, "region": region, "password": password}
+        )
+        created["people"] += made
+        return user
+
+    def hold(user, kind, started_on, **where):
+        if not Post.objects.filter(holder=user, kind=kind, started_on=started_on, **where).exists():
+            services.post_assign(holder=user, kind=kind, started_on=started_on, **where)
+            created["posts"] += 1
+
+    coordinator = person(COORDINATOR_EMAIL)
+    hold(coordinator, PostKind.COORDINATOR, POSTS_FROM, region=region)
+
+    la_name, started_on, ended_on = FORMER_DCS
+    former = person(f"former.{demo_email(PostKind.DCS, la_name)}")
+    la = selectors.local_authority_find(name=la_name, region=region)
+    if not Post.objects.filter(holder=former, kind=PostKind.DCS, local_authority=la).exists():
+        services.post_assign(
+            holder=former, kind=PostKind.DCS, local_authority=la, started_on=started_on,
+            ended_on=ended_on,
+        )
+        created["posts"] += 1
+
+    for la in selectors.local_authorities_active(region=region, on=today):
+        for kind, tier in DEMO_POSTS:
+            user = person(demo_email(kind, la.name))
+            hold(user, kind, POSTS_FROM, local_authority=la, **({"tier": tier} if tier else {}))
+        memorandum, made = MemorandumOfUnderstanding.objects.get_or_create(
+            local_authority=la,
+            commenced_on=MOU_FROM,
+            defaults={"review_on": MOU_FROM.replace(year=MOU_FROM.year + 1)},
+        )
+        created["memoranda"] += made
+        signed = set(memorandum.signatures.values_list("signatory_post", flat=True))
+        for kind in MOU_SIGNATORY_POSTS:
+            if kind in signed:
+                continue
+            signer = selectors.post_holder(kind=kind, local_authority=la, on=MOU_FROM)
+            services.mou_sign(memorandum=memorandum, signatory_post=kind, by=signer, on=MOU_FROM)
+            created["signatures"] += 1
+    return created

@@ -1,0 +1,64 @@
+"""Reads of the region's core (R1–R4)."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+
+from emslirp.models import LocalAuthority, Post, PostKind, Region, User
+
+
+def post_holders(
+    *, kind: PostKind, on: datetime.date, local_authority: LocalAuthority | None = None,
+    region: Region | None = None,
+) -> QuerySet[User]:
+    """Everyone holding post ``kind`` in ``local_authority`` (or, for coordinators,
+    ``region``) on ``on``. One query when evaluated (R3)."""
+    where = Q(posts__kind=kind, posts__started_on__lte=on) & (
+        Q(posts__ended_on__isnull=True) | Q(posts__ended_on__gte=on)
+    )
+    if kind == PostKind.COORDINATOR:
+        where &= Q(posts__region=region)
+    else:
+        where &= Q(posts__local_authority=local_authority)
+    # One filter() call: the conditions apply to the same post row.
+    return User.objects.filter(where, is_active=True).distinct().order_by("full_name", "pk")
+
+
+def post_holder(*, kind: PostKind, local_authority: LocalAuthority, on: datetime.date) -> User | None:
+    """The one holder of a single-holder post (the DCS, say) on ``on``, or None. One query."""
+    return post_holders(kind=kind, local_authority=local_authority, on=on).first()
+
+
+def posts_of(*, person: User) -> QuerySet[Post]:
+    """A person's posts, current and past, newest first, with where they were held."""
+    return (
+        Post.objects.filter(holder=person)
+        .select_related("local_authority", "region")
+        .order_by("-started_on", "kind")
+    )
+
+
+def local_authority_find(
+    *, name: str, region: Region | None = None, on: datetime.date | None = None
+) -> LocalAuthority | None:
+    """The LA a person or file means by ``name``: its register name or an alias such as
+    "Derby", whatever the case (R1). Limited to ``region`` and to LAs existing ``on``."""
+    wanted = " ".join(name.split()).lower()
+    if not wanted:
+        return None
+    qs = LocalAuthority.objects.annotate(lname=Lower("name"))
+    if region is not None:
+        qs = qs.filter(region=region)
+    if on is not None:
+        qs = qs.active_on(on)
+    return (
+        qs.filter(Q(lname=wanted) | Q(aliases__name__iexact=wanted))
+        .select_related("region")
+        .distinct()
+        .first()
+    )
+
+
+def local_authorities_active(*, region: Region, on: datetime.date) -> QuerySet[LocalAuthority]:
+    return LocalAuthority.objects.filter(region=region).active_on(on).order_by("name")

@@ -1,0 +1,163 @@
+"""Writes to the region's core (R1–R4). Every change to a post or an MoU goes through here."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from emslirp.models import (
+    MOU_SIGNATORY_POSTS,
+    SINGLE_HOLDER_POSTS,
+    LocalAuthority,
+    MemorandumOfUnderstanding,
+    MouSignature,
+    Post,
+    PostKind,
+    Region,
+    User,
+)
+from emslirp.selectors import post_holders
+
+
+def _overlapping(*, kind, local_authority, region, started_on, ended_on, exclude_pk=None):
+    qs = Post.objects.filter(kind=kind, local_authority=local_authority, region=region).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
+    )
+    if ended_on is not None:
+        qs = qs.filter(started_on__lte=ended_on)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs
+
+
+def post_check(*, post: Post) -> None:
+    """Raise ValidationError, by field, if ``post`` may not be recorded as it stands.
+
+    Beyond the table's constraints: the LA must exist for all of the post's days, a
+    single-holder post (DCS, 2nd-tier safeguarding lead, Lead Member, Chief Executive) has
+    one holder on any day, and a coordinator is never a superuser (R31).
+    """
+    if post.kind == PostKind.COORDINATOR and post.holder_id and post.holder.is_superuser:
+        raise ValidationError(
+            {"holder": "A coordinator cannot be a superuser: give the post to an ordinary account."}
+        )
+    la = post.local_authority
+    if la is not None and post.started_on is not None:
+        ends_in_range = la.active_to is None or (
+            post.ended_on is not None and post.ended_on <= la.active_to
+        )
+        if not la.is_active_on(post.started_on) or not ends_in_range:
+            raise ValidationError({"started_on": f"{la} did not exist for all of these days."})
+    if post.kind in SINGLE_HOLDER_POSTS and post.started_on is not None:
+        clash = (
+            _overlapping(
+                kind=post.kind,
+                local_authority=post.local_authority,
+                region=post.region,
+                started_on=post.started_on,
+                ended_on=post.ended_on,
+                exclude_pk=post.pk,
+            )
+            .select_related("holder")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {"started_on": f"{clash.holder} holds this post on some of these days."}
+            )
+
+
+@transaction.atomic
+def post_record(*, post: Post) -> Post:
+    """Save a new or changed post after checking it (``post_check``); a coordinator becomes
+    staff so that they can sign in to the admin."""
+    if post.local_authority_id is not None:
+        # Lock the LA's row so two people cannot both be made its DCS at once.
+        LocalAuthority.objects.select_for_update().filter(pk=post.local_authority_id).first()
+    post.full_clean(validate_constraints=True)
+    post_check(post=post)
+    post.save()
+    if post.kind == PostKind.COORDINATOR and not post.holder.is_staff:
+        post.holder.is_staff = True
+        post.holder.save(update_fields=["is_staff"])
+    return post
+
+
+def post_assign(
+    *,
+    holder: User,
+    kind: PostKind,
+    started_on: datetime.date,
+    local_authority: LocalAuthority | None = None,
+    region: Region | None = None,
+    ended_on: datetime.date | None = None,
+    tier: int | None = None,
+) -> Post:
+    """Record that ``holder`` holds post ``kind`` from ``started_on`` (to ``ended_on``),
+    in ``local_authority`` or, for a coordinator, ``region``. See ``post_check``."""
+    return post_record(
+        post=Post(
+            holder=holder,
+            kind=kind,
+            local_authority=local_authority,
+            region=region,
+            started_on=started_on,
+            ended_on=ended_on,
+            tier=tier,
+        )
+    )
+
+
+@transaction.atomic
+def post_end(*, post: Post, last_day: datetime.date) -> Post:
+    """End ``post`` on ``last_day`` (the holder's last day in it)."""
+    if last_day < post.started_on:
+        raise ValidationError({"ended_on": "A post cannot end before it starts."})
+    post.ended_on = last_day
+    post.full_clean(validate_constraints=True)
+    post.save(update_fields=["ended_on"])
+    return post
+
+
+@transaction.atomic
+def post_hand_over(*, post: Post, to: User, on: datetime.date) -> Post:
+    """Hand a post to a successor who starts on ``on``; the current holder's last day is
+    the day before. Rights that follow the post move with it that day (R3)."""
+    post_end(post=post, last_day=on - datetime.timedelta(days=1))
+    return post_assign(
+        holder=to,
+        kind=post.kind,
+        local_authority=post.local_authority,
+        region=post.region,
+        started_on=on,
+        tier=post.tier,
+    )
+
+
+@transaction.atomic
+def mou_sign(
+    *,
+    memorandum: MemorandumOfUnderstanding,
+    signatory_post: PostKind,
+    by: User,
+    on: datetime.date,
+) -> MouSignature:
+    """Sign ``memorandum`` for ``signatory_post``. Only the person holding that post in the
+    memorandum's LA on ``on`` may sign (R4)."""
+    if signatory_post not in MOU_SIGNATORY_POSTS:
+        raise ValidationError({"signatory_post": "Only the DCS, Lead Member and Chief Executive sign."})
+    holders = post_holders(kind=signatory_post, local_authority=memorandum.local_authority, on=on)
+    if not holders.filter(pk=by.pk).exists():
+        raise ValidationError(
+            {
+                "signed_by": (
+                    f"{by} was not the {PostKind(signatory_post).label} of "
+                    f"{memorandum.local_authority} on {on:%d %B %Y}."
+                )
+            }
+        )
+    signature = MouSignature(memorandum=memorandum, signatory_post=signatory_post, signed_by=by, signed_on=on)
+    signature.full_clean(validate_constraints=True)
+    signature.save()
+    return signature

@@ -1,0 +1,47 @@
+"""Pages of the region's core: the home page and signing in."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+
+from emslirp import selectors
+from emslirp.forms import NewPasswordForm, ResetRequestForm, SignInForm
+
+
+@login_required
+def home(request):
+    """A signed-in person's posts, and what needs them (empty until reviews exist)."""
+    today = timezone.localdate()
+    posts = list(selectors.posts_of(person=request.user))
+    return render(
+        request,
+        "emslirp/home.html",
+        {
+            "current_posts": [p for p in posts if p.is_held_on(today)],
+            "past_posts": [p for p in posts if p.ended_on is not None and p.ended_on < today],
+            "future_posts": [p for p in posts if p.started_on > today],
+            "needs_you": [],
+        },
+    )
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class ResetRequestView(auth_views.PasswordResetView):
+    form_class = ResetRequestForm
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+    extra_email_context = {"site_name": settings.SERVICE_NAME}
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("password_reset_complete")

@@ -1,0 +1,163 @@
+"""R2, R31: a coordinator is staff, never a superuser, and sees in the admin only their region."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from emslirp.models import LocalAuthority, Post, PostKind
+from tests.factories import LocalAuthorityFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def wigan(other_region_coordinator):
+    region = other_region_coordinator.posts.get().region
+    la = LocalAuthorityFactory(region=region, name="Wigan")
+    PostFactory(holder=UserFactory(full_name="Wendy Wigan"), kind=PostKind.DCS, local_authority=la)
+    return la
+
+
+def changelist_names(client, model):
+    response = client.get(reverse(f"admin:emslirp_{model}_changelist"))
+    assert response.status_code == 200
+    return sorted(str(o) for o in response.context["cl"].result_list)
+
+
+def test_coordinator_lists_only_their_regions_las(client, coordinator, wigan):
+    client.force_login(coordinator)
+    assert changelist_names(client, "localauthority") == [
+        "Derby City",
+        "Derbyshire",
+        "Leicester City",
+        "Leicestershire",
+        "Lincolnshire",
+        "North Northamptonshire",
+        "Northamptonshire",
+        "Nottingham City",
+        "Nottinghamshire",
+        "Rutland",
+        "West Northamptonshire",
+    ]
+
+
+def test_coordinator_of_another_region_sees_none_of_these_las(client, other_region_coordinator, wigan):
+    client.force_login(other_region_coordinator)
+    assert changelist_names(client, "localauthority") == ["Wigan"]
+    derby = LocalAuthority.objects.get(name="Derby City")
+    response = client.get(reverse("admin:emslirp_localauthority_change", args=[derby.pk]))
+    # The admin answers a record outside the scope as missing, and redirects to the index.
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    response = client.post(
+        reverse("admin:emslirp_localauthority_change", args=[derby.pk]),
+        {"name": "Renamed", "region": derby.region_id, "active_from": "1997-04-01"},
+    )
+    derby.refresh_from_db()
+    assert derby.name == "Derby City"
+
+
+def test_coordinator_sees_only_their_regions_people_and_posts(client, coordinator, wigan, la):
+    PostFactory(holder=UserFactory(full_name="Rita Rutland"), kind=PostKind.DCS,
+                local_authority=la("Rutland"))
+    client.force_login(coordinator)
+    assert changelist_names(client, "user") == ["Coral Ordinator", "Rita Rutland"]
+    assert changelist_names(client, "post") == [
+        "Director of Children's Services, Rutland",
+        "SDSA coordinator, East Midlands",
+    ]
+    wendy = Post.objects.get(local_authority=wigan).holder
+    response = client.get(reverse("admin:emslirp_user_change", args=[wendy.pk]))
+    assert response.status_code == 302
+
+
+def test_coordinator_cannot_record_a_post_in_another_region(client, coordinator, wigan):
+    person = UserFactory(region=coordinator.region)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:emslirp_post_add"),
+        {"holder": person.pk, "kind": PostKind.DCS, "local_authority": wigan.pk, "started_on": "2026-01-01"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["local_authority"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert not Post.objects.filter(holder=person).exists()
+
+
+def test_post_recorded_in_the_admin_is_checked_like_any_other(client, coordinator, la):
+    rutland = la("Rutland")
+    PostFactory(holder=UserFactory(full_name="Rita Rutland"), kind=PostKind.DCS, local_authority=rutland,
+                started_on=D(2020, 1, 1))
+    newcomer = UserFactory(region=coordinator.region)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:emslirp_post_add"),
+        {"holder": newcomer.pk, "kind": PostKind.DCS, "local_authority": rutland.pk,
+         "started_on": "2019-01-01", "ended_on": "2020-06-30"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["started_on"] == [
+        "Rita Rutland holds this post on some of these days."
+    ]
+    response = client.post(
+        reverse("admin:emslirp_post_add"),
+        {"holder": newcomer.pk, "kind": PostKind.DCS, "local_authority": rutland.pk,
+         "started_on": "2019-01-01", "ended_on": "2019-12-31"},
+    )
+    assert response.status_code == 302
+    assert Post.objects.filter(holder=newcomer, local_authority=rutland).count() == 1
+
+
+def test_coordinator_cannot_make_anyone_a_superuser(client, coordinator):
+    person = UserFactory(region=coordinator.region, full_name="Plain Person")
+    client.force_login(coordinator)
+    url = reverse("admin:emslirp_user_change", args=[person.pk])
+    page = client.get(url)
+    assert "is_superuser" not in page.context["adminform"].form.fields
+    assert "is_staff" not in page.context["adminform"].form.fields
+    client.post(url, {"email": person.email, "full_name": "Plain Person", "region": coordinator.region.pk,
+                      "is_active": "on", "is_superuser": "on", "is_staff": "on"})
+    person.refresh_from_db()
+    assert (person.is_superuser, person.is_staff) == (False, False)
+    response = client.get(reverse("admin:auth_user_password_change", args=[person.pk]))
+    assert response.status_code == 403
+
+
+def test_former_coordinator_loses_the_admin_the_day_after(client, east_midlands):
+    former = UserFactory(is_staff=True)
+    PostFactory(coordinator=True, holder=former, region=east_midlands, started_on=D(2020, 1, 1),
+                ended_on=D(2021, 1, 1))
+    client.force_login(former)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_staff_without_a_coordinator_post_cannot_use_the_admin(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("admin:emslirp_localauthority_changelist")).status_code == 302
+
+
+def test_coordinator_admin_index_offers_only_the_register(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:index"))
+    models = sorted(m["object_name"] for app in response.context["app_list"] for m in app["models"])
+    assert models == [
+        "LocalAuthority",
+        "MemorandumOfUnderstanding",
+        "Post",
+        "Region",
+        "User",
+    ]
+
+
+def test_superuser_sees_every_region(client, wigan):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert "Wigan" in changelist_names(client, "localauthority")
+    assert "Rutland" in changelist_names(client, "localauthority")
+
+

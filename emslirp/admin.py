@@ -102,7 +102,6 @@ class PostInline(admin.TabularInline):
         )
 
 
-
 class PersonCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
@@ -124,7 +123,14 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "region", "usable_password", "password1", "password2"],
+                "fields": [
+                    "email",
+                    "full_name",
+                    "region",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
             },
         )
     ]
@@ -140,7 +146,15 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
                 (None, {"fields": ["email", "full_name", "region", "password"]}),
                 (
                     "Access",
-                    {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+                    {
+                        "fields": [
+                            "is_active",
+                            "is_staff",
+                            "is_superuser",
+                            "groups",
+                            "user_permissions",
+                        ]
+                    },
                 ),
                 ("Dates", {"fields": ["last_login", "date_joined"]}),
             ]
@@ -175,7 +189,9 @@ class MemorandumAdmin(RegionScopedAdmin):
     inlines = [SignatureInline]
 
     def scope(self, request, queryset):
-        return queryset.filter(local_authority__in=permissions.manageable_local_authorities(request.user))
+        return queryset.filter(
+            local_authority__in=permissions.manageable_local_authorities(request.user)
+        )
 
 
 @admin.register(Post)

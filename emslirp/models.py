@@ -237,7 +237,9 @@ class Post(models.Model):
                     | (~Q(kind=PostKind.SENIOR_OFFICER) & Q(tier__isnull=True))
                 ),
                 name="post_tier_for_senior_officers_only",
-                violation_error_message="A senior officer's post has a tier (2 or 3); no other post has.",
+                violation_error_message=(
+                    "A senior officer's post has a tier (2 or 3); no other post has."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["local_authority", "kind"],

@@ -9,7 +9,10 @@ from emslirp.models import LocalAuthority, Post, PostKind, Region, User
 
 
 def post_holders(
-    *, kind: PostKind, on: datetime.date, local_authority: LocalAuthority | None = None,
+    *,
+    kind: PostKind,
+    on: datetime.date,
+    local_authority: LocalAuthority | None = None,
     region: Region | None = None,
 ) -> QuerySet[User]:
     """Everyone holding post ``kind`` in ``local_authority`` (or, for coordinators,
@@ -25,7 +28,9 @@ def post_holders(
     return User.objects.filter(where, is_active=True).distinct().order_by("full_name", "pk")
 
 
-def post_holder(*, kind: PostKind, local_authority: LocalAuthority, on: datetime.date) -> User | None:
+def post_holder(
+    *, kind: PostKind, local_authority: LocalAuthority, on: datetime.date
+) -> User | None:
     """The one holder of a single-holder post (the DCS, say) on ``on``, or None. One query."""
     return post_holders(kind=kind, local_authority=local_authority, on=on).first()
 

@@ -146,7 +146,9 @@ def mou_sign(
     """Sign ``memorandum`` for ``signatory_post``. Only the person holding that post in the
     memorandum's LA on ``on`` may sign (R4)."""
     if signatory_post not in MOU_SIGNATORY_POSTS:
-        raise ValidationError({"signatory_post": "Only the DCS, Lead Member and Chief Executive sign."})
+        raise ValidationError(
+            {"signatory_post": "Only the DCS, Lead Member and Chief Executive sign."}
+        )
     holders = post_holders(kind=signatory_post, local_authority=memorandum.local_authority, on=on)
     if not holders.filter(pk=by.pk).exists():
         raise ValidationError(
@@ -157,7 +159,9 @@ def mou_sign(
                 )
             }
         )
-    signature = MouSignature(memorandum=memorandum, signatory_post=signatory_post, signed_by=by, signed_on=on)
+    signature = MouSignature(
+        memorandum=memorandum, signatory_post=signatory_post, signed_by=by, signed_on=on
+    )
     signature.full_clean(validate_constraints=True)
     signature.save()
     return signature

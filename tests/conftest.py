@@ -1,6 +1,5 @@
-from django.utils import timezone
-
 import pytest
+from django.utils import timezone
 
 from emslirp.models import LocalAuthority, Region
 from tests.factories import PostFactory, RegionFactory, UserFactory
@@ -39,3 +38,15 @@ def other_region_coordinator(db):
 @pytest.fixture
 def today():
     return timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tasks run in-process in tests, whatever the broker; the tests that need a real
+    worker start one (tests/emslirp/test_tasks.py)."""
+    from emslirp.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager

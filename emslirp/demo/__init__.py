@@ -28,14 +28,57 @@ COORDINATOR_EMAIL = f"coordinator@{DEMO_DOMAIN}"
 HANDBOOK_INITIALS = frozenset({"AB", "AM", "CC", "CM", "GW", "IC", "IT", "PD", "RD"})
 
 FIRST_NAMES = [
-    "Alice", "Bilal", "Carys", "Dev", "Eleni", "Femi", "Grace", "Hugo", "Isla", "Jonah",
-    "Kiran", "Lena", "Maya", "Nikhil", "Olu", "Priya", "Quinn", "Rosa", "Sami", "Tess",
-    "Umar", "Vera", "Wren", "Yusuf", "Zara",
+    "Alice",
+    "Bilal",
+    "Carys",
+    "Dev",
+    "Eleni",
+    "Femi",
+    "Grace",
+    "Hugo",
+    "Isla",
+    "Jonah",
+    "Kiran",
+    "Lena",
+    "Maya",
+    "Nikhil",
+    "Olu",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tess",
+    "Umar",
+    "Vera",
+    "Wren",
+    "Yusuf",
+    "Zara",
 ]
 SURNAMES = [
-    "Ashdown", "Brierley", "Calloway", "Dunmore", "Ellery", "Fenwick", "Garside", "Holloway",
-    "Inchley", "Jessop", "Kettering", "Lowther", "Marston", "Nuttall", "Oakley", "Pickering",
-    "Quarmby", "Radcliffe", "Stainton", "Thorley", "Upton", "Varley", "Whitlock", "Yardley",
+    "Ashdown",
+    "Brierley",
+    "Calloway",
+    "Dunmore",
+    "Ellery",
+    "Fenwick",
+    "Garside",
+    "Holloway",
+    "Inchley",
+    "Jessop",
+    "Kettering",
+    "Lowther",
+    "Marston",
+    "Nuttall",
+    "Oakley",
+    "Pickering",
+    "Quarmby",
+    "Radcliffe",
+    "Stainton",
+    "Thorley",
+    "Upton",
+    "Varley",
+    "Whitlock",
+    "Yardley",
 ]
 # Posts every current LA has in the demo, with the tier where the post has one.
 DEMO_POSTS = [
@@ -106,7 +149,10 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
     la = selectors.local_authority_find(name=la_name, region=region)
     if not Post.objects.filter(holder=former, kind=PostKind.DCS, local_authority=la).exists():
         services.post_assign(
-            holder=former, kind=PostKind.DCS, local_authority=la, started_on=started_on,
+            holder=former,
+            kind=PostKind.DCS,
+            local_authority=la,
+            started_on=started_on,
             ended_on=ended_on,
         )
         created["posts"] += 1

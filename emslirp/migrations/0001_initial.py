@@ -3,181 +3,454 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import emslirp.models
 from django.conf import settings
 from django.db import migrations, models
 
+import emslirp.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
-                ('full_name', models.CharField(max_length=150)),
-                ('is_staff', models.BooleanField(default=False, help_text='May sign in to the admin (coordinators and technical staff).')),
-                ('is_active', models.BooleanField(default=True)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="e-mail address"),
+                ),
+                ("full_name", models.CharField(max_length=150)),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="May sign in to the admin (coordinators and technical staff).",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['full_name', 'email'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["full_name", "email"],
             },
             managers=[
-                ('objects', emslirp.models.UserManager()),
+                ("objects", emslirp.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='LocalAuthority',
+            name="LocalAuthority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='As the register spells it, e.g. Derby City.', max_length=100)),
-                ('active_from', models.DateField(help_text='The first day the authority existed.')),
-                ('active_to', models.DateField(blank=True, help_text='The last day the authority existed; empty while it does.', null=True)),
-                ('successors', models.ManyToManyField(blank=True, related_name='predecessors', to='emslirp.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As the register spells it, e.g. Derby City.", max_length=100
+                    ),
+                ),
+                ("active_from", models.DateField(help_text="The first day the authority existed.")),
+                (
+                    "active_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="The last day the authority existed; empty while it does.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "successors",
+                    models.ManyToManyField(
+                        blank=True, related_name="predecessors", to="emslirp.localauthority"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'local authorities',
-                'ordering': ['name'],
+                "verbose_name_plural": "local authorities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='MemorandumOfUnderstanding',
+            name="MemorandumOfUnderstanding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('commenced_on', models.DateField()),
-                ('review_on', models.DateField(help_text='When the memorandum is next reviewed.')),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memoranda', to='emslirp.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("commenced_on", models.DateField()),
+                ("review_on", models.DateField(help_text="When the memorandum is next reviewed.")),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memoranda",
+                        to="emslirp.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'memorandum of understanding',
-                'verbose_name_plural': 'memoranda of understanding',
-                'ordering': ['-commenced_on'],
+                "verbose_name": "memorandum of understanding",
+                "verbose_name_plural": "memoranda of understanding",
+                "ordering": ["-commenced_on"],
             },
         ),
         migrations.CreateModel(
-            name='MouSignature',
+            name="MouSignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signatory_post', models.CharField(choices=[('dcs', "Director of Children's Services"), ('lead_member', "Lead Member for children's services"), ('chief_executive', 'Chief Executive')], max_length=32)),
-                ('signed_on', models.DateField()),
-                ('memorandum', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='emslirp.memorandumofunderstanding')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mou_signatures', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "signatory_post",
+                    models.CharField(
+                        choices=[
+                            ("dcs", "Director of Children's Services"),
+                            ("lead_member", "Lead Member for children's services"),
+                            ("chief_executive", "Chief Executive"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("signed_on", models.DateField()),
+                (
+                    "memorandum",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatures",
+                        to="emslirp.memorandumofunderstanding",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mou_signatures",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['signatory_post'],
+                "ordering": ["signatory_post"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='region_name_unique_ci')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="region_name_unique_ci"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dcs', "Director of Children's Services"), ('safeguarding_lead', '2nd-tier safeguarding lead'), ('lead_member', "Lead Member for children's services"), ('chief_executive', 'Chief Executive'), ('data_specialist', 'Data specialist'), ('senior_officer', 'Senior officer'), ('coordinator', 'SDSA coordinator')], max_length=32)),
-                ('tier', models.PositiveSmallIntegerField(blank=True, choices=[(2, '2nd tier'), (3, '3rd tier')], help_text='For a senior officer only.', null=True)),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, help_text='The last day in post.', null=True)),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to=settings.AUTH_USER_MODEL)),
-                ('local_authority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='emslirp.localauthority')),
-                ('region', models.ForeignKey(blank=True, help_text='For an SDSA coordinator only: the region they coordinate.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='coordinator_posts', to='emslirp.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dcs", "Director of Children's Services"),
+                            ("safeguarding_lead", "2nd-tier safeguarding lead"),
+                            ("lead_member", "Lead Member for children's services"),
+                            ("chief_executive", "Chief Executive"),
+                            ("data_specialist", "Data specialist"),
+                            ("senior_officer", "Senior officer"),
+                            ("coordinator", "SDSA coordinator"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "tier",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(2, "2nd tier"), (3, "3rd tier")],
+                        help_text="For a senior officer only.",
+                        null=True,
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                (
+                    "ended_on",
+                    models.DateField(blank=True, help_text="The last day in post.", null=True),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="emslirp.localauthority",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For an SDSA coordinator only: the region they coordinate.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coordinator_posts",
+                        to="emslirp.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on', 'kind'],
+                "ordering": ["-started_on", "kind"],
             },
         ),
         migrations.AddField(
-            model_name='localauthority',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='local_authorities', to='emslirp.region'),
+            model_name="localauthority",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="local_authorities",
+                to="emslirp.region",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='region',
-            field=models.ForeignKey(blank=True, help_text="The region whose register keeps this person's record.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='emslirp.region'),
+            model_name="user",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The region whose register keeps this person's record.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="people",
+                to="emslirp.region",
+            ),
         ),
         migrations.CreateModel(
-            name='LocalAuthorityAlias',
+            name="LocalAuthorityAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='emslirp.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="emslirp.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'local authority aliases',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='la_alias_unique_ci')],
+                "verbose_name_plural": "local authority aliases",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="la_alias_unique_ci"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='memorandumofunderstanding',
-            constraint=models.CheckConstraint(condition=models.Q(('review_on__gt', models.F('commenced_on'))), name='mou_review_after_commencement', violation_error_message='The review date must come after commencement.'),
+            model_name="memorandumofunderstanding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("review_on__gt", models.F("commenced_on"))),
+                name="mou_review_after_commencement",
+                violation_error_message="The review date must come after commencement.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='memorandumofunderstanding',
-            constraint=models.UniqueConstraint(fields=('local_authority', 'commenced_on'), name='mou_one_per_la_per_commencement'),
+            model_name="memorandumofunderstanding",
+            constraint=models.UniqueConstraint(
+                fields=("local_authority", "commenced_on"), name="mou_one_per_la_per_commencement"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mousignature',
-            constraint=models.UniqueConstraint(fields=('memorandum', 'signatory_post'), name='mou_one_signature_per_post', violation_error_message='That post has already signed this memorandum.'),
+            model_name="mousignature",
+            constraint=models.UniqueConstraint(
+                fields=("memorandum", "signatory_post"),
+                name="mou_one_signature_per_post",
+                violation_error_message="That post has already signed this memorandum.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mousignature',
-            constraint=models.CheckConstraint(condition=models.Q(('signatory_post__in', ('dcs', 'lead_member', 'chief_executive'))), name='mou_signatory_is_dcs_member_or_chief_executive'),
+            model_name="mousignature",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("signatory_post__in", ("dcs", "lead_member", "chief_executive"))
+                ),
+                name="mou_signatory_is_dcs_member_or_chief_executive",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['local_authority', 'kind', 'started_on'], name='emslirp_pos_local_a_9fc703_idx'),
+            model_name="post",
+            index=models.Index(
+                fields=["local_authority", "kind", "started_on"],
+                name="emslirp_pos_local_a_9fc703_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='post_dates_ordered', violation_error_message='A post cannot end before it starts.'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="post_dates_ordered",
+                violation_error_message="A post cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'coordinator'), ('local_authority__isnull', True), ('region__isnull', False)), models.Q(models.Q(('kind', 'coordinator'), _negated=True), ('local_authority__isnull', False), ('region__isnull', True)), _connector='OR'), name='post_belongs_to_la_or_coordinated_region', violation_error_message="A coordinator's post names a region; every other post names a local authority."),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind", "coordinator"),
+                        ("local_authority__isnull", True),
+                        ("region__isnull", False),
+                    ),
+                    models.Q(
+                        models.Q(("kind", "coordinator"), _negated=True),
+                        ("local_authority__isnull", False),
+                        ("region__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="post_belongs_to_la_or_coordinated_region",
+                violation_error_message="A coordinator's post names a region; every other post names a local authority.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'senior_officer'), ('tier__in', [2, 3]), ('tier__isnull', False)), models.Q(models.Q(('kind', 'senior_officer'), _negated=True), ('tier__isnull', True)), _connector='OR'), name='post_tier_for_senior_officers_only', violation_error_message="A senior officer's post has a tier (2 or 3); no other post has."),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind", "senior_officer"), ("tier__in", [2, 3]), ("tier__isnull", False)
+                    ),
+                    models.Q(
+                        models.Q(("kind", "senior_officer"), _negated=True), ("tier__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="post_tier_for_senior_officers_only",
+                violation_error_message="A senior officer's post has a tier (2 or 3); no other post has.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True), ('kind__in', ('dcs', 'safeguarding_lead', 'lead_member', 'chief_executive'))), fields=('local_authority', 'kind'), name='post_one_open_single_holder_per_la', violation_error_message='This authority already has a current holder of that post.'),
+            model_name="post",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("kind__in", ("dcs", "safeguarding_lead", "lead_member", "chief_executive")),
+                ),
+                fields=("local_authority", "kind"),
+                name="post_one_open_single_holder_per_la",
+                violation_error_message="This authority already has a current holder of that post.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='localauthority',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='la_name_unique_ci'),
+            model_name="localauthority",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="la_name_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='localauthority',
-            constraint=models.CheckConstraint(condition=models.Q(('active_to__isnull', True), ('active_to__gte', models.F('active_from')), _connector='OR'), name='la_active_range_ordered', violation_error_message='The last active day cannot be before the first.'),
+            model_name="localauthority",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("active_to__isnull", True),
+                    ("active_to__gte", models.F("active_from")),
+                    _connector="OR",
+                ),
+                name="la_active_range_ordered",
+                violation_error_message="The last active day cannot be before the first.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_unique_ci'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="user_email_unique_ci"
+            ),
         ),
     ]

@@ -44,7 +44,9 @@ def test_coordinator_lists_only_their_regions_las(client, coordinator, wigan):
     ]
 
 
-def test_coordinator_of_another_region_sees_none_of_these_las(client, other_region_coordinator, wigan):
+def test_coordinator_of_another_region_sees_none_of_these_las(
+    client, other_region_coordinator, wigan
+):
     client.force_login(other_region_coordinator)
     assert changelist_names(client, "localauthority") == ["Wigan"]
     derby = LocalAuthority.objects.get(name="Derby City")
@@ -61,8 +63,11 @@ def test_coordinator_of_another_region_sees_none_of_these_las(client, other_regi
 
 
 def test_coordinator_sees_only_their_regions_people_and_posts(client, coordinator, wigan, la):
-    PostFactory(holder=UserFactory(full_name="Rita Rutland"), kind=PostKind.DCS,
-                local_authority=la("Rutland"))
+    PostFactory(
+        holder=UserFactory(full_name="Rita Rutland"),
+        kind=PostKind.DCS,
+        local_authority=la("Rutland"),
+    )
     client.force_login(coordinator)
     assert changelist_names(client, "user") == ["Coral Ordinator", "Rita Rutland"]
     assert changelist_names(client, "post") == [
@@ -79,7 +84,12 @@ def test_coordinator_cannot_record_a_post_in_another_region(client, coordinator,
     client.force_login(coordinator)
     response = client.post(
         reverse("admin:emslirp_post_add"),
-        {"holder": person.pk, "kind": PostKind.DCS, "local_authority": wigan.pk, "started_on": "2026-01-01"},
+        {
+            "holder": person.pk,
+            "kind": PostKind.DCS,
+            "local_authority": wigan.pk,
+            "started_on": "2026-01-01",
+        },
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["local_authority"] == [
@@ -90,14 +100,23 @@ def test_coordinator_cannot_record_a_post_in_another_region(client, coordinator,
 
 def test_post_recorded_in_the_admin_is_checked_like_any_other(client, coordinator, la):
     rutland = la("Rutland")
-    PostFactory(holder=UserFactory(full_name="Rita Rutland"), kind=PostKind.DCS, local_authority=rutland,
-                started_on=D(2020, 1, 1))
+    PostFactory(
+        holder=UserFactory(full_name="Rita Rutland"),
+        kind=PostKind.DCS,
+        local_authority=rutland,
+        started_on=D(2020, 1, 1),
+    )
     newcomer = UserFactory(region=coordinator.region)
     client.force_login(coordinator)
     response = client.post(
         reverse("admin:emslirp_post_add"),
-        {"holder": newcomer.pk, "kind": PostKind.DCS, "local_authority": rutland.pk,
-         "started_on": "2019-01-01", "ended_on": "2020-06-30"},
+        {
+            "holder": newcomer.pk,
+            "kind": PostKind.DCS,
+            "local_authority": rutland.pk,
+            "started_on": "2019-01-01",
+            "ended_on": "2020-06-30",
+        },
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["started_on"] == [
@@ -105,8 +124,13 @@ def test_post_recorded_in_the_admin_is_checked_like_any_other(client, coordinato
     ]
     response = client.post(
         reverse("admin:emslirp_post_add"),
-        {"holder": newcomer.pk, "kind": PostKind.DCS, "local_authority": rutland.pk,
-         "started_on": "2019-01-01", "ended_on": "2019-12-31"},
+        {
+            "holder": newcomer.pk,
+            "kind": PostKind.DCS,
+            "local_authority": rutland.pk,
+            "started_on": "2019-01-01",
+            "ended_on": "2019-12-31",
+        },
     )
     assert response.status_code == 302
     assert Post.objects.filter(holder=newcomer, local_authority=rutland).count() == 1
@@ -119,8 +143,17 @@ def test_coordinator_cannot_make_anyone_a_superuser(client, coordinator):
     page = client.get(url)
     assert "is_superuser" not in page.context["adminform"].form.fields
     assert "is_staff" not in page.context["adminform"].form.fields
-    client.post(url, {"email": person.email, "full_name": "Plain Person", "region": coordinator.region.pk,
-                      "is_active": "on", "is_superuser": "on", "is_staff": "on"})
+    client.post(
+        url,
+        {
+            "email": person.email,
+            "full_name": "Plain Person",
+            "region": coordinator.region.pk,
+            "is_active": "on",
+            "is_superuser": "on",
+            "is_staff": "on",
+        },
+    )
     person.refresh_from_db()
     assert (person.is_superuser, person.is_staff) == (False, False)
     response = client.get(reverse("admin:auth_user_password_change", args=[person.pk]))
@@ -129,8 +162,13 @@ def test_coordinator_cannot_make_anyone_a_superuser(client, coordinator):
 
 def test_former_coordinator_loses_the_admin_the_day_after(client, east_midlands):
     former = UserFactory(is_staff=True)
-    PostFactory(coordinator=True, holder=former, region=east_midlands, started_on=D(2020, 1, 1),
-                ended_on=D(2021, 1, 1))
+    PostFactory(
+        coordinator=True,
+        holder=former,
+        region=east_midlands,
+        started_on=D(2020, 1, 1),
+        ended_on=D(2021, 1, 1),
+    )
     client.force_login(former)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
@@ -159,5 +197,3 @@ def test_superuser_sees_every_region(client, wigan):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert "Wigan" in changelist_names(client, "localauthority")
     assert "Rutland" in changelist_names(client, "localauthority")
-
-

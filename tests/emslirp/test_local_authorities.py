@@ -46,9 +46,12 @@ def test_seed_has_the_handbook_nine_in_2012(east_midlands):
 
 
 def test_seed_has_ten_after_northamptonshire_is_replaced(east_midlands):
-    assert names(
-        selectors.local_authorities_active(region=east_midlands, on=datetime.date(2021, 4, 1))
-    ) == TODAYS_TEN
+    assert (
+        names(
+            selectors.local_authorities_active(region=east_midlands, on=datetime.date(2021, 4, 1))
+        )
+        == TODAYS_TEN
+    )
     assert "Northamptonshire" in names(
         selectors.local_authorities_active(region=east_midlands, on=datetime.date(2021, 3, 31))
     )

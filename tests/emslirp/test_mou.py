@@ -16,13 +16,19 @@ D = datetime.date
 
 @pytest.fixture
 def memorandum(la):
-    return MemorandumOfUnderstandingFactory(local_authority=la("Rutland"), commenced_on=D(2026, 4, 1))
+    return MemorandumOfUnderstandingFactory(
+        local_authority=la("Rutland"), commenced_on=D(2026, 4, 1)
+    )
 
 
 def test_the_post_holder_on_the_day_signs(memorandum):
     chief = UserFactory(full_name="Cleo Chief")
-    PostFactory(holder=chief, kind=PostKind.CHIEF_EXECUTIVE, local_authority=memorandum.local_authority,
-                started_on=D(2025, 1, 1))
+    PostFactory(
+        holder=chief,
+        kind=PostKind.CHIEF_EXECUTIVE,
+        local_authority=memorandum.local_authority,
+        started_on=D(2025, 1, 1),
+    )
     signature = services.mou_sign(
         memorandum=memorandum, signatory_post=PostKind.CHIEF_EXECUTIVE, by=chief, on=D(2026, 4, 2)
     )
@@ -34,39 +40,64 @@ def test_the_post_holder_on_the_day_signs(memorandum):
 
 def test_someone_else_cannot_sign_for_the_post(memorandum, la):
     dcs_elsewhere = UserFactory(full_name="Dora Elsewhere")
-    PostFactory(holder=dcs_elsewhere, kind=PostKind.DCS, local_authority=la("Derbyshire"),
-                started_on=D(2025, 1, 1))
+    PostFactory(
+        holder=dcs_elsewhere,
+        kind=PostKind.DCS,
+        local_authority=la("Derbyshire"),
+        started_on=D(2025, 1, 1),
+    )
     with pytest.raises(ValidationError) as refused:
-        services.mou_sign(memorandum=memorandum, signatory_post=PostKind.DCS, by=dcs_elsewhere,
-                          on=D(2026, 4, 2))
+        services.mou_sign(
+            memorandum=memorandum, signatory_post=PostKind.DCS, by=dcs_elsewhere, on=D(2026, 4, 2)
+        )
     assert refused.value.message_dict == {
-        "signed_by": ["Dora Elsewhere was not the Director of Children's Services of Rutland on 02 April 2026."]
+        "signed_by": [
+            "Dora Elsewhere was not the Director of Children's Services of Rutland"
+            " on 02 April 2026."
+        ]
     }
     assert memorandum.signatures.count() == 0
 
 
 def test_a_former_dcs_cannot_sign_after_leaving(memorandum):
     former = UserFactory()
-    PostFactory(holder=former, kind=PostKind.DCS, local_authority=memorandum.local_authority,
-                started_on=D(2020, 1, 1), ended_on=D(2026, 3, 31))
+    PostFactory(
+        holder=former,
+        kind=PostKind.DCS,
+        local_authority=memorandum.local_authority,
+        started_on=D(2020, 1, 1),
+        ended_on=D(2026, 3, 31),
+    )
     with pytest.raises(ValidationError):
-        services.mou_sign(memorandum=memorandum, signatory_post=PostKind.DCS, by=former, on=D(2026, 4, 1))
+        services.mou_sign(
+            memorandum=memorandum, signatory_post=PostKind.DCS, by=former, on=D(2026, 4, 1)
+        )
 
 
 def test_each_post_signs_once(memorandum):
     dcs = UserFactory()
-    PostFactory(holder=dcs, kind=PostKind.DCS, local_authority=memorandum.local_authority,
-                started_on=D(2025, 1, 1))
+    PostFactory(
+        holder=dcs,
+        kind=PostKind.DCS,
+        local_authority=memorandum.local_authority,
+        started_on=D(2025, 1, 1),
+    )
     services.mou_sign(memorandum=memorandum, signatory_post=PostKind.DCS, by=dcs, on=D(2026, 4, 1))
     with pytest.raises(ValidationError) as refused:
-        services.mou_sign(memorandum=memorandum, signatory_post=PostKind.DCS, by=dcs, on=D(2026, 4, 2))
+        services.mou_sign(
+            memorandum=memorandum, signatory_post=PostKind.DCS, by=dcs, on=D(2026, 4, 2)
+        )
     assert "That post has already signed this memorandum." in str(refused.value)
 
 
 def test_data_specialist_is_not_a_signatory(memorandum):
     with pytest.raises(ValidationError):
-        services.mou_sign(memorandum=memorandum, signatory_post=PostKind.DATA_SPECIALIST,
-                          by=UserFactory(), on=D(2026, 4, 1))
+        services.mou_sign(
+            memorandum=memorandum,
+            signatory_post=PostKind.DATA_SPECIALIST,
+            by=UserFactory(),
+            on=D(2026, 4, 1),
+        )
 
 
 def test_review_date_must_follow_commencement(la):

@@ -27,7 +27,10 @@ def holders(kind, la, on):
 def test_post_holder_across_its_first_and_last_day(derby):
     dcs = UserFactory(full_name="Dana First")
     services.post_assign(
-        holder=dcs, kind=PostKind.DCS, local_authority=derby, started_on=D(2024, 4, 1),
+        holder=dcs,
+        kind=PostKind.DCS,
+        local_authority=derby,
+        started_on=D(2024, 4, 1),
         ended_on=D(2025, 3, 31),
     )
     assert holders(PostKind.DCS, derby, D(2024, 3, 31)) == []
@@ -44,8 +47,14 @@ def test_change_of_dcs_moves_the_post_the_same_day(derby):
     )
     services.post_hand_over(post=post, to=incoming, on=D(2026, 9, 1))
 
-    assert selectors.post_holder(kind=PostKind.DCS, local_authority=derby, on=D(2026, 8, 31)) == outgoing
-    assert selectors.post_holder(kind=PostKind.DCS, local_authority=derby, on=D(2026, 9, 1)) == incoming
+    assert (
+        selectors.post_holder(kind=PostKind.DCS, local_authority=derby, on=D(2026, 8, 31))
+        == outgoing
+    )
+    assert (
+        selectors.post_holder(kind=PostKind.DCS, local_authority=derby, on=D(2026, 9, 1))
+        == incoming
+    )
     post.refresh_from_db()
     assert post.ended_on == D(2026, 8, 31)
 
@@ -62,29 +71,43 @@ def test_holders_of_another_la_or_post_are_not_counted(derby, la):
     PostFactory(kind=PostKind.LEAD_MEMBER, local_authority=derby, started_on=D(2020, 1, 1))
     # A past AD of Derby City who is DCS elsewhere now: the two posts must not mix.
     mixed = UserFactory(full_name="Mixed Posts")
-    PostFactory(holder=mixed, kind=PostKind.DCS, local_authority=derby, started_on=D(2010, 1, 1),
-                ended_on=D(2015, 1, 1))
-    PostFactory(holder=mixed, kind=PostKind.DCS, local_authority=la("Rutland"), started_on=D(2016, 1, 1))
+    PostFactory(
+        holder=mixed,
+        kind=PostKind.DCS,
+        local_authority=derby,
+        started_on=D(2010, 1, 1),
+        ended_on=D(2015, 1, 1),
+    )
+    PostFactory(
+        holder=mixed, kind=PostKind.DCS, local_authority=la("Rutland"), started_on=D(2016, 1, 1)
+    )
     assert holders(PostKind.DCS, derby, D(2026, 1, 1)) == []
 
 
 def test_several_data_specialists_at_once(derby):
     for name in ["Dee One", "Dee Two"]:
         services.post_assign(
-            holder=UserFactory(full_name=name), kind=PostKind.DATA_SPECIALIST,
-            local_authority=derby, started_on=D(2025, 1, 1),
+            holder=UserFactory(full_name=name),
+            kind=PostKind.DATA_SPECIALIST,
+            local_authority=derby,
+            started_on=D(2025, 1, 1),
         )
     assert holders(PostKind.DATA_SPECIALIST, derby, D(2026, 1, 1)) == ["Dee One", "Dee Two"]
 
 
 def test_a_second_dcs_for_overlapping_days_is_refused(derby):
     services.post_assign(
-        holder=UserFactory(full_name="Rhea Current"), kind=PostKind.DCS, local_authority=derby,
-        started_on=D(2020, 1, 1), ended_on=D(2024, 12, 31),
+        holder=UserFactory(full_name="Rhea Current"),
+        kind=PostKind.DCS,
+        local_authority=derby,
+        started_on=D(2020, 1, 1),
+        ended_on=D(2024, 12, 31),
     )
     with pytest.raises(ValidationError) as refused:
         services.post_assign(
-            holder=UserFactory(), kind=PostKind.DCS, local_authority=derby,
+            holder=UserFactory(),
+            kind=PostKind.DCS,
+            local_authority=derby,
             started_on=D(2024, 6, 1),
         )
     assert refused.value.message_dict == {
@@ -102,7 +125,9 @@ def test_the_database_refuses_two_open_dcs_posts(derby):
 def test_a_post_in_an_la_that_no_longer_exists_is_refused(la):
     with pytest.raises(ValidationError) as refused:
         services.post_assign(
-            holder=UserFactory(), kind=PostKind.DCS, local_authority=la("Northamptonshire"),
+            holder=UserFactory(),
+            kind=PostKind.DCS,
+            local_authority=la("Northamptonshire"),
             started_on=D(2020, 1, 1),
         )
     assert refused.value.message_dict == {
@@ -113,7 +138,9 @@ def test_a_post_in_an_la_that_no_longer_exists_is_refused(la):
 def test_senior_officer_needs_a_tier(derby):
     with pytest.raises(ValidationError) as refused:
         services.post_assign(
-            holder=UserFactory(), kind=PostKind.SENIOR_OFFICER, local_authority=derby,
+            holder=UserFactory(),
+            kind=PostKind.SENIOR_OFFICER,
+            local_authority=derby,
             started_on=D(2020, 1, 1),
         )
     assert "A senior officer's post has a tier (2 or 3); no other post has." in str(refused.value)
@@ -138,6 +165,8 @@ def test_coordinator_post_makes_staff_and_never_a_superuser(east_midlands):
 def test_coordinator_post_names_a_region_not_an_la(derby):
     with pytest.raises(ValidationError):
         services.post_assign(
-            holder=UserFactory(), kind=PostKind.COORDINATOR, local_authority=derby,
+            holder=UserFactory(),
+            kind=PostKind.COORDINATOR,
+            local_authority=derby,
             started_on=D(2025, 1, 1),
         )

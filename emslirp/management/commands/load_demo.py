@@ -5,7 +5,9 @@ from emslirp.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo region's fictional people, posts and MoUs. Running it again changes nothing."
+    help = (
+        "Load the demo region's fictional people, posts and MoUs. Running it again changes nothing."
+    )
 
     def handle(self, *args, **options):
         created = load_demo(today=timezone.localdate())

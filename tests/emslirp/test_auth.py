@@ -1,0 +1,105 @@
+"""Signing in by e-mail, lockout after repeated failures, and password reset by e-mail."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, email, password):
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_sign_in_by_email_whatever_its_case(client):
+    person = UserFactory(email="dana.director@example.org")
+    response = sign_in(client, "Dana.Director@EXAMPLE.org", TEST_PASSWORD)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert client.session["_auth_user_id"] == str(person.pk)
+
+
+def test_wrong_password_keeps_the_email_and_says_what_to_do(client):
+    UserFactory(email="dana.director@example.org")
+    response = sign_in(client, "dana.director@example.org", "not-the-password")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.non_field_errors() == ["Enter the e-mail address and password of your account."]
+    assert 'value="dana.director@example.org"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(client):
+    UserFactory(email="dana.director@example.org")
+    for _ in range(5):
+        sign_in(client, "dana.director@example.org", "wrong-password")
+    response = sign_in(client, "dana.director@example.org", TEST_PASSWORD)
+    assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_four_failures_do_not_lock(client):
+    UserFactory(email="dana.director@example.org")
+    for _ in range(4):
+        sign_in(client, "dana.director@example.org", "wrong-password")
+    assert sign_in(client, "dana.director@example.org", TEST_PASSWORD).status_code == 302
+
+
+def test_sign_out_is_a_post(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_by_email_sets_a_new_password(client, django_capture_on_commit_callbacks):
+    person = UserFactory(email="rory.reset@example.org", full_name="Rory Reset")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "RORY.reset@example.org"})
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["rory.reset@example.org"]]
+    message = mail.outbox[0]
+    assert message.subject == "Set a new password for East Midlands Sector-Led Improvement"
+    assert message.alternatives[0][1] == "text/html"
+    link = re.search(r"http://testserver(/password/reset/\S+/)", message.body).group(1)
+
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"] is True
+    new_password = "a-brand-new-passphrase-9"
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password(new_password)
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_a_used_reset_link_no_longer_works(client, django_capture_on_commit_callbacks):
+    UserFactory(email="rory.reset@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "rory.reset@example.org"})
+    link = re.search(r"http://testserver(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    url = form_page.redirect_chain[-1][0]
+    client.post(
+        url, {"new_password1": "first-new-passphrase-1", "new_password2": "first-new-passphrase-1"}
+    )
+    again = client.get(link, follow=True)
+    assert again.context["validlink"] is False
+    assert "This link no longer works" in again.content.decode()

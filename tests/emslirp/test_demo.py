@@ -1,0 +1,78 @@
+"""The demo region: every post of every current LA held by a fictional person; idempotent."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import authenticate
+
+from emslirp import selectors
+from emslirp.demo import DEMO_PASSWORD, HANDBOOK_INITIALS, demo_email, load_demo
+from emslirp.models import MemorandumOfUnderstanding, MouSignature, Post, PostKind, User
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 26)
+
+
+def counts():
+    return (
+        User.objects.count(),
+        Post.objects.count(),
+        MemorandumOfUnderstanding.objects.count(),
+        MouSignature.objects.count(),
+    )
+
+
+def test_loading_twice_changes_nothing(east_midlands):
+    first = load_demo(today=TODAY)
+    after_first = counts()
+    second = load_demo(today=TODAY)
+    assert first == {"people": 62, "posts": 62, "memoranda": 10, "signatures": 30}
+    assert second == {"people": 0, "posts": 0, "memoranda": 0, "signatures": 0}
+    assert counts() == after_first
+
+
+def test_every_current_la_has_every_post(east_midlands):
+    load_demo(today=TODAY)
+    single = [
+        PostKind.DCS,
+        PostKind.SAFEGUARDING_LEAD,
+        PostKind.LEAD_MEMBER,
+        PostKind.CHIEF_EXECUTIVE,
+    ]
+    for la in selectors.local_authorities_active(region=east_midlands, on=TODAY):
+        for kind in single:
+            assert selectors.post_holder(kind=kind, local_authority=la, on=TODAY) is not None, (
+                la,
+                kind,
+            )
+        for kind in [PostKind.DATA_SPECIALIST, PostKind.SENIOR_OFFICER]:
+            assert selectors.post_holders(kind=kind, local_authority=la, on=TODAY).count() == 1
+
+
+def test_demo_names_avoid_the_handbooks_initials(east_midlands):
+    load_demo(today=TODAY)
+    initials = {"".join(w[0] for w in u.full_name.split()) for u in User.objects.all()}
+    assert initials & HANDBOOK_INITIALS == set()
+    assert User.objects.values("full_name").distinct().count() == User.objects.count()
+
+
+def test_documented_logins_work(east_midlands, rf):
+    load_demo(today=TODAY)
+    request = rf.post("/sign-in/")
+    for email in ["coordinator@example.org", demo_email(PostKind.DCS, "Derby City")]:
+        assert authenticate(request, username=email, password=DEMO_PASSWORD) is not None
+    coordinator = User.objects.get(email="coordinator@example.org")
+    assert (coordinator.is_staff, coordinator.is_superuser) == (True, False)
+
+
+def test_derby_city_has_a_change_of_dcs_in_its_history(la):
+    load_demo(today=TODAY)
+    derby = la("Derby City")
+    before = selectors.post_holder(
+        kind=PostKind.DCS, local_authority=derby, on=datetime.date(2024, 3, 31)
+    )
+    after = selectors.post_holder(
+        kind=PostKind.DCS, local_authority=derby, on=datetime.date(2024, 4, 1)
+    )
+    assert before.email == "former.dcs.derby-city@example.org"
+    assert after.email == "dcs.derby-city@example.org"

@@ -1,0 +1,75 @@
+"""The home page: a signed-in person's posts and what needs them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from emslirp.models import PostKind
+from tests.factories import PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("login") + "?next=/"
+
+
+def test_home_shows_current_and_past_posts(client, la, today):
+    person = UserFactory(full_name="Hana Home")
+    PostFactory(
+        holder=person,
+        kind=PostKind.SAFEGUARDING_LEAD,
+        local_authority=la("Rutland"),
+        started_on=D(2015, 1, 1),
+        ended_on=D(2019, 12, 31),
+    )
+    PostFactory(
+        holder=person,
+        kind=PostKind.DCS,
+        local_authority=la("Lincolnshire"),
+        started_on=D(2020, 1, 1),
+    )
+    client.force_login(person)
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert [str(p) for p in response.context["current_posts"]] == [
+        "Director of Children's Services, Lincolnshire"
+    ]
+    assert [str(p) for p in response.context["past_posts"]] == [
+        "2nd-tier safeguarding lead, Rutland"
+    ]
+    assert '<h1 class="govuk-heading-xl">Hana Home</h1>' in html
+    assert "Posts you held before (1)" in html
+    assert "Nothing needs you at the moment." in html
+    assert 'href="#main-content"' in html  # the skip link
+    assert "Administration" not in html
+
+
+def test_a_coordinator_is_offered_the_administration(client, coordinator):
+    client.force_login(coordinator)
+    html = client.get(reverse("home")).content.decode()
+    assert "SDSA coordinator" in html
+    assert f'href="{reverse("admin:index")}"' in html
+
+
+@pytest.mark.parametrize("posts", [1, 3])
+def test_home_query_count_does_not_grow_with_posts(client, la, posts, django_assert_num_queries):
+    person = UserFactory()
+    names = ["Rutland", "Derbyshire", "Lincolnshire"]
+    for i in range(posts):
+        PostFactory(
+            holder=person,
+            kind=PostKind.DCS,
+            local_authority=la(names[i]),
+            started_on=D(2010 + i * 5, 1, 1),
+            ended_on=D(2014 + i * 5, 12, 31),
+        )
+    client.force_login(person)
+    # session, user, posts with their LAs and regions (not staff: no admin check)
+    with django_assert_num_queries(3):
+        response = client.get(reverse("home"))
+    assert len(response.context["past_posts"]) == posts

@@ -69,7 +69,7 @@ class AliasInline(admin.TabularInline):
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(RegionScopedAdmin):
     list_display = ["name", "region", "active_from", "active_to"]
-    list_filter = ["region"]
+    list_filter = [("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "aliases__name"]
     filter_horizontal = ["successors"]
     inlines = [AliasInline]
@@ -113,7 +113,7 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
     add_form = PersonCreationForm
     ordering = ["full_name"]
     list_display = ["full_name", "email", "region", "is_active", "is_staff"]
-    list_filter = ["is_active", "is_staff", "region"]
+    list_filter = ["is_active", "is_staff", ("region", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["region"]
     search_fields = ["full_name", "email"]
     inlines = [PostInline]
@@ -197,7 +197,8 @@ class MemorandumAdmin(RegionScopedAdmin):
 @admin.register(Post)
 class PostAdmin(RegionScopedAdmin):
     list_display = ["holder", "kind", "local_authority", "region", "started_on", "ended_on"]
-    list_filter = ["kind", "local_authority"]
+    # Filters offer only what the scoped list holds: another region's names never show.
+    list_filter = ["kind", ("local_authority", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["holder", "local_authority", "region"]
     search_fields = ["holder__full_name", "holder__email", "local_authority__name"]
     date_hierarchy = "started_on"

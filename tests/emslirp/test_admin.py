@@ -6,7 +6,12 @@ import pytest
 from django.urls import reverse
 
 from emslirp.models import LocalAuthority, Post, PostKind
-from tests.factories import LocalAuthorityFactory, PostFactory, UserFactory
+from tests.factories import (
+    LocalAuthorityFactory,
+    MemorandumOfUnderstandingFactory,
+    PostFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +82,14 @@ def test_coordinator_sees_only_their_regions_people_and_posts(client, coordinato
     wendy = Post.objects.get(local_authority=wigan).holder
     response = client.get(reverse("admin:emslirp_user_change", args=[wendy.pk]))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("model", ["post", "user", "localauthority", "memorandumofunderstanding"])
+def test_no_list_page_names_another_regions_la_or_people(client, coordinator, wigan, model):
+    client.force_login(coordinator)
+    html = client.get(reverse(f"admin:emslirp_{model}_changelist")).content.decode()
+    assert "Wigan" not in html
+    assert "North West" not in html
 
 
 def test_coordinator_cannot_record_a_post_in_another_region(client, coordinator, wigan):
@@ -197,3 +210,26 @@ def test_superuser_sees_every_region(client, wigan):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert "Wigan" in changelist_names(client, "localauthority")
     assert "Rutland" in changelist_names(client, "localauthority")
+
+
+@pytest.mark.parametrize("extra_people", [1, 3])
+@pytest.mark.parametrize(
+    ("model", "queries"),
+    [("post", 11), ("user", 9), ("localauthority", 9), ("memorandumofunderstanding", 8)],
+)
+def test_admin_lists_do_not_grow_with_rows(
+    client, coordinator, la, model, queries, extra_people, django_assert_num_queries
+):
+    names = ["Rutland", "Derbyshire", "Lincolnshire"]
+    for i in range(extra_people):
+        PostFactory(
+            holder=UserFactory(region=coordinator.region),
+            kind=PostKind.DCS,
+            local_authority=la(names[i]),
+        )
+        MemorandumOfUnderstandingFactory(local_authority=la(names[i]))
+    client.force_login(coordinator)
+    url = reverse(f"admin:emslirp_{model}_changelist")
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200

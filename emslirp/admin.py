@@ -22,6 +22,23 @@ from emslirp.models import (
 )
 
 
+def checked_by(form_class, check):
+    """``form_class``, whose validation ends with ``check(instance)``: the admin refuses
+    what the services refuse, with the message at the field."""
+
+    class CheckedForm(form_class):
+        def _post_clean(self):
+            # Runs once the instance holds the form's values.
+            super()._post_clean()
+            if not self.errors:
+                try:
+                    check(self.instance)
+                except ValidationError as error:
+                    self._update_errors(error)
+
+    return CheckedForm
+
+
 class RegionScopedAdmin(admin.ModelAdmin):
     """Narrows the list, the objects and the choices of foreign keys to what the signed-in
     person may manage."""
@@ -166,6 +183,10 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
             ("Dates", {"fields": ["last_login", "date_joined"]}),
         ]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return checked_by(form, lambda person: services.person_check(person=person))
+
     def user_change_password(self, request, id, form_url=""):
         if not permissions.can_grant_superuser(request.user):
             raise PermissionDenied
@@ -208,18 +229,7 @@ class PostAdmin(RegionScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-
-        class CheckedPostForm(form):
-            def _post_clean(self):
-                # After the instance has the form's values: the same check as the service.
-                super()._post_clean()
-                if not self.errors:
-                    try:
-                        services.post_check(post=self.instance)
-                    except ValidationError as error:
-                        self._update_errors(error)
-
-        return CheckedPostForm
+        return checked_by(form, lambda post: services.post_check(post=post))
 
     def save_model(self, request, obj, form, change):
         services.post_record(post=obj)

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from emslirp.models import (
     MOU_SIGNATORY_POSTS,
@@ -29,6 +30,20 @@ def _overlapping(*, kind, local_authority, region, started_on, ended_on, exclude
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs
+
+
+def person_check(*, person: User) -> None:
+    """Raise ValidationError if ``person`` may not be saved as they stand: someone who
+    holds a coordinator post, now or from a later date, is never a superuser (R31)."""
+    if not (person.is_superuser and person.pk):
+        return
+    coordinator_posts = Post.objects.filter(holder=person, kind=PostKind.COORDINATOR).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate())
+    )
+    if coordinator_posts.exists():
+        raise ValidationError(
+            {"is_superuser": "A coordinator cannot be a superuser: the admin is not a back door."}
+        )
 
 
 def post_check(*, post: Post) -> None:

@@ -233,3 +233,25 @@ def test_admin_lists_do_not_grow_with_rows(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_superuser_cannot_make_a_coordinator_a_superuser(client, coordinator):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:emslirp_user_change", args=[coordinator.pk])
+    response = client.post(
+        url,
+        {
+            "email": coordinator.email,
+            "full_name": coordinator.full_name,
+            "region": coordinator.region.pk,
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["is_superuser"] == [
+        "A coordinator cannot be a superuser: the admin is not a back door."
+    ]
+    coordinator.refresh_from_db()
+    assert coordinator.is_superuser is False

@@ -96,8 +96,10 @@ TEMPLATES = [
     },
 ]
 
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+# Production never falls back to SQLite or in-process tasks: a missing URL is a mistake.
+DATABASE_URL = _required("DATABASE_URL") if PRODUCTION else os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -141,6 +143,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Addresses are matched whatever their case at sign-in, so failures are counted the same
+# way: "Dcs@X" and "dcs@x" are one account, with one count.
+AXES_USERNAME_CALLABLE = "emslirp.auth.lockout_username"
 AXES_VERBOSE = False
 
 # django-auditlog: who changed what; the actor comes from AuditlogMiddleware.
@@ -170,7 +175,7 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = _required("REDIS_URL") if PRODUCTION else os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False

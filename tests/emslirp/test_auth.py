@@ -43,6 +43,21 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_changing_the_case_of_the_address_does_not_restart_the_count(client):
+    UserFactory(email="dana.director@example.org")
+    for address in [
+        "dana.director@example.org",
+        "Dana.Director@example.org",
+        "DANA.DIRECTOR@EXAMPLE.ORG",
+        " dana.director@Example.org",
+        "dana.DIRECTOR@example.org",
+    ]:
+        sign_in(client, address, "wrong-password")
+    response = sign_in(client, "Dana.director@example.org", TEST_PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_four_failures_do_not_lock(client):
     UserFactory(email="dana.director@example.org")
     for _ in range(4):

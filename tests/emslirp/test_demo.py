@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
 
 from emslirp import selectors
 from emslirp.demo import DEMO_PASSWORD, HANDBOOK_INITIALS, demo_email, load_demo
@@ -76,3 +77,10 @@ def test_derby_city_has_a_change_of_dcs_in_its_history(la):
     )
     assert before.email == "former.dcs.derby-city@example.org"
     assert after.email == "dcs.derby-city@example.org"
+
+
+def test_the_demo_is_never_loaded_in_production(settings, east_midlands):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never loaded in production"):
+        call_command("load_demo")
+    assert counts() == (0, 0, 0, 0)

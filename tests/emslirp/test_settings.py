@@ -32,6 +32,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": SECRET,
     "DJANGO_ALLOWED_HOSTS": "emslirp.example.org",
     "EMAIL_HOST": "smtp.example.org",
+    "DATABASE_URL": "postgres://emslirp@db.example.org:5432/emslirp",
+    "REDIS_URL": "redis://redis.example.org:6379/0",
 }
 
 
@@ -41,6 +43,8 @@ PRODUCTION = {
         ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set when DJANGO_ENV=production."),
         ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must be set when DJANGO_ENV=production."),
         ("EMAIL_HOST", "EMAIL_HOST must be set when DJANGO_ENV=production."),
+        ("DATABASE_URL", "DATABASE_URL must be set when DJANGO_ENV=production."),
+        ("REDIS_URL", "REDIS_URL must be set when DJANGO_ENV=production."),
     ],
 )
 def test_production_refuses_to_start_without_a_secret(missing, message):

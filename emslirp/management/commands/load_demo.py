@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from emslirp.demo import DEMO_PASSWORD, load_demo
@@ -10,6 +11,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            # Demo accounts share one published password: never on a live register.
+            raise CommandError("The demo region is never loaded in production.")
         created = load_demo(today=timezone.localdate())
         summary = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(f"Demo region loaded: created {summary}.")

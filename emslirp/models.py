@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from emslirp.text import long_date
+
 
 class Region(models.Model):
     """A group of local authorities that review each other (R1, R2)."""
@@ -282,7 +284,7 @@ class MemorandumOfUnderstanding(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.local_authority} MoU from {self.commenced_on:%d %B %Y}"
+        return f"{self.local_authority} MoU from {long_date(self.commenced_on)}"
 
 
 class MouSignature(models.Model):

@@ -24,8 +24,9 @@ def post_holders(
         where &= Q(posts__region=region)
     else:
         where &= Q(posts__local_authority=local_authority)
-    # One filter() call: the conditions apply to the same post row.
-    return User.objects.filter(where, is_active=True).distinct().order_by("full_name", "pk")
+    # One filter() call: the conditions apply to the same post row. A closed account still
+    # held the post on its days: history does not depend on who can sign in today.
+    return User.objects.filter(where).distinct().order_by("full_name", "pk")
 
 
 def post_holder(

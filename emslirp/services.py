@@ -19,6 +19,7 @@ from emslirp.models import (
     User,
 )
 from emslirp.selectors import post_holders
+from emslirp.text import long_date
 
 
 def _overlapping(*, kind, local_authority, region, started_on, ended_on, exclude_pk=None):
@@ -126,19 +127,23 @@ def post_assign(
 
 @transaction.atomic
 def post_end(*, post: Post, last_day: datetime.date) -> Post:
-    """End ``post`` on ``last_day`` (the holder's last day in it)."""
+    """End ``post`` on ``last_day`` (the holder's last day in it), checked as any change
+    to a post is (``post_check``)."""
     if last_day < post.started_on:
         raise ValidationError({"ended_on": "A post cannot end before it starts."})
     post.ended_on = last_day
-    post.full_clean(validate_constraints=True)
-    post.save(update_fields=["ended_on"])
-    return post
+    return post_record(post=post)
 
 
 @transaction.atomic
 def post_hand_over(*, post: Post, to: User, on: datetime.date) -> Post:
     """Hand a post to a successor who starts on ``on``; the current holder's last day is
     the day before. Rights that follow the post move with it that day (R3)."""
+    if post.ended_on is not None:
+        # Handing over an ended post would stretch it over days its holder no longer had.
+        raise ValidationError(
+            {"ended_on": f"This post already ended on {long_date(post.ended_on)}."}
+        )
     post_end(post=post, last_day=on - datetime.timedelta(days=1))
     return post_assign(
         holder=to,
@@ -150,6 +155,64 @@ def post_hand_over(*, post: Post, to: User, on: datetime.date) -> Post:
     )
 
 
+def local_authority_check(*, local_authority: LocalAuthority) -> None:
+    """Raise ValidationError if ``local_authority``'s active days no longer cover the posts
+    recorded in it (R1, R3): a post is ended before its LA is."""
+    la = local_authority
+    if la.pk is None or la.active_from is None:
+        return
+    outside = Q(started_on__lt=la.active_from)
+    if la.active_to is not None:
+        outside |= Q(ended_on__isnull=True) | Q(ended_on__gt=la.active_to)
+    count = Post.objects.filter(outside, local_authority=la).count()
+    if count:
+        field = "active_to" if la.active_to is not None else "active_from"
+        raise ValidationError(
+            {
+                field: (
+                    f"{count} post{'s' if count != 1 else ''} in {la} "
+                    f"{'fall' if count != 1 else 'falls'} outside these days: "
+                    "end or correct them first."
+                )
+            }
+        )
+
+
+def mou_signature_check(*, signature: MouSignature) -> None:
+    """Raise ValidationError, by field, if ``signature`` may not stand: only the person
+    holding the signing post in the memorandum's LA on the day signs, on or after the
+    memorandum's commencement (R4)."""
+    memorandum = signature.memorandum
+    kind = signature.signatory_post
+    if kind not in MOU_SIGNATORY_POSTS:
+        raise ValidationError(
+            {"signatory_post": "Only the DCS, Lead Member and Chief Executive sign."}
+        )
+    if signature.signed_on is None or signature.signed_by_id is None:
+        return
+    if signature.signed_on < memorandum.commenced_on:
+        raise ValidationError(
+            {
+                "signed_on": (
+                    f"The memorandum commences on {long_date(memorandum.commenced_on)}: "
+                    "it cannot be signed before that."
+                )
+            }
+        )
+    holders = post_holders(
+        kind=kind, local_authority=memorandum.local_authority, on=signature.signed_on
+    )
+    if not holders.filter(pk=signature.signed_by_id).exists():
+        raise ValidationError(
+            {
+                "signed_by": (
+                    f"{signature.signed_by} was not the {PostKind(kind).label} of "
+                    f"{memorandum.local_authority} on {long_date(signature.signed_on)}."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def mou_sign(
     *,
@@ -158,25 +221,12 @@ def mou_sign(
     by: User,
     on: datetime.date,
 ) -> MouSignature:
-    """Sign ``memorandum`` for ``signatory_post``. Only the person holding that post in the
-    memorandum's LA on ``on`` may sign (R4)."""
-    if signatory_post not in MOU_SIGNATORY_POSTS:
-        raise ValidationError(
-            {"signatory_post": "Only the DCS, Lead Member and Chief Executive sign."}
-        )
-    holders = post_holders(kind=signatory_post, local_authority=memorandum.local_authority, on=on)
-    if not holders.filter(pk=by.pk).exists():
-        raise ValidationError(
-            {
-                "signed_by": (
-                    f"{by} was not the {PostKind(signatory_post).label} of "
-                    f"{memorandum.local_authority} on {on:%d %B %Y}."
-                )
-            }
-        )
+    """Sign ``memorandum`` for ``signatory_post`` as ``by`` on ``on``; see
+    ``mou_signature_check``."""
     signature = MouSignature(
         memorandum=memorandum, signatory_post=signatory_post, signed_by=by, signed_on=on
     )
+    mou_signature_check(signature=signature)
     signature.full_clean(validate_constraints=True)
     signature.save()
     return signature

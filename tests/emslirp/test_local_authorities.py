@@ -3,11 +3,12 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from emslirp import selectors
-from emslirp.models import LocalAuthority
-from tests.factories import LocalAuthorityFactory, RegionFactory
+from emslirp import selectors, services
+from emslirp.models import LocalAuthority, PostKind
+from tests.factories import LocalAuthorityFactory, PostFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,31 @@ def test_active_range_must_be_ordered(east_midlands):
             active_from=datetime.date(2000, 1, 2),
             active_to=datetime.date(2000, 1, 1),
         )
+
+
+def test_an_la_cannot_close_while_a_post_in_it_runs_on(east_midlands):
+    # R1/R3: the LA's days must cover its posts; a post is ended before its LA is.
+    rutland = LocalAuthority.objects.get(name="Rutland")
+    PostFactory(kind=PostKind.DCS, local_authority=rutland, started_on=datetime.date(2020, 1, 1))
+    rutland.active_to = datetime.date(2026, 12, 31)
+    with pytest.raises(ValidationError) as refused:
+        services.local_authority_check(local_authority=rutland)
+    assert refused.value.message_dict == {
+        "active_to": ["1 post in Rutland falls outside these days: end or correct them first."]
+    }
+
+
+def test_an_la_cannot_start_after_a_post_in_it_began(east_midlands):
+    rutland = LocalAuthority.objects.get(name="Rutland")
+    PostFactory(
+        kind=PostKind.DCS,
+        local_authority=rutland,
+        started_on=datetime.date(2020, 1, 1),
+        ended_on=datetime.date(2020, 12, 31),
+    )
+    rutland.active_from = datetime.date(2021, 1, 1)
+    with pytest.raises(ValidationError) as refused:
+        services.local_authority_check(local_authority=rutland)
+    assert list(refused.value.message_dict) == ["active_from"]
+    rutland.active_from = datetime.date(2019, 1, 1)
+    services.local_authority_check(local_authority=rutland)

@@ -53,7 +53,7 @@ def test_someone_else_cannot_sign_for_the_post(memorandum, la):
     assert refused.value.message_dict == {
         "signed_by": [
             "Dora Elsewhere was not the Director of Children's Services of Rutland"
-            " on 02 April 2026."
+            " on 2 April 2026."
         ]
     }
     assert memorandum.signatures.count() == 0
@@ -106,3 +106,21 @@ def test_review_date_must_follow_commencement(la):
             local_authority=la("Rutland"), commenced_on=D(2026, 4, 1), review_on=D(2026, 4, 1)
         )
     assert "mou_review_after_commencement" in str(refused.value)
+
+
+def test_nobody_signs_before_the_memorandum_commences(memorandum):
+    dcs = UserFactory()
+    PostFactory(
+        holder=dcs,
+        kind=PostKind.DCS,
+        local_authority=memorandum.local_authority,
+        started_on=D(2025, 1, 1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.mou_sign(
+            memorandum=memorandum, signatory_post=PostKind.DCS, by=dcs, on=D(2026, 3, 31)
+        )
+    assert refused.value.message_dict == {
+        "signed_on": ["The memorandum commences on 1 April 2026: it cannot be signed before that."]
+    }
+    assert not memorandum.signatures.exists()

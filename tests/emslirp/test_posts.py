@@ -170,3 +170,51 @@ def test_coordinator_post_names_a_region_not_an_la(derby):
             local_authority=derby,
             started_on=D(2025, 1, 1),
         )
+
+
+def test_a_closed_account_still_held_its_posts(derby):
+    # R3: who held the post on a day is history; closing the account later does not undo it.
+    former = UserFactory(full_name="Fay Former")
+    services.post_assign(
+        holder=former,
+        kind=PostKind.DCS,
+        local_authority=derby,
+        started_on=D(2015, 1, 1),
+        ended_on=D(2019, 12, 31),
+    )
+    former.is_active = False
+    former.save()
+    assert holders(PostKind.DCS, derby, D(2018, 6, 1)) == ["Fay Former"]
+
+
+def test_an_ended_post_cannot_be_handed_over(derby):
+    first = services.post_assign(
+        holder=UserFactory(),
+        kind=PostKind.DCS,
+        local_authority=derby,
+        started_on=D(2020, 1, 1),
+        ended_on=D(2022, 3, 31),
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.post_hand_over(post=first, to=UserFactory(), on=D(2024, 1, 1))
+    assert refused.value.message_dict == {"ended_on": ["This post already ended on 31 March 2022."]}
+    first.refresh_from_db()
+    assert first.ended_on == D(2022, 3, 31)
+    assert Post.objects.filter(local_authority=derby).count() == 1
+
+
+def test_ending_a_post_is_checked_like_any_change(east_midlands):
+    # Northamptonshire ceased on 31 March 2021: a post there cannot end after that day.
+    northants = selectors.local_authority_find(name="Northamptonshire", region=east_midlands)
+    post = services.post_assign(
+        holder=UserFactory(),
+        kind=PostKind.DCS,
+        local_authority=northants,
+        started_on=D(2018, 1, 1),
+        ended_on=D(2021, 3, 31),
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.post_end(post=post, last_day=D(2021, 6, 30))
+    assert "did not exist for all of these days" in refused.value.message_dict["started_on"][0]
+    post.refresh_from_db()
+    assert post.ended_on == D(2021, 3, 31)

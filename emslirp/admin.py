@@ -5,18 +5,20 @@ A coordinator is never a superuser (R31): every page here is narrowed to their o
 exist, and a foreign key can only point inside it.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from emslirp import permissions, services
+from emslirp.forms import email_change_notice_send, welcome_send
 from emslirp.models import (
     LocalAuthority,
     LocalAuthorityAlias,
     MemorandumOfUnderstanding,
     MouSignature,
     Post,
+    PostKind,
     Region,
     User,
 )
@@ -95,6 +97,24 @@ class LocalAuthorityAdmin(RegionScopedAdmin):
     def scope(self, request, queryset):
         return queryset.filter(pk__in=permissions.manageable_local_authorities(request.user))
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return checked_by(form, lambda la: services.local_authority_check(local_authority=la))
+
+    def save_related(self, request, form, formsets, change):
+        # The successors field offers only the coordinator's own LAs; a successor in
+        # another region, which they cannot see, must survive their saving the page.
+        unseen = []
+        if change:
+            unseen = list(
+                form.instance.successors.exclude(
+                    pk__in=permissions.manageable_local_authorities(request.user)
+                )
+            )
+        super().save_related(request, form, formsets, change)
+        if unseen:
+            form.instance.successors.add(*unseen)
+
 
 class PostInline(admin.TabularInline):
     """A person's posts, to read; posts are recorded on the Posts page, which checks them."""
@@ -119,10 +139,20 @@ class PostInline(admin.TabularInline):
         )
 
 
-class PersonCreationForm(AdminUserCreationForm):
+class PersonCreationForm(forms.ModelForm):
+    """A new person's record. Nobody sets another person's password: the new account has
+    none until its owner chooses one through the link they are sent."""
+
     class Meta:
         model = User
         fields = ["email", "full_name", "region"]
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        person.set_unusable_password()
+        if commit:
+            person.save()
+        return person
 
 
 @admin.register(User)
@@ -135,25 +165,20 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
     search_fields = ["full_name", "email"]
     inlines = [PostInline]
     readonly_fields = ["last_login", "date_joined"]
-    add_fieldsets = [
-        (
-            None,
-            {
-                "classes": ["wide"],
-                "fields": [
-                    "email",
-                    "full_name",
-                    "region",
-                    "usable_password",
-                    "password1",
-                    "password2",
-                ],
-            },
-        )
-    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "region"]})]
 
     def scope(self, request, queryset):
         return queryset.filter(pk__in=permissions.manageable_people(request.user))
+
+    def get_inline_instances(self, request, obj=None):
+        # A new person has no posts yet: they are recorded on the Posts page.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        # Someone the coordinator may see but not change gets the read-only page.
+        if obj is not None and not permissions.can_change_person(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -176,7 +201,7 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
                 ("Dates", {"fields": ["last_login", "date_joined"]}),
             ]
         # A coordinator manages a person's record and posts, never their privileges or
-        # password: people reset their own password by e-mail.
+        # password: people set their own password by e-mail.
         return [
             (None, {"fields": ["email", "full_name", "region"]}),
             ("Access", {"fields": ["is_active"]}),
@@ -184,8 +209,25 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
         ]
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return checked_by(form, lambda person: services.person_check(person=person))
+        form = checked_by(
+            super().get_form(request, obj, **kwargs),
+            lambda person: services.person_check(person=person),
+        )
+        if not request.user.is_superuser and "region" in form.base_fields:
+            # A coordinator's people are on their region's register (R2): never on none.
+            # (Set on the final class: a ModelForm subclass rebuilds its fields.)
+            form.base_fields["region"].required = True
+            form.base_fields["region"].empty_label = None
+        return form
+
+    def save_model(self, request, obj, form, change):
+        old_email = form.initial.get("email") if change else None
+        obj.email = obj.email.strip().lower()
+        super().save_model(request, obj, form, change)
+        if not change:
+            welcome_send(person=obj, request=request)
+        elif old_email and old_email.lower() != obj.email:
+            email_change_notice_send(person=obj, old_email=old_email)
 
     def user_change_password(self, request, id, form_url=""):
         if not permissions.can_grant_superuser(request.user):
@@ -194,8 +236,14 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
 
 
 class SignatureInline(admin.TabularInline):
+    """Signatures, checked as ``services.mou_sign`` checks them: only the holder of the
+    signing post on the day, on or after commencement (R4)."""
+
     model = MouSignature
     extra = 0
+    form = checked_by(
+        forms.ModelForm, lambda signature: services.mou_signature_check(signature=signature)
+    )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is User:
@@ -226,6 +274,37 @@ class PostAdmin(RegionScopedAdmin):
 
     def scope(self, request, queryset):
         return queryset.filter(pk__in=permissions.manageable_posts(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not permissions.can_change_post(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = ["holder", "kind", "local_authority", "region", "tier", "started_on", "ended_on"]
+        if not request.user.is_superuser:
+            # Coordinator posts are recorded by technical staff; the region is theirs only.
+            fields.remove("region")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # A post changes its dates or tier; a new holder is a hand-over, a new post.
+        return ["holder", "kind", "local_authority", "region"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "holder":
+            kwargs["queryset"] = permissions.changeable_people(request.user)
+            return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind" and not request.user.is_superuser:
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in db_field.get_choices(include_blank=True)
+                if value != PostKind.COORDINATOR
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

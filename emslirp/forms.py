@@ -3,11 +3,36 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.db import transaction
 from django.template import loader
 
+from emslirp.models import User
 from emslirp.tasks import task_send_email
+
+
+def welcome_send(*, person: User, request) -> None:
+    """E-mail a person whose account was just made a link to choose their password."""
+    form = ResetRequestForm({"email": person.email})
+    form.is_valid()
+    form.save(
+        request=request,
+        use_https=request.is_secure(),
+        subject_template_name="registration/welcome_subject.txt",
+        email_template_name="registration/welcome_email.txt",
+        html_email_template_name="registration/welcome_email.html",
+        extra_email_context={"site_name": settings.SERVICE_NAME},
+    )
+
+
+def email_change_notice_send(*, person: User, old_email: str) -> None:
+    """Tell the old address that the sign-in address changed: if the owner did not ask
+    for it, they know at once whom to call."""
+    context = {"person": person, "old_email": old_email, "site_name": settings.SERVICE_NAME}
+    subject = f"Your {settings.SERVICE_NAME} sign-in address was changed"
+    body = loader.render_to_string("registration/email_changed.txt", context)
+    transaction.on_commit(lambda: task_send_email.delay(subject=subject, body=body, to=[old_email]))
 
 
 class SignInForm(AuthenticationForm):
@@ -43,6 +68,11 @@ class ResetRequestForm(PasswordResetForm):
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Button("submit", "Send the link"),
         )
+
+    def get_users(self, email):
+        # Django skips accounts without a usable password; here those are people whose
+        # coordinator made their account and who lost the first link: they get a new one.
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
 
     def send_mail(
         self,

@@ -112,12 +112,40 @@ def manageable_posts(user: User) -> QuerySet[Post]:
     return Post.objects.filter(Q(local_authority__region_id__in=regions) | Q(region_id__in=regions))
 
 
-def can_manage_local_authority(user: User, local_authority: LocalAuthority) -> bool:
-    return user.is_superuser or local_authority.region_id in _coordinated_region_ids(user)
+def changeable_people(user: User) -> QuerySet[User]:
+    """The people whose record a coordinator may change (R2, R31): those on their own
+    region's register who hold no admin rights. Someone seen only through a past post in
+    the region, another coordinator, or technical staff is shown but not changed: a
+    coordinator who could change their sign-in address could take over their account."""
+    if user.is_superuser:
+        return User.objects.all()
+    regions = _coordinated_region_ids(user)
+    if not regions:
+        return User.objects.none()
+    return User.objects.filter(region_id__in=regions, is_staff=False, is_superuser=False)
 
 
-def can_manage_person(user: User, person: User) -> bool:
-    return manageable_people(user).filter(pk=person.pk).exists()
+def can_change_person(user: User, person: User) -> bool:
+    if user.is_superuser:
+        return True
+    return (
+        person.region_id in _coordinated_region_ids(user)
+        and not person.is_staff
+        and not person.is_superuser
+    )
+
+
+def can_change_post(user: User, post: Post) -> bool:
+    """Coordinators keep the posts of their region's LAs; coordinator posts, and their
+    own, are recorded by technical staff (R31)."""
+    if user.is_superuser:
+        return True
+    return (
+        post.kind != PostKind.COORDINATOR
+        and post.holder_id != user.pk
+        and post.local_authority is not None
+        and post.local_authority.region_id in _coordinated_region_ids(user)
+    )
 
 
 def can_grant_superuser(user: User) -> bool:

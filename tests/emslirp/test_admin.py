@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from emslirp.models import LocalAuthority, Post, PostKind
+from tests.admin_forms import inline_data
 from tests.factories import (
     LocalAuthorityFactory,
     MemorandumOfUnderstandingFactory,
@@ -61,8 +62,16 @@ def test_coordinator_of_another_region_sees_none_of_these_las(
     assert response.url == reverse("admin:index")
     response = client.post(
         reverse("admin:emslirp_localauthority_change", args=[derby.pk]),
-        {"name": "Renamed", "region": derby.region_id, "active_from": "1997-04-01"},
+        {
+            "name": "Renamed",
+            "region": derby.region_id,
+            "active_from": "1997-04-01",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+        },
     )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
     derby.refresh_from_db()
     assert derby.name == "Derby City"
 
@@ -156,18 +165,22 @@ def test_coordinator_cannot_make_anyone_a_superuser(client, coordinator):
     page = client.get(url)
     assert "is_superuser" not in page.context["adminform"].form.fields
     assert "is_staff" not in page.context["adminform"].form.fields
-    client.post(
+    response = client.post(
         url,
         {
+            **inline_data(page),
             "email": person.email,
-            "full_name": "Plain Person",
+            "full_name": "Plain Person Renamed",
             "region": coordinator.region.pk,
             "is_active": "on",
             "is_superuser": "on",
             "is_staff": "on",
         },
     )
+    # The save went through (the name changed) and ignored the privileges.
+    assert response.status_code == 302
     person.refresh_from_db()
+    assert person.full_name == "Plain Person Renamed"
     assert (person.is_superuser, person.is_staff) == (False, False)
     response = client.get(reverse("admin:auth_user_password_change", args=[person.pk]))
     assert response.status_code == 403
@@ -241,6 +254,7 @@ def test_superuser_cannot_make_a_coordinator_a_superuser(client, coordinator):
     response = client.post(
         url,
         {
+            **inline_data(client.get(url)),
             "email": coordinator.email,
             "full_name": coordinator.full_name,
             "region": coordinator.region.pk,
@@ -252,6 +266,9 @@ def test_superuser_cannot_make_a_coordinator_a_superuser(client, coordinator):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["is_superuser"] == [
         "A coordinator cannot be a superuser: the admin is not a back door."
+    ]
+    assert response.context["errors"] == [
+        ["A coordinator cannot be a superuser: the admin is not a back door."]
     ]
     coordinator.refresh_from_db()
     assert coordinator.is_superuser is False

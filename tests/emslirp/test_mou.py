@@ -52,8 +52,7 @@ def test_someone_else_cannot_sign_for_the_post(memorandum, la):
         )
     assert refused.value.message_dict == {
         "signed_by": [
-            "Dora Elsewhere was not the Director of Children's Services of Rutland"
-            " on 2 April 2026."
+            "Dora Elsewhere was not the Director of Children's Services of Rutland on 2 April 2026."
         ]
     }
     assert memorandum.signatures.count() == 0

@@ -13,7 +13,7 @@ from emslirp.models import LocalAuthority, Post, PostKind, Region, User
 
 # Model permissions that an SDSA coordinator has while they hold the post. Object scoping
 # (their own region only) is applied on top by the admin, which asks the functions below.
-COORDINATOR_MODEL_PERMISSIONS = frozenset(
+_CORE_COORDINATOR_PERMISSIONS = frozenset(
     {
         "emslirp.view_region",
         "emslirp.view_localauthority",
@@ -37,6 +37,13 @@ COORDINATOR_MODEL_PERMISSIONS = frozenset(
         "emslirp.change_mousignature",
     }
 )
+_coordinator_permissions: set[str] = set(_CORE_COORDINATOR_PERMISSIONS)
+
+
+def coordinator_permissions_add(perms) -> None:
+    """Each app adds, when it is ready, the model permissions its coordinator pages and
+    admin need; the core does not import the apps built on it."""
+    _coordinator_permissions.update(perms)
 
 
 def _today() -> datetime.date:
@@ -69,6 +76,11 @@ def _coordinated_region_ids(user: User) -> frozenset[int]:
 def is_coordinator(user: User) -> bool:
     """Whether ``user`` holds an SDSA coordinator post today."""
     return bool(user.is_authenticated and _coordinated_region_ids(user))
+
+
+def coordinates(user: User, region: Region) -> bool:
+    """Whether ``user`` is a coordinator of ``region`` today."""
+    return bool(user.is_authenticated and region.pk in _coordinated_region_ids(user))
 
 
 def can_use_admin(user: User) -> bool:
@@ -166,7 +178,7 @@ class CoordinatorBackend:
     def get_all_permissions(self, user_obj, obj=None):
         if obj is not None or not user_obj.is_active or not is_coordinator(user_obj):
             return set()
-        return set(COORDINATOR_MODEL_PERMISSIONS)
+        return set(_coordinator_permissions)
 
     def has_perm(self, user_obj, perm, obj=None):
         return perm in self.get_all_permissions(user_obj, obj)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "emslirp.apps.EmslirpConfig",
+    "accreditation.apps.AccreditationConfig",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,10 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EMSLIRP <no-reply@emslirp.localhost>")
 
 SERVICE_NAME = "East Midlands Sector-Led Improvement"
+# Where links in e-mails point: the first allowed host over HTTPS in production.
+BASE_URL = os.environ.get("EMSLIRP_BASE_URL", "").rstrip("/") or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day on site

@@ -7,15 +7,19 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from accreditation import permissions as accreditation_permissions
+from accreditation import selectors as accreditation_selectors
 from emslirp import selectors
 from emslirp.forms import NewPasswordForm, ResetRequestForm, SignInForm
 
 
 @login_required
 def home(request):
-    """A signed-in person's posts, and what needs them (empty until reviews exist)."""
+    """A signed-in person's posts, their part in the accredited pool, and what needs them.
+    The project's home page gathers from the apps; the apps never import it."""
     today = timezone.localdate()
     posts = list(selectors.posts_of(person=request.user))
+    accreditation = accreditation_selectors.home_items(person=request.user, on=today)
     return render(
         request,
         "emslirp/home.html",
@@ -23,7 +27,11 @@ def home(request):
             "current_posts": [p for p in posts if p.is_held_on(today)],
             "past_posts": [p for p in posts if p.ended_on is not None and p.ended_on < today],
             "future_posts": [p for p in posts if p.started_on > today],
-            "needs_you": [],
+            "needs_you": accreditation["needs_you"],
+            "application": accreditation["application"],
+            "accreditations": accreditation["accreditations"],
+            "can_view_pool": request.user.region is not None
+            and accreditation_permissions.can_view_pool(request.user, request.user.region),
         },
     )
 

@@ -1,10 +1,22 @@
-"""factory_boy factories for every model of the region's core."""
+"""factory_boy factories for every model."""
 
 import datetime
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
+from accreditation.models import (
+    Accreditation,
+    AccreditationStatusChange,
+    ConflictDeclaration,
+    ExpressionOfInterest,
+    Role,
+    RoleRequest,
+    Specialism,
+    TrainingAttendance,
+    TrainingSession,
+)
 from emslirp.models import (
     LocalAuthority,
     LocalAuthorityAlias,
@@ -92,3 +104,111 @@ class MouSignatureFactory(factory.django.DjangoModelFactory):
     signatory_post = PostKind.DCS
     signed_by = factory.SubFactory(UserFactory)
     signed_on = datetime.date(2026, 4, 1)
+
+
+class ExpressionOfInterestFactory(factory.django.DjangoModelFactory):
+    """A complete application; ``submitted=True`` makes it sent, as ``eoi_submit`` would."""
+
+    class Meta:
+        model = ExpressionOfInterest
+        skip_postgeneration_save = True
+
+    applicant = factory.SubFactory(UserFactory)
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+    current_position = "Head of Service"
+    experience = "Twelve years in children's social care."
+    previous_roles = "2021 to date: Head of Service."
+    telephone = "01234 567890"
+    skill_teamwork = "An example of teamwork."
+    skill_analysis = "An example of analysis."
+    skill_perspective = "An example of perspective."
+    skill_challenge = "An example of challenge."
+    skill_coaching = "An example of coaching."
+    skill_culture = "An example of culture."
+    signed_name = factory.LazyAttribute(lambda o: o.applicant.full_name)
+
+    class Params:
+        submitted = factory.Trait(
+            state=ExpressionOfInterest.State.SUBMITTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            signed_on=factory.LazyFunction(timezone.localdate),
+        )
+
+    @factory.post_generation
+    def specialisms(self, create, codes, **kwargs):
+        if create:
+            self.specialisms.set(Specialism.objects.filter(code__in=codes or ["safeguarding"]))
+
+    @factory.post_generation
+    def roles(self, create, roles, **kwargs):
+        if create:
+            for role in roles or [Role.PCTR_MEMBER]:
+                RoleRequest.objects.create(application=self, role=role)
+
+
+class RoleRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleRequest
+
+    application = factory.SubFactory(ExpressionOfInterestFactory, roles=[Role.SAV_MEMBER])
+    role = Role.DATA_SPECIALIST
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingSession
+
+    region = factory.SubFactory(RegionFactory)
+    kind = TrainingSession.Kind.TEAM_DAY
+    held_on = datetime.date(2026, 10, 14)
+    venue = "Regional training centre"
+
+
+class TrainingAttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingAttendance
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    person = factory.SubFactory(UserFactory)
+
+
+class AccreditationFactory(factory.django.DjangoModelFactory):
+    """A current accreditation from ``accredited_on``, with its first status row."""
+
+    class Meta:
+        model = Accreditation
+        skip_postgeneration_save = True
+
+    person = factory.SubFactory(UserFactory)
+    role = Role.PCTR_MEMBER
+    accredited_on = datetime.date(2025, 6, 1)
+    status_changed_on = factory.SelfAttribute("accredited_on")
+
+    @factory.post_generation
+    def history(self, create, extracted, **kwargs):
+        if create:
+            AccreditationStatusChange.objects.create(
+                accreditation=self,
+                status=Accreditation.Status.CURRENT,
+                effective_on=self.accredited_on,
+                reason="Attended training.",
+            )
+
+
+class AccreditationStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccreditationStatusChange
+
+    accreditation = factory.SubFactory(AccreditationFactory)
+    status = Accreditation.Status.FLAGGED
+    effective_on = datetime.date(2026, 1, 1)
+    reason = "Reflection not completed."
+
+
+class ConflictDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConflictDeclaration
+
+    person = factory.SubFactory(UserFactory)
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+    declared_on = datetime.date(2026, 1, 1)

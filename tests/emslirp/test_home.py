@@ -53,8 +53,9 @@ def test_a_coordinator_is_offered_the_administration(
     client, coordinator, django_assert_num_queries
 ):
     client.force_login(coordinator)
-    # one more than anyone else's: whether their coordinator post is current today
-    with django_assert_num_queries(4):
+    # Two more than the page below: their region, and whether their coordinator post is
+    # current today (for the admin and the pool links).
+    with django_assert_num_queries(8):
         html = client.get(reverse("home")).content.decode()
     assert "SDSA coordinator" in html
     assert f'href="{reverse("admin:index")}"' in html
@@ -73,7 +74,8 @@ def test_home_query_count_does_not_grow_with_posts(client, la, posts, django_ass
             ended_on=D(2014 + i * 5, 12, 31),
         )
     client.force_login(person)
-    # session, user, posts with their LAs and regions (not staff: no admin check)
-    with django_assert_num_queries(3):
+    # session, user, posts with their LAs and regions (not staff: no admin check),
+    # applications awaiting them as sponsor, their own application, their accreditations
+    with django_assert_num_queries(6):
         response = client.get(reverse("home"))
     assert len(response.context["past_posts"]) == posts

@@ -1,0 +1,211 @@
+"""Reads of accreditation (R5–R9)."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from accreditation.models import (
+    Accreditation,
+    AccreditationStatusChange,
+    ConflictDeclaration,
+    ExpressionOfInterest,
+    Role,
+    Specialism,
+)
+from emslirp.models import LocalAuthority, Post, PostKind, Region, User
+from emslirp.selectors import post_holder
+
+ACTIVE_STATUSES = (Accreditation.Status.CURRENT, Accreditation.Status.FLAGGED)
+
+
+def eoi_sponsor(*, application: ExpressionOfInterest, on: datetime.date) -> User | None:
+    """The sponsor of ``application`` on ``on``: the DCS of the applicant's LA that day, so
+    a successor DCS inherits the applications still waiting (R3, R6)."""
+    return post_holder(kind=PostKind.DCS, local_authority=application.local_authority, on=on)
+
+
+def eoi_open_for(*, person: User) -> ExpressionOfInterest | None:
+    """``person``'s application in progress (a draft, or sent and awaiting the sponsor)."""
+    return (
+        ExpressionOfInterest.objects.filter(
+            applicant=person,
+            state__in=[ExpressionOfInterest.State.DRAFT, ExpressionOfInterest.State.SUBMITTED],
+        )
+        .select_related("local_authority")
+        .first()
+    )
+
+
+def eoi_latest_for(*, person: User) -> ExpressionOfInterest | None:
+    return (
+        ExpressionOfInterest.objects.filter(applicant=person)
+        .select_related("local_authority")
+        .prefetch_related("role_requests")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def eois_awaiting_sponsor(*, sponsor: User, on: datetime.date) -> QuerySet[ExpressionOfInterest]:
+    """The applications waiting for ``sponsor``'s decision: sent from any LA where they are
+    DCS on ``on``. One query."""
+    las = (
+        Post.objects.held_on(on)
+        .filter(holder=sponsor, kind=PostKind.DCS)
+        .values("local_authority_id")
+    )
+    return (
+        ExpressionOfInterest.objects.filter(
+            state=ExpressionOfInterest.State.SUBMITTED, local_authority_id__in=las
+        )
+        .select_related("applicant", "local_authority")
+        .prefetch_related("role_requests")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def is_accredited(*, person: User, role: str, on: datetime.date) -> bool:
+    """Whether ``person`` was accredited for ``role`` on ``on``: their latest status from
+    that day or before is current or flagged (R7, R8). One query."""
+    latest = (
+        AccreditationStatusChange.objects.filter(
+            accreditation__person=person, accreditation__role=role, effective_on__lte=on
+        )
+        .order_by("-effective_on", "-pk")
+        .values("status")[:1]
+    )
+    return (
+        Accreditation.objects.filter(person=person, role=role, accredited_on__lte=on)
+        .annotate(status_on=Subquery(latest))
+        .filter(status_on__in=ACTIVE_STATUSES)
+        .exists()
+    )
+
+
+def conflict_local_authorities(*, person: User) -> QuerySet[LocalAuthority]:
+    """The LAs ``person`` may not review (R9): those they declared, and those where they
+    hold or held a post (employment history counts without being declared)."""
+    return LocalAuthority.objects.filter(
+        Q(pk__in=ConflictDeclaration.objects.filter(person=person).values("local_authority_id"))
+        | Q(pk__in=Post.objects.filter(holder=person).values("local_authority_id"))
+    ).order_by("name")
+
+
+def pool(
+    *,
+    region: Region,
+    on: datetime.date,
+    role: str = "",
+    specialism: str = "",
+    local_authority: LocalAuthority | None = None,
+    status: str = "",
+) -> QuerySet[User]:
+    """The people of ``region`` with an accreditation (R9), filtered, each with their
+    accreditations, specialisms (from their latest decided application), LA, and declared
+    and employment conflicts, in a fixed number of queries whatever the page size."""
+    accreditations = Accreditation.objects.filter(person=OuterRef("pk"))
+    if role:
+        accreditations = accreditations.filter(role=role)
+    if status:
+        accreditations = accreditations.filter(status=status)
+    latest_application = ExpressionOfInterest.objects.filter(
+        applicant=OuterRef("pk"), state=ExpressionOfInterest.State.DECIDED
+    ).order_by("-submitted_at", "-pk")
+    current_post_la = (
+        Post.objects.held_on(on)
+        .filter(holder=OuterRef("pk"), local_authority__isnull=False)
+        .order_by("-started_on")
+        .values("local_authority_id")[:1]
+    )
+    people = (
+        User.objects.filter(Exists(accreditations), region=region, is_active=True)
+        .annotate(
+            application_la_id=Subquery(latest_application.values("local_authority_id")[:1]),
+            post_la_id=Subquery(current_post_la),
+        )
+        .order_by("full_name", "pk")
+    )
+    if local_authority is not None:
+        people = people.filter(
+            Q(post_la_id=local_authority.pk)
+            | Q(post_la_id__isnull=True, application_la_id=local_authority.pk)
+        )
+    if specialism:
+        people = people.filter(
+            Exists(
+                ExpressionOfInterest.objects.filter(
+                    applicant=OuterRef("pk"),
+                    state=ExpressionOfInterest.State.DECIDED,
+                    specialisms__code=specialism,
+                )
+            )
+        )
+    return people.prefetch_related(
+        Prefetch(
+            "accreditations",
+            queryset=Accreditation.objects.order_by("role"),
+            to_attr="pool_accreditations",
+        ),
+        Prefetch(
+            "applications",
+            queryset=ExpressionOfInterest.objects.filter(state=ExpressionOfInterest.State.DECIDED)
+            .order_by("-submitted_at", "-pk")
+            .prefetch_related(Prefetch("specialisms", queryset=Specialism.objects.all())),
+            to_attr="decided_applications",
+        ),
+        Prefetch(
+            "conflicts",
+            queryset=ConflictDeclaration.objects.select_related("local_authority"),
+            to_attr="declared_conflicts",
+        ),
+        Prefetch(
+            "posts",
+            queryset=Post.objects.filter(local_authority__isnull=False).select_related(
+                "local_authority"
+            ),
+            to_attr="all_posts",
+        ),
+    )
+
+
+def pool_row(person: User, *, local_authorities: dict[int, LocalAuthority]) -> dict:
+    """What the pool shows for one person, from what ``pool`` prefetched (no query)."""
+    la_id = person.post_la_id or person.application_la_id
+    application = person.decided_applications[0] if person.decided_applications else None
+    employment = {p.local_authority for p in person.all_posts}
+    declared = {c.local_authority for c in person.declared_conflicts}
+    return {
+        "person": person,
+        "local_authority": local_authorities.get(la_id),
+        "accreditations": person.pool_accreditations,
+        "specialisms": list(application.specialisms.all()) if application else [],
+        "other_specialism": application.other_specialism if application else "",
+        "conflicts": sorted(declared | employment, key=lambda la: la.name),
+    }
+
+
+def pool_roles() -> list[tuple[str, str]]:
+    return Role.choices
+
+
+def home_items(*, person: User, on: datetime.date) -> dict:
+    """What the home page shows of accreditation: applications waiting for ``person`` as
+    sponsor (in "what needs you"), their own application and their accreditations."""
+    from django.urls import reverse
+
+    waiting = [
+        {
+            "title": f"Decide on {a.applicant}'s application to be a peer reviewer",
+            "url": reverse("accreditation:sponsor_decide", args=[a.pk]),
+            "since": a.submitted_at,
+        }
+        for a in eois_awaiting_sponsor(sponsor=person, on=on)
+        .select_related(None)
+        .select_related("applicant")
+        .prefetch_related(None)
+    ]
+    return {
+        "needs_you": waiting,
+        "application": eoi_latest_for(person=person),
+        "accreditations": list(person.accreditations.order_by("role")),
+    }

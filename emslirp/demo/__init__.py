@@ -104,11 +104,24 @@ MOU_FROM = datetime.date(2026, 4, 1)
 
 
 def fictional_names():
-    """An endless, repeatable run of made-up names with no handbook initials."""
+    """A repeatable run of made-up names with no handbook initials, each used once. It
+    ends (rather than spinning) once every first name has met every surname."""
     seen = set()
-    for i in itertools.count():
-        first = FIRST_NAMES[i % len(FIRST_NAMES)]
-        last = SURNAMES[(i * 7 + i // len(FIRST_NAMES)) % len(SURNAMES)]
+    n_first, n_last = len(FIRST_NAMES), len(SURNAMES)
+    # The demo's original order first, then every pairing (7 is coprime with 24, so each
+    # first name meets each surname once), skipping those already given.
+    candidates = itertools.chain(
+        (
+            (FIRST_NAMES[i % n_first], SURNAMES[(i * 7 + i // n_first) % n_last])
+            for i in range(n_first * n_last)
+        ),
+        (
+            (first, SURNAMES[(f + 7 * offset) % n_last])
+            for offset in range(n_last)
+            for f, first in enumerate(FIRST_NAMES)
+        ),
+    )
+    for first, last in candidates:
         name = f"{first} {last}"
         if first[0] + last[0] in HANDBOOK_INITIALS or name in seen:
             continue

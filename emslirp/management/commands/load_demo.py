@@ -1,20 +1,38 @@
+import itertools
+
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
-from emslirp.demo import DEMO_PASSWORD, load_demo
+from accreditation.demo import load_accreditation_demo
+from emslirp.demo import DEMO_PASSWORD, fictional_names, load_demo
+from emslirp.models import Region
+
+# The core demo names its people from the start of the run; the apps' demos from here on.
+APP_NAMES_FROM = 100
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo region's fictional people, posts and MoUs. Running it again changes nothing."
+        "Load the demo region: fictional people, posts and MoUs, and the accreditation "
+        "pipeline. Running it again changes nothing."
     )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             # Demo accounts share one published password: never on a live register.
             raise CommandError("The demo region is never loaded in production.")
-        created = load_demo(today=timezone.localdate())
+        today = timezone.localdate()
+        with transaction.atomic():
+            created = load_demo(today=today)
+            created |= load_accreditation_demo(
+                region=Region.objects.get(name="East Midlands"),
+                today=today,
+                password=make_password(DEMO_PASSWORD),
+                names=itertools.islice(fictional_names(), APP_NAMES_FROM, None),
+            )
         summary = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(f"Demo region loaded: created {summary}.")
         self.stdout.write(f"Every demo account's password is {DEMO_PASSWORD!r}.")

@@ -80,9 +80,24 @@ class RegionAdmin(RegionScopedAdmin):
         return queryset.filter(pk__in=permissions.manageable_regions(request.user))
 
 
+class AliasForm(forms.ModelForm):
+    def clean_name(self):
+        # At the field, and before the table's constraint, which has no words for people.
+        name = " ".join(self.cleaned_data["name"].split())
+        alias = LocalAuthorityAlias(
+            pk=self.instance.pk, name=name, local_authority_id=self.instance.local_authority_id
+        )
+        try:
+            services.local_authority_alias_check(alias=alias)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["name"]) from None
+        return name
+
+
 class AliasInline(admin.TabularInline):
     model = LocalAuthorityAlias
     extra = 0
+    form = AliasForm
 
 
 @admin.register(LocalAuthority)
@@ -164,11 +179,18 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
     list_select_related = ["region"]
     search_fields = ["full_name", "email"]
     inlines = [PostInline]
-    readonly_fields = ["last_login", "date_joined"]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "region"]})]
 
     def scope(self, request, queryset):
         return queryset.filter(pk__in=permissions.manageable_people(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["last_login", "date_joined"]
+        if obj is not None and not request.user.is_superuser:
+            # Whoever sets the sign-in address can reset the password sent to it: only
+            # technical staff change it, never a coordinator (R31).
+            readonly.append("email")
+        return readonly
 
     def get_inline_instances(self, request, obj=None):
         # A new person has no posts yet: they are recorded on the Posts page.
@@ -261,6 +283,13 @@ class MemorandumAdmin(RegionScopedAdmin):
         return queryset.filter(
             local_authority__in=permissions.manageable_local_authorities(request.user)
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The signatures were checked against this LA and commencement (R4): once anyone
+        # has signed, they stay as signed. A new memorandum is a new record.
+        if obj is not None and obj.signatures.exists():
+            return ["local_authority", "commenced_on"]
+        return []
 
 
 @admin.register(Post)

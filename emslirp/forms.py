@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.db import transaction
 from django.template import loader
 
+from emslirp.auth import normalise_email
 from emslirp.models import User
 from emslirp.tasks import task_send_email
 
@@ -72,7 +73,7 @@ class ResetRequestForm(PasswordResetForm):
     def get_users(self, email):
         # Django skips accounts without a usable password; here those are people whose
         # coordinator made their account and who lost the first link: they get a new one.
-        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+        return User.objects.filter(email=normalise_email(email), is_active=True)
 
     def send_mail(
         self,

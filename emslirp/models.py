@@ -7,11 +7,13 @@ reads through ``selectors.py``.
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from emslirp.auth import normalise_email
 from emslirp.text import long_date
 
 
@@ -89,13 +91,15 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        # E-mail addresses are matched whatever their case: people type them both ways.
-        return self.get(email__iexact=username)
+        # Addresses are stored trimmed and lower-case, and matched exactly in that form, so
+        # sign-in, lockout counting and the unique constraint all agree on what one address
+        # is (a database's own case folding can match look-alikes such as a dotless i).
+        return self.get(email=normalise_email(username or ""))
 
     def _create(self, email, password, **extra):
         if not email:
             raise ValueError("A person needs an e-mail address to sign in.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -144,6 +148,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalise_email(self.email or "")
+        if not self.email.isascii():
+            raise ValidationError(
+                {"email": "Use an address made of plain letters, digits and punctuation."}
+            )
 
     def get_full_name(self):
         return self.full_name

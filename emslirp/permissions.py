@@ -157,6 +157,8 @@ def can_change_post(user: User, post: Post) -> bool:
         and post.holder_id != user.pk
         and post.local_authority is not None
         and post.local_authority.region_id in _coordinated_region_ids(user)
+        # Reopening a read-only person's old post would give them its rights today.
+        and can_change_person(user, post.holder)
     )
 
 

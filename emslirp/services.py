@@ -11,6 +11,7 @@ from emslirp.models import (
     MOU_SIGNATORY_POSTS,
     SINGLE_HOLDER_POSTS,
     LocalAuthority,
+    LocalAuthorityAlias,
     MemorandumOfUnderstanding,
     MouSignature,
     Post,
@@ -176,6 +177,22 @@ def local_authority_check(*, local_authority: LocalAuthority) -> None:
                 )
             }
         )
+
+
+def local_authority_alias_check(*, alias: LocalAuthorityAlias) -> None:
+    """Raise ValidationError if ``alias`` would also be the name, or another alias, of an
+    LA in any region: a name read from a file must point at one LA only (R1)."""
+    name = " ".join((alias.name or "").split())
+    if not name:
+        return
+    clash = (
+        LocalAuthority.objects.filter(name__iexact=name)
+        .exclude(pk=alias.local_authority_id)
+        .exists()
+        or LocalAuthorityAlias.objects.filter(name__iexact=name).exclude(pk=alias.pk).exists()
+    )
+    if clash:
+        raise ValidationError({"name": f"{name} already names a local authority."})
 
 
 def mou_signature_check(*, signature: MouSignature) -> None:

@@ -83,11 +83,20 @@ def test_a_coordinator_cannot_change_their_own_record(client, coordinator):
     assert response.status_code == 403
 
 
-def test_changing_an_address_tells_the_old_one(
-    client, coordinator, django_capture_on_commit_callbacks
-):
+def test_a_coordinator_cannot_change_a_sign_in_address(client, coordinator):
+    # Whoever sets the address can have the password reset sent to it.
     person = UserFactory(region=coordinator.region, email="pat@old.example.org")
     client.force_login(coordinator)
+    page, response = change_person(client, person, email="mine@attacker.example.org")
+    assert "email" not in page.context["adminform"].form.fields
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.email == "pat@old.example.org"
+
+
+def test_changing_an_address_tells_the_old_one(client, django_capture_on_commit_callbacks):
+    person = UserFactory(email="pat@old.example.org")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     with django_capture_on_commit_callbacks(execute=True):
         _, response = change_person(client, person, email="Pat@New.Example.org")
     assert response.status_code == 302
@@ -97,6 +106,69 @@ def test_changing_an_address_tells_the_old_one(
     assert notice.to == ["pat@old.example.org"]
     assert "pat@old.example.org is no longer the address" in notice.body
     assert "pat@new.example.org" not in notice.body
+
+
+def test_a_coordinator_cannot_reopen_the_post_of_someone_they_may_only_read(
+    client, coordinator, former_visitor
+):
+    post = former_visitor.posts.get(kind=PostKind.DCS)
+    client.force_login(coordinator)
+    url = reverse("admin:emslirp_post_change", args=[post.pk])
+    response = client.post(url, {"started_on": "2015-01-01", "ended_on": ""})
+    assert response.status_code == 403
+    post.refresh_from_db()
+    assert post.ended_on == D(2018, 12, 31)
+
+
+def test_a_signed_memoranda_la_and_commencement_are_fixed(client, coordinator, la):
+    rutland = la("Rutland")
+    memorandum = MemorandumOfUnderstandingFactory(
+        local_authority=rutland, commenced_on=D(2026, 4, 1)
+    )
+    dcs = UserFactory(region=coordinator.region)
+    PostFactory(holder=dcs, kind=PostKind.DCS, local_authority=rutland, started_on=D(2025, 1, 1))
+    MouSignature.objects.create(
+        memorandum=memorandum, signatory_post=PostKind.DCS, signed_by=dcs, signed_on=D(2026, 4, 2)
+    )
+    client.force_login(coordinator)
+    url = reverse("admin:emslirp_memorandumofunderstanding_change", args=[memorandum.pk])
+    response = client.post(
+        url,
+        {
+            "local_authority": la("Derby City").pk,
+            "commenced_on": "2027-01-01",
+            "review_on": "2027-06-01",
+            "signatures-TOTAL_FORMS": "0",
+            "signatures-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    memorandum.refresh_from_db()
+    assert (memorandum.local_authority, memorandum.commenced_on) == (rutland, D(2026, 4, 1))
+    assert memorandum.review_on == D(2027, 6, 1)
+
+
+def test_an_alias_cannot_take_another_las_name(client, coordinator, la, other_region_coordinator):
+    LocalAuthorityFactory(region=other_region_coordinator.posts.get().region, name="Wigan")
+    rutland = la("Rutland")
+    client.force_login(coordinator)
+    url = reverse("admin:emslirp_localauthority_change", args=[rutland.pk])
+    page = client.get(url)
+    data = {
+        **inline_data(page),
+        "name": "Rutland",
+        "region": rutland.region_id,
+        "active_from": rutland.active_from.isoformat(),
+        "aliases-TOTAL_FORMS": "2",
+        "aliases-0-name": "wigan",
+        "aliases-1-name": "Derby",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.errors
+    assert errors[0]["name"] == ["wigan already names a local authority."]
+    assert errors[1]["name"] == ["Derby already names a local authority."]
+    assert not rutland.aliases.exists()
 
 
 def test_a_coordinator_adds_a_person_who_chooses_their_own_password(

@@ -118,3 +118,28 @@ def test_a_used_reset_link_no_longer_works(client, django_capture_on_commit_call
     again = client.get(link, follow=True)
     assert again.context["validlink"] is False
     assert "This link no longer works" in again.content.decode()
+
+
+def test_a_look_alike_address_neither_signs_in_nor_breaks_sign_in(client, east_midlands):
+    # On PostgreSQL a case-insensitive match folds a dotless i into an i; addresses are
+    # matched exactly in their stored lower-case form instead, and look-alikes refused.
+    UserFactory(email="dana.director@example.org")
+    assert sign_in(client, "dana.d\u0131rector@example.org", TEST_PASSWORD).status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert sign_in(client, "Dana.Director@example.org", TEST_PASSWORD).status_code == 302
+
+
+def test_an_address_that_is_not_plain_ascii_is_refused(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:emslirp_user_add"),
+        {
+            "email": "dana.d\u0131rector@example.org",
+            "full_name": "Look Alike",
+            "region": coordinator.region_id,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "Use an address made of plain letters, digits and punctuation."
+    ]

@@ -96,7 +96,7 @@ def load_accreditation_demo(
         created["applications"] += 1
         if not send:
             return draft
-        services.eoi_submit(application=draft, roles=roles, specialism_codes=codes)
+        services.eoi_submit(application=draft, roles=roles, specialism_codes=codes, notify=False)
         if decide_on is None:
             return draft
         # Sent a fortnight before the sponsor decided, as it would have been.
@@ -109,7 +109,9 @@ def load_accreditation_demo(
         decisions = dict.fromkeys(roles, (True, ""))
         if decline_second and len(roles) > 1:
             decisions[roles[1]] = (False, "Another year in post first, then apply again.")
-        services.eoi_decide(application=draft, by=sponsor, decisions=decisions, on=decide_on)
+        services.eoi_decide(
+            application=draft, by=sponsor, decisions=decisions, on=decide_on, notify=False
+        )
         return draft
 
     def session(kind, held_on, venue, mandatory=False):

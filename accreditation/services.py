@@ -114,9 +114,11 @@ def eoi_submit(
     application: ExpressionOfInterest,
     roles: list[str],
     specialism_codes: list[str],
+    notify: bool = True,
 ) -> ExpressionOfInterest:
     """Save and send ``application`` to its sponsor, the DCS of the applicant's LA today
-    (R5, R6), signed with the name typed and dated today. Refused, with every reason by
+    (R5, R6), signed with the name typed and dated today; the sponsor is e-mailed unless
+    ``notify`` is false (a record loaded, not sent by a person). Refused, with every reason by
     field, if it is not complete."""
     eoi_check_sendable(application=application, roles=roles, specialism_codes=specialism_codes)
     sponsor = selectors.eoi_sponsor(application=application, on=timezone.localdate())
@@ -135,7 +137,8 @@ def eoi_submit(
     application.signed_on = timezone.localdate()
     application.full_clean(exclude=["specialisms"], validate_constraints=True)
     application.save(update_fields=["state", "submitted_at", "signed_on", "updated_at"])
-    notices.eoi_submitted(application=application, sponsor=sponsor)
+    if notify:
+        notices.eoi_submitted(application=application, sponsor=sponsor)
     return application
 
 
@@ -146,10 +149,11 @@ def eoi_decide(
     by: User,
     decisions: dict[str, tuple[bool, str]],
     on: datetime.date | None = None,
+    notify: bool = True,
 ) -> ExpressionOfInterest:
     """Record the sponsor's decision on each role applied for: ``decisions`` maps a role to
     (approved, reason). Only the DCS of the applicant's LA on the day decides; a declined
-    role needs a reason (R6). The applicant is told."""
+    role needs a reason (R6). The applicant is told, unless ``notify`` is false."""
     day = on or timezone.localdate()
     # Lock the application: two clicks, or the DCS and a successor at once, decide once.
     application = ExpressionOfInterest.objects.select_for_update().get(pk=application.pk)
@@ -182,7 +186,8 @@ def eoi_decide(
         request.save(update_fields=["decision", "reason", "decided_by", "decided_on"])
     application.state = ExpressionOfInterest.State.DECIDED
     application.save(update_fields=["state", "updated_at"])
-    notices.eoi_decided(application=application)
+    if notify:
+        notices.eoi_decided(application=application)
     return application
 
 

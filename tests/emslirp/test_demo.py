@@ -1,11 +1,15 @@
 """The demo region: every post of every current LA held by a fictional person; idempotent."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core import mail
 from django.core.management import CommandError, call_command
 
+from accreditation import selectors as accreditation_selectors
+from accreditation.models import Accreditation, ExpressionOfInterest, Role
 from emslirp import selectors
 from emslirp.demo import DEMO_PASSWORD, HANDBOOK_INITIALS, demo_email, load_demo
 from emslirp.models import MemorandumOfUnderstanding, MouSignature, Post, PostKind, User
@@ -84,3 +88,34 @@ def test_the_demo_is_never_loaded_in_production(settings, east_midlands):
     with pytest.raises(CommandError, match="never loaded in production"):
         call_command("load_demo")
     assert counts() == (0, 0, 0, 0)
+
+
+def test_the_command_loads_the_accreditation_pipeline_once_and_quietly(
+    east_midlands, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    first = (
+        ExpressionOfInterest.objects.count(),
+        Accreditation.objects.count(),
+        User.objects.count(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    assert (
+        ExpressionOfInterest.objects.count(),
+        Accreditation.objects.count(),
+        User.objects.count(),
+    ) == first
+    assert mail.outbox == []
+    states = set(ExpressionOfInterest.objects.values_list("state", flat=True))
+    assert states == {"draft", "submitted", "decided"}
+    statuses = set(Accreditation.objects.values_list("status", flat=True))
+    assert statuses == {"current", "flagged", "suspended", "lapsed"}
+    pool = accreditation_selectors.pool(region=east_midlands, on=TODAY)
+    assert 40 <= pool.count() <= 60
+    # Every current LA's DCS can lead and QA; demo names avoid the handbook's initials.
+    assert Accreditation.objects.filter(role=Role.LEAD_DCS).count() == 10
+    for name in User.objects.values_list("full_name", flat=True):
+        first_name, last_name = name.split(" ", 1)
+        assert first_name[0] + last_name[0] not in HANDBOOK_INITIALS

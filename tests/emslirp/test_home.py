@@ -79,3 +79,13 @@ def test_home_query_count_does_not_grow_with_posts(client, la, posts, django_ass
     with django_assert_num_queries(6):
         response = client.get(reverse("home"))
     assert len(response.context["past_posts"]) == posts
+
+
+def test_a_refused_page_says_so_in_the_service_shell(client):
+    # The pool is for coordinators and those who form teams; an ordinary person is refused.
+    client.force_login(UserFactory())
+    response = client.get(reverse("accreditation:pool"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "You cannot see this page" in html
+    assert 'class="govuk-header"' in html

@@ -21,15 +21,22 @@ def _region_ids(request):
     return permissions.manageable_regions(request.user).values("pk")
 
 
-class RoleRequestInline(admin.TabularInline):
-    model = RoleRequest
+class HistoryInline(admin.TabularInline):
+    """Rows that record what happened: shown under their parent, never edited there."""
+
     extra = 0
     can_delete = False
-    fields = ["role", "decision", "reason", "decided_by", "decided_on"]
-    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class RoleRequestInline(HistoryInline):
+    model = RoleRequest
+    fields = ["role", "decision", "reason", "decided_by", "decided_on"]
 
 
 @admin.register(ExpressionOfInterest)
@@ -154,15 +161,9 @@ class TrainingAttendanceAdmin(admin.ModelAdmin):
         self._record(request, queryset, False)
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(HistoryInline):
     model = AccreditationStatusChange
-    extra = 0
-    can_delete = False
     fields = ["status", "effective_on", "reason", "changed_by", "recorded_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class AccreditationStatusForm(forms.ModelForm):

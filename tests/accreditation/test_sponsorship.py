@@ -161,3 +161,20 @@ def test_the_database_refuses_a_decline_without_a_reason(application, rutland_dc
     request.decided_on = today
     with pytest.raises(IntegrityError), transaction.atomic():
         request.save()
+
+
+def test_the_coordinator_reads_an_application_and_its_decisions_in_the_admin(
+    client, application, coordinator, other_region_coordinator
+):
+    client.force_login(coordinator)
+    url = reverse("admin:accreditation_expressionofinterest_change", args=[application.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    [inline] = response.context["inline_admin_formsets"]
+    assert sorted(f.instance.role for f in inline.formset.forms) == [
+        Role.PCTR_MEMBER,
+        Role.SAV_LEAD_AD,
+    ]
+    client.force_login(other_region_coordinator)
+    assert client.get(url).status_code == 302  # outside their region: as if missing

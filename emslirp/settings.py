@@ -147,6 +147,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 # Addresses are matched whatever their case at sign-in, so failures are counted the same
 # way: "Dcs@X" and "dcs@x" are one account, with one count.
 AXES_USERNAME_CALLABLE = "emslirp.auth.lockout_username"
+# Behind a proxy every request comes from the proxy: counted by that address, anyone could
+# lock anyone out. EMSLIRP_PROXY_COUNT says how many trusted proxies stand in front.
+EMSLIRP_PROXY_COUNT = int(os.environ.get("EMSLIRP_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "emslirp.auth.client_ip"
 AXES_VERBOSE = False
 
 # django-auditlog: who changed what; the actor comes from AuditlogMiddleware.

@@ -143,3 +143,31 @@ def test_an_address_that_is_not_plain_ascii_is_refused(client, coordinator):
     assert response.context["adminform"].form.errors["email"] == [
         "Use an address made of plain letters, digits and punctuation."
     ]
+
+
+def test_behind_a_proxy_one_client_cannot_lock_out_another(client, settings):
+    settings.EMSLIRP_PROXY_COUNT = 1
+    UserFactory(email="dana.director@example.org")
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "192.0.2.66"}
+    for _ in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "dana.director@example.org", "password": "wrong"},
+            **attacker,
+        )
+    dana = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    response = client.post(
+        reverse("login"),
+        {"username": "dana.director@example.org", "password": TEST_PASSWORD},
+        **dana,
+    )
+    assert response.status_code == 302
+    # And the attacker cannot escape their own count by sending a header of their own.
+    client.logout()
+    spoofed = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9, 192.0.2.66"}
+    response = client.post(
+        reverse("login"),
+        {"username": "dana.director@example.org", "password": TEST_PASSWORD},
+        **spoofed,
+    )
+    assert response.status_code == 429

@@ -13,6 +13,7 @@ from accreditation.models import (
     Role,
     Specialism,
 )
+from accreditation.selectors import applicant_local_authorities
 from accreditation.services import WORD_LIMIT, WORD_LIMITED_FIELDS
 from emslirp.models import LocalAuthority
 from emslirp.selectors import local_authorities_active
@@ -67,12 +68,16 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["local_authority"].queryset = local_authorities_active(
-            region=person.region, on=timezone.localdate()
+        # The LA of the applicant's post, where they hold one: its DCS sponsors them (R6).
+        self.fields["local_authority"].queryset = applicant_local_authorities(
+            person=person, on=timezone.localdate()
         )
         self.fields["local_authority"].empty_label = "Choose your local authority"
         self.fields["local_authority"].error_messages["required"] = (
             "Choose your local authority: its DCS sponsors you."
+        )
+        self.fields["local_authority"].error_messages["invalid_choice"] = (
+            "Choose the authority you work for: its DCS sponsors you."
         )
         if self.instance.pk:
             self.initial.setdefault(

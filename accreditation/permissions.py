@@ -5,7 +5,8 @@ import datetime
 
 from django.utils import timezone
 
-from accreditation.models import Accreditation, ExpressionOfInterest, Role
+from accreditation.models import ExpressionOfInterest, Role
+from accreditation.selectors import is_accredited
 from emslirp import permissions as core
 from emslirp.models import PostKind, Region, User
 from emslirp.selectors import post_holders
@@ -30,14 +31,12 @@ def can_view_pool(user: User, region: Region) -> bool:
         return False
     if user.is_superuser or core.coordinates(user, region):
         return True
-    return (
-        user.region_id == region.pk
-        and Accreditation.objects.filter(
-            person=user,
-            role__in=[Role.LEAD_DCS, Role.SAV_LEAD_AD],
-            status__in=[Accreditation.Status.CURRENT, Accreditation.Status.FLAGGED],
-            accredited_on__lte=timezone.localdate(),
-        ).exists()
+    if user.region_id != region.pk:
+        return False
+    today = timezone.localdate()
+    return any(
+        is_accredited(person=user, role=role, on=today)
+        for role in (Role.LEAD_DCS, Role.SAV_LEAD_AD)
     )
 
 

@@ -16,12 +16,31 @@ from emslirp.models import LocalAuthority, Post, PostKind, Region, User
 from emslirp.selectors import post_holder
 
 ACTIVE_STATUSES = (Accreditation.Status.CURRENT, Accreditation.Status.FLAGGED)
+# The roles held only while holding a post: a QA AD is an AD (R7).
+POST_FOR_ROLE = {
+    Role.LEAD_DCS: PostKind.DCS,
+    Role.QA_DCS: PostKind.DCS,
+    Role.QA_AD: PostKind.SAFEGUARDING_LEAD,
+}
 
 
 def eoi_sponsor(*, application: ExpressionOfInterest, on: datetime.date) -> User | None:
     """The sponsor of ``application`` on ``on``: the DCS of the applicant's LA that day, so
     a successor DCS inherits the applications still waiting (R3, R6)."""
     return post_holder(kind=PostKind.DCS, local_authority=application.local_authority, on=on)
+
+
+def applicant_local_authorities(*, person: User, on: datetime.date) -> QuerySet[LocalAuthority]:
+    """The LAs ``person`` may apply from (R6): those where they hold a post on ``on``;
+    someone with no recorded post chooses among their region's LAs of the day."""
+    held = LocalAuthority.objects.filter(
+        pk__in=Post.objects.held_on(on).filter(holder=person).values("local_authority_id")
+    )
+    if held.exists():
+        return held.order_by("name")
+    if person.region_id is None:
+        return LocalAuthority.objects.none()
+    return LocalAuthority.objects.filter(region_id=person.region_id).active_on(on).order_by("name")
 
 
 def eoi_open_for(*, person: User) -> ExpressionOfInterest | None:
@@ -58,6 +77,7 @@ def eois_awaiting_sponsor(*, sponsor: User, on: datetime.date) -> QuerySet[Expre
         ExpressionOfInterest.objects.filter(
             state=ExpressionOfInterest.State.SUBMITTED, local_authority_id__in=las
         )
+        .exclude(applicant=sponsor)
         .select_related("applicant", "local_authority")
         .prefetch_related("role_requests")
         .order_by("submitted_at", "pk")
@@ -66,7 +86,8 @@ def eois_awaiting_sponsor(*, sponsor: User, on: datetime.date) -> QuerySet[Expre
 
 def is_accredited(*, person: User, role: str, on: datetime.date) -> bool:
     """Whether ``person`` was accredited for ``role`` on ``on``: their latest status from
-    that day or before is current or flagged (R7, R8). One query."""
+    that day or before is current or flagged (R7, R8), and for a lead or QA director's
+    role, they held the post that day. One query."""
     latest = (
         AccreditationStatusChange.objects.filter(
             accreditation__person=person, accreditation__role=role, effective_on__lte=on
@@ -74,12 +95,16 @@ def is_accredited(*, person: User, role: str, on: datetime.date) -> bool:
         .order_by("-effective_on", "-pk")
         .values("status")[:1]
     )
-    return (
+    accredited = (
         Accreditation.objects.filter(person=person, role=role, accredited_on__lte=on)
         .annotate(status_on=Subquery(latest))
         .filter(status_on__in=ACTIVE_STATUSES)
-        .exists()
     )
+    if role in POST_FOR_ROLE:
+        # A lead or QA director leads as a director: the role ends with the post.
+        held = Post.objects.held_on(on).filter(holder=OuterRef("person"), kind=POST_FOR_ROLE[role])
+        accredited = accredited.filter(Exists(held))
+    return accredited.exists()
 
 
 def conflict_local_authorities(*, person: User) -> QuerySet[LocalAuthority]:

@@ -88,7 +88,18 @@ def eoi_save(
 ) -> ExpressionOfInterest:
     """Save ``application`` as a draft with its roles and specialisms. A draft keeps
     whatever was typed, over the limits too, so that nothing is lost (R5)."""
-    if application.state != ExpressionOfInterest.State.DRAFT:
+    stored = (
+        ExpressionOfInterest.objects.select_for_update()
+        .filter(pk=application.pk)
+        .values_list("state", flat=True)
+        .first()
+        if application.pk
+        else ExpressionOfInterest.State.DRAFT
+    )
+    # The row, not the copy in hand: a second tab's stale copy must not reopen a sent one.
+    if stored != ExpressionOfInterest.State.DRAFT or (
+        application.state != ExpressionOfInterest.State.DRAFT
+    ):
         raise ValidationError("This application has been sent and can no longer be changed.")
     application.full_clean(exclude=["specialisms"], validate_constraints=True)
     application.save()
@@ -121,7 +132,27 @@ def eoi_submit(
     ``notify`` is false (a record loaded, not sent by a person). Refused, with every reason by
     field, if it is not complete."""
     eoi_check_sendable(application=application, roles=roles, specialism_codes=specialism_codes)
-    sponsor = selectors.eoi_sponsor(application=application, on=timezone.localdate())
+    today = timezone.localdate()
+    allowed = selectors.applicant_local_authorities(person=application.applicant, on=today)
+    if not allowed.filter(pk=application.local_authority_id).exists():
+        raise ValidationError(
+            {
+                "local_authority": (
+                    "Choose the authority you work for: its DCS sponsors you "
+                    f"({', '.join(str(la) for la in allowed)})."
+                )
+            }
+        )
+    sponsor = selectors.eoi_sponsor(application=application, on=today)
+    if sponsor is not None and sponsor.pk == application.applicant_id:
+        raise ValidationError(
+            {
+                "local_authority": (
+                    f"You are the DCS of {application.local_authority}, and nobody sponsors "
+                    "themselves: directors are accredited at the directors' workshop."
+                )
+            }
+        )
     if sponsor is None:
         raise ValidationError(
             {
@@ -237,10 +268,24 @@ def training_attendance_record(
     session = place.session
     if session.held_on > timezone.localdate():
         raise ValidationError("Attendance is recorded on or after the day of the session.")
+    before = place.attended
     place.attended = attended
     place.recorded_by = by
     place.save(update_fields=["attended", "recorded_by"])
+    missed_reason = f"Missed mandatory training on {long_date(session.held_on)}."
     if not attended:
+        if before:
+            # A correction: what this session accredited is withdrawn from its day.
+            for accreditation in Accreditation.objects.filter(
+                person=place.person, training=session, status__in=selectors.ACTIVE_STATUSES
+            ):
+                accreditation_status_set(
+                    accreditation=accreditation,
+                    status=Accreditation.Status.LAPSED,
+                    reason=f"Did not attend {session} after all.",
+                    by=by,
+                    on=session.held_on,
+                )
         if session.mandatory:
             for accreditation in Accreditation.objects.filter(
                 person=place.person, status=Accreditation.Status.CURRENT
@@ -248,11 +293,23 @@ def training_attendance_record(
                 accreditation_status_set(
                     accreditation=accreditation,
                     status=Accreditation.Status.FLAGGED,
-                    reason=f"Missed mandatory training on {long_date(session.held_on)}.",
+                    reason=missed_reason,
                     by=by,
                     on=session.held_on,
                 )
         return []
+    if before is False and session.mandatory:
+        # A correction: the flag for missing this session goes.
+        for accreditation in Accreditation.objects.filter(
+            person=place.person, status=Accreditation.Status.FLAGGED, status_reason=missed_reason
+        ):
+            accreditation_status_set(
+                accreditation=accreditation,
+                status=Accreditation.Status.CURRENT,
+                reason=f"Attended {session} after all.",
+                by=by,
+                on=session.held_on,
+            )
     made = []
     for role in _roles_completed_by(session=session, person=place.person):
         accreditation, created = Accreditation.objects.get_or_create(
@@ -272,6 +329,18 @@ def training_attendance_record(
                 effective_on=session.held_on,
                 reason=f"Attended {session}.",
                 changed_by=by,
+            )
+            made.append(accreditation)
+        elif accreditation.status not in selectors.ACTIVE_STATUSES:
+            # Suspended or lapsed, approved again and trained again: current once more.
+            accreditation.training = session
+            accreditation.save(update_fields=["training"])
+            accreditation_status_set(
+                accreditation=accreditation,
+                status=Accreditation.Status.CURRENT,
+                reason=f"Attended {session}.",
+                by=by,
+                on=session.held_on,
             )
             made.append(accreditation)
     return made

@@ -18,6 +18,9 @@ POOL_PAGE_SIZE = 25
 
 
 def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for field, messages_ in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages_)
 
@@ -42,13 +45,20 @@ def application(request):
                     services.eoi_submit(application=draft, roles=roles, specialism_codes=codes)
                 except ValidationError as error:
                     # Keep every word: the draft is saved, and each problem shown at its field.
-                    services.eoi_save(application=draft, roles=roles, specialism_codes=codes)
                     _add_errors(form, error)
+                    try:
+                        services.eoi_save(application=draft, roles=roles, specialism_codes=codes)
+                    except ValidationError as refused:
+                        _add_errors(form, refused)
                 else:
                     messages.success(request, "Your application has been sent to your DCS.")
                     return redirect("accreditation:application_sent")
             else:
-                services.eoi_save(application=draft, roles=roles, specialism_codes=codes)
+                try:
+                    services.eoi_save(application=draft, roles=roles, specialism_codes=codes)
+                except ValidationError as refused:
+                    messages.info(request, " ".join(refused.messages))
+                    return redirect("accreditation:application_sent")
                 over = services.eoi_word_limit_errors(application=draft)
                 if over:
                     for field, message in over.items():
@@ -122,6 +132,10 @@ def sponsor_decide(request, pk):
                 application=application, by=request.user, decisions=form.decisions()
             )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Decided meanwhile (a second tab, or a successor): nothing more to do here.
+                messages.info(request, " ".join(error.messages))
+                return redirect("accreditation:sponsor_list")
             for role, messages_ in error.message_dict.items():
                 field = f"{role}-reason" if f"{role}-reason" in form.fields else None
                 form.add_error(field, messages_)
@@ -191,7 +205,11 @@ def pool(request, region_pk=None):
         raise PermissionDenied
     today = timezone.localdate()
     form = PoolFilterForm(request.GET or None, region=region)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        # A filter with a bad value is shown with its error; the valid ones still apply.
+        form.is_valid()
+        filters = form.cleaned_data
     people = selectors.pool(
         region=region,
         on=today,

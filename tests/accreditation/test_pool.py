@@ -105,6 +105,7 @@ def test_conflicts_declared_and_from_employment_are_shown(client, coordinator, p
 
 def test_a_lead_dcs_may_search_the_pool(client, east_midlands, la, pool):
     lead = member(east_midlands, la("Derbyshire"), "Lee Lead", roles=[Role.LEAD_DCS])
+    PostFactory(holder=lead, kind=PostKind.DCS, local_authority=la("Derbyshire"))
     client.force_login(lead)
     assert names(client.get(URL)) == ["Ann Able", "Ben Bold", "Cat Calm", "Lee Lead"]
 

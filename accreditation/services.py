@@ -273,43 +273,40 @@ def training_attendance_record(
     place.recorded_by = by
     place.save(update_fields=["attended", "recorded_by"])
     missed_reason = f"Missed mandatory training on {long_date(session.held_on)}."
-    if not attended:
-        if before:
-            # A correction: what this session accredited is withdrawn from its day.
-            for accreditation in Accreditation.objects.filter(
-                person=place.person, training=session, status__in=selectors.ACTIVE_STATUSES
-            ):
-                accreditation_status_set(
-                    accreditation=accreditation,
-                    status=Accreditation.Status.LAPSED,
-                    reason=f"Did not attend {session} after all.",
-                    by=by,
-                    on=session.held_on,
-                )
-        if session.mandatory:
-            for accreditation in Accreditation.objects.filter(
-                person=place.person, status=Accreditation.Status.CURRENT
-            ):
-                accreditation_status_set(
-                    accreditation=accreditation,
-                    status=Accreditation.Status.FLAGGED,
-                    reason=missed_reason,
-                    by=by,
-                    on=session.held_on,
-                )
-        return []
-    if before is False and session.mandatory:
-        # A correction: the flag for missing this session goes.
-        for accreditation in Accreditation.objects.filter(
-            person=place.person, status=Accreditation.Status.FLAGGED, status_reason=missed_reason
-        ):
+    mine = Accreditation.objects.filter(person=place.person)
+
+    def set_all(accreditations, status, reason):
+        for accreditation in accreditations:
             accreditation_status_set(
                 accreditation=accreditation,
-                status=Accreditation.Status.CURRENT,
-                reason=f"Attended {session} after all.",
+                status=status,
+                reason=reason,
                 by=by,
                 on=session.held_on,
             )
+
+    if not attended:
+        if before:
+            # A correction: what this session accredited is withdrawn from its day.
+            set_all(
+                mine.filter(training=session, status__in=selectors.ACTIVE_STATUSES),
+                Accreditation.Status.LAPSED,
+                f"Did not attend {session} after all.",
+            )
+        if session.mandatory:
+            set_all(
+                mine.filter(status=Accreditation.Status.CURRENT),
+                Accreditation.Status.FLAGGED,
+                missed_reason,
+            )
+        return []
+    if before is False and session.mandatory:
+        # A correction: the flag for missing this session goes.
+        set_all(
+            mine.filter(status=Accreditation.Status.FLAGGED, status_reason=missed_reason),
+            Accreditation.Status.CURRENT,
+            f"Attended {session} after all.",
+        )
     made = []
     for role in _roles_completed_by(session=session, person=place.person):
         accreditation, created = Accreditation.objects.get_or_create(

@@ -69,9 +69,12 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
         # The LA of the applicant's post, where they hold one: its DCS sponsors them (R6).
-        self.fields["local_authority"].queryset = applicant_local_authorities(
-            person=person, on=timezone.localdate()
-        )
+        allowed = applicant_local_authorities(person=person, on=timezone.localdate())
+        self.fields["local_authority"].queryset = allowed
+        if not self.initial.get("local_authority"):
+            first_two = list(allowed[:2])
+            if len(first_two) == 1:
+                self.initial["local_authority"] = first_two[0].pk
         self.fields["local_authority"].empty_label = "Choose your local authority"
         self.fields["local_authority"].error_messages["required"] = (
             "Choose your local authority: its DCS sponsors you."

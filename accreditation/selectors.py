@@ -107,12 +107,19 @@ def is_accredited(*, person: User, role: str, on: datetime.date) -> bool:
     return accredited.exists()
 
 
-def conflict_local_authorities(*, person: User) -> QuerySet[LocalAuthority]:
-    """The LAs ``person`` may not review (R9): those they declared, and those where they
-    hold or held a post (employment history counts without being declared)."""
+def employment_local_authorities(*, person: User) -> QuerySet[LocalAuthority]:
+    """The LAs where ``person`` holds or held a post: a conflict without being declared."""
     return LocalAuthority.objects.filter(
-        Q(pk__in=ConflictDeclaration.objects.filter(person=person).values("local_authority_id"))
-        | Q(pk__in=Post.objects.filter(holder=person).values("local_authority_id"))
+        pk__in=Post.objects.filter(holder=person).values("local_authority_id")
+    ).order_by("name")
+
+
+def conflict_local_authorities(*, person: User) -> QuerySet[LocalAuthority]:
+    """The LAs ``person`` may not review (R9): those they declared, and their employment.
+    (The pool shows the same set from what it prefetched: ``pool_row``.)"""
+    declared = ConflictDeclaration.objects.filter(person=person).values("local_authority_id")
+    return (
+        LocalAuthority.objects.filter(pk__in=declared) | employment_local_authorities(person=person)
     ).order_by("name")
 
 
@@ -209,10 +216,6 @@ def pool_row(person: User, *, local_authorities: dict[int, LocalAuthority]) -> d
     }
 
 
-def pool_roles() -> list[tuple[str, str]]:
-    return Role.choices
-
-
 def home_items(*, person: User, on: datetime.date) -> dict:
     """What the home page shows of accreditation: applications waiting for ``person`` as
     sponsor (in "what needs you"), their own application and their accreditations."""
@@ -224,10 +227,8 @@ def home_items(*, person: User, on: datetime.date) -> dict:
             "url": reverse("accreditation:sponsor_decide", args=[a.pk]),
             "since": a.submitted_at,
         }
-        for a in eois_awaiting_sponsor(sponsor=person, on=on)
-        .select_related(None)
-        .select_related("applicant")
-        .prefetch_related(None)
+        # The home page names the applicant only: not the roles the list page prefetches.
+        for a in eois_awaiting_sponsor(sponsor=person, on=on).prefetch_related(None)
     ]
     return {
         "needs_you": waiting,

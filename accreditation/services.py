@@ -388,3 +388,8 @@ def conflict_declare(
         defaults={"note": note.strip(), "declared_on": timezone.localdate()},
     )
     return declaration
+
+
+def conflict_withdraw(*, declaration: ConflictDeclaration) -> None:
+    """Withdraw a declared conflict; employment conflicts cannot be withdrawn (R9)."""
+    declaration.delete()

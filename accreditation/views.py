@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -73,18 +72,7 @@ def application(request):
                     )
                     return redirect("accreditation:application")
     else:
-        initial = {}
-        if instance.pk is None:
-            post = (
-                request.user.posts.held_on(timezone.localdate())
-                .filter(local_authority__isnull=False)
-                .first()
-            )
-            initial = {
-                "signed_name": "",
-                "local_authority": post.local_authority_id if post else None,
-            }
-        form = ApplicationForm(instance=instance, initial=initial, person=request.user)
+        form = ApplicationForm(instance=instance, person=request.user)
     return render(
         request,
         "accreditation/application.html",
@@ -177,11 +165,7 @@ def conflicts(request):
             "declared": ConflictDeclaration.objects.filter(person=request.user).select_related(
                 "local_authority"
             ),
-            "employment": LocalAuthority.objects.filter(
-                pk__in=request.user.posts.filter(local_authority__isnull=False).values(
-                    "local_authority_id"
-                )
-            ),
+            "employment": selectors.employment_local_authorities(person=request.user),
         },
     )
 
@@ -189,10 +173,11 @@ def conflicts(request):
 @login_required
 @require_POST
 def conflict_withdraw(request, pk):
-    with transaction.atomic():
-        declaration = get_object_or_404(ConflictDeclaration, pk=pk, person=request.user)
-        name = str(declaration.local_authority)
-        declaration.delete()
+    declaration = get_object_or_404(
+        ConflictDeclaration.objects.select_related("local_authority"), pk=pk, person=request.user
+    )
+    name = str(declaration.local_authority)
+    services.conflict_withdraw(declaration=declaration)
     messages.success(request, f"{name} is no longer declared.")
     return redirect("accreditation:conflicts")
 

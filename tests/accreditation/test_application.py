@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from accreditation.models import ExpressionOfInterest, Role
 from accreditation.services import WORD_LIMITED_FIELDS
+from emslirp.models import PostKind
+from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("accreditation:application")
@@ -158,3 +160,11 @@ def test_the_la_offered_is_an_la_of_the_applicants_region(client, applicant, rut
     names = [str(la) for la in form.fields["local_authority"].queryset]
     assert "Northamptonshire" not in names  # abolished in 2021
     assert len(names) == 10
+
+
+def test_someone_with_a_post_finds_its_la_chosen_and_no_other(client, applicant, rutland, la):
+    PostFactory(holder=applicant, kind=PostKind.DATA_SPECIALIST, local_authority=rutland)
+    client.force_login(applicant)
+    form = client.get(URL).context["form"]
+    assert [str(x) for x in form.fields["local_authority"].queryset] == ["Rutland"]
+    assert form.initial["local_authority"] == rutland.pk

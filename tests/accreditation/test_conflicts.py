@@ -62,3 +62,19 @@ def test_choosing_no_la_is_refused_at_the_field(client, applicant):
     response = client.post(URL, {"local_authority": "", "note": "kept"})
     assert response.context["form"].errors["local_authority"] == ["Choose the local authority."]
     assert 'value="kept"' in response.content.decode()
+
+
+def test_the_page_lists_employment_apart_from_declarations(client, applicant, la):
+    PostFactory(
+        holder=applicant,
+        kind=PostKind.SENIOR_OFFICER,
+        tier=2,
+        local_authority=la("Nottingham City"),
+        started_on=datetime.date(2012, 1, 1),
+        ended_on=datetime.date(2016, 1, 1),
+    )
+    ConflictDeclarationFactory(person=applicant, local_authority=la("Rutland"))
+    client.force_login(applicant)
+    response = client.get(URL)
+    assert [str(x) for x in response.context["employment"]] == ["Nottingham City"]
+    assert [str(d.local_authority) for d in response.context["declared"]] == ["Rutland"]

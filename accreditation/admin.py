@@ -15,6 +15,7 @@ from accreditation.models import (
     TrainingSession,
 )
 from emslirp import permissions
+from emslirp.admin import RegionScopedAdmin
 
 
 def _region_ids(request):
@@ -40,7 +41,7 @@ class RoleRequestInline(HistoryInline):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(admin.ModelAdmin):
+class ExpressionOfInterestAdmin(RegionScopedAdmin):
     """Applications, to read: the applicant writes them and their DCS decides (R5, R6)."""
 
     list_display = ["applicant", "local_authority", "state", "submitted_at"]
@@ -49,10 +50,8 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
     search_fields = ["applicant__full_name", "applicant__email"]
     inlines = [RoleRequestInline]
 
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).filter(local_authority__region__in=_region_ids(request))
-        )
+    def scope(self, request, queryset):
+        return queryset.filter(local_authority__region__in=_region_ids(request))
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields] + ["specialisms"]
@@ -84,7 +83,7 @@ class PlaceInline(admin.TabularInline):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(RegionScopedAdmin):
     """Regional training sessions (R7): scheduled here, places given inline."""
 
     list_display = ["held_on", "kind", "venue", "region", "mandatory"]
@@ -93,17 +92,12 @@ class TrainingSessionAdmin(admin.ModelAdmin):
     date_hierarchy = "held_on"
     inlines = [PlaceInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(region__in=_region_ids(request))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            kwargs["queryset"] = permissions.manageable_regions(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def scope(self, request, queryset):
+        return queryset.filter(region__in=_region_ids(request))
 
 
 @admin.register(TrainingAttendance)
-class TrainingAttendanceAdmin(admin.ModelAdmin):
+class TrainingAttendanceAdmin(RegionScopedAdmin):
     """Attendance, recorded for many people at once with the actions (R7, R8)."""
 
     list_display = ["person", "session", "attended", "recorded_by"]
@@ -112,8 +106,8 @@ class TrainingAttendanceAdmin(admin.ModelAdmin):
     search_fields = ["person__full_name", "person__email"]
     actions = ["record_attended", "record_absent"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(session__region__in=_region_ids(request))
+    def scope(self, request, queryset):
+        return queryset.filter(session__region__in=_region_ids(request))
 
     def has_add_permission(self, request):
         return False
@@ -176,7 +170,7 @@ class AccreditationStatusForm(forms.ModelForm):
 
 
 @admin.register(Accreditation)
-class AccreditationAdmin(admin.ModelAdmin):
+class AccreditationAdmin(RegionScopedAdmin):
     """Accreditations (R8): the coordinator changes a status with its reason; each change
     is kept below the form and in the audit log."""
 
@@ -188,8 +182,8 @@ class AccreditationAdmin(admin.ModelAdmin):
     readonly_fields = ["person", "role", "accredited_on", "training"]
     inlines = [StatusChangeInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(person__region__in=_region_ids(request))
+    def scope(self, request, queryset):
+        return queryset.filter(person__region__in=_region_ids(request))
 
     def has_add_permission(self, request):
         # Accreditations come from training attendance (R7).
@@ -208,14 +202,14 @@ class AccreditationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(admin.ModelAdmin):
+class ConflictDeclarationAdmin(RegionScopedAdmin):
     list_display = ["person", "local_authority", "note", "declared_on"]
     list_select_related = ["person", "local_authority"]
     search_fields = ["person__full_name", "local_authority__name"]
     readonly_fields = ["person", "local_authority", "note", "declared_on"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(person__region__in=_region_ids(request))
+    def scope(self, request, queryset):
+        return queryset.filter(person__region__in=_region_ids(request))
 
     def has_add_permission(self, request):
         # People declare their own conflicts; the coordinator reads them.

@@ -14,6 +14,7 @@ from emslirp.models import PostKind
 from tests.admin_forms import inline_data
 from tests.factories import (
     AccreditationFactory,
+    ConflictDeclarationFactory,
     ExpressionOfInterestFactory,
     PostFactory,
     TrainingAttendanceFactory,
@@ -23,6 +24,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+# Admin list pages of a coordinator: the same for one row or three (pinned).
+QUERIES = {
+    "trainingattendance": 9,
+    "accreditation": 8,
+    "expressionofinterest": 9,
+    "conflictdeclaration": 8,
+}
 
 
 @pytest.fixture
@@ -222,3 +230,23 @@ def test_another_regions_coordinator_sees_no_training_or_accreditation(
         response = client.get(reverse(f"admin:accreditation_{model}_changelist"))
         assert response.status_code == 200
         assert list(response.context["cl"].result_list) == [], model
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+@pytest.mark.parametrize(
+    "model",
+    ["trainingattendance", "accreditation", "expressionofinterest", "conflictdeclaration"],
+)
+def test_accreditation_admin_lists_do_not_grow_with_rows(
+    client, coordinator, team_day, rutland, model, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        person = UserFactory(region=coordinator.region)
+        TrainingAttendanceFactory(session=team_day, person=person)
+        AccreditationFactory(person=person)
+        ExpressionOfInterestFactory(applicant=person, local_authority=rutland)
+        ConflictDeclarationFactory(person=person, local_authority=rutland)
+    client.force_login(coordinator)
+    with django_assert_num_queries(QUERIES[model]):
+        response = client.get(reverse(f"admin:accreditation_{model}_changelist"))
+    assert len(response.context["cl"].result_list) == rows

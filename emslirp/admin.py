@@ -244,7 +244,6 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         old_email = form.initial.get("email") if change else None
-        obj.email = obj.email.strip().lower()
         super().save_model(request, obj, form, change)
         if not change:
             welcome_send(person=obj, request=request)

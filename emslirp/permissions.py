@@ -138,13 +138,7 @@ def changeable_people(user: User) -> QuerySet[User]:
 
 
 def can_change_person(user: User, person: User) -> bool:
-    if user.is_superuser:
-        return True
-    return (
-        person.region_id in _coordinated_region_ids(user)
-        and not person.is_staff
-        and not person.is_superuser
-    )
+    return changeable_people(user).filter(pk=person.pk).exists()
 
 
 def can_change_post(user: User, post: Post) -> bool:

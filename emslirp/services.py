@@ -157,9 +157,16 @@ def post_hand_over(*, post: Post, to: User, on: datetime.date) -> Post:
 
 
 def local_authority_check(*, local_authority: LocalAuthority) -> None:
-    """Raise ValidationError if ``local_authority``'s active days no longer cover the posts
-    recorded in it (R1, R3): a post is ended before its LA is."""
+    """Raise ValidationError if ``local_authority``'s name is another LA's alias (a name
+    read from a file must point at one LA only), or its active days no longer cover the
+    posts recorded in it (R1, R3): a post is ended before its LA is."""
     la = local_authority
+    if la.name and (
+        LocalAuthorityAlias.objects.filter(name__iexact=" ".join(la.name.split()))
+        .exclude(local_authority_id=la.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": f"{la.name} is already another local authority's alias."})
     if la.pk is None or la.active_from is None:
         return
     outside = Q(started_on__lt=la.active_from)

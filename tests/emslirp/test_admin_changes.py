@@ -388,3 +388,23 @@ def test_an_la_with_an_open_post_cannot_be_closed_in_the_admin(client, coordinat
         "1 post in Rutland falls outside these days: end or correct them first."
     ]
     assert LocalAuthority.objects.get(pk=rutland.pk).active_to is None
+
+
+def test_an_la_cannot_be_renamed_to_another_las_alias(client, coordinator, la):
+    rutland = la("Rutland")
+    client.force_login(coordinator)
+    url = reverse("admin:emslirp_localauthority_change", args=[rutland.pk])
+    response = client.post(
+        url,
+        {
+            **inline_data(client.get(url)),
+            "name": "Derby",
+            "region": rutland.region_id,
+            "active_from": rutland.active_from.isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == [
+        "Derby is already another local authority's alias."
+    ]
+    assert LocalAuthority.objects.get(pk=rutland.pk).name == "Rutland"

@@ -359,20 +359,23 @@ def accreditation_status_set(
         raise ValidationError({"status_reason": "Say why the status changes."})
     if status not in Accreditation.Status.values:
         raise ValidationError({"status": "Choose a status."})
-    accreditation.status = status
-    accreditation.status_reason = reason.strip()
-    accreditation.status_changed_by = by
-    accreditation.status_changed_on = day
-    accreditation.full_clean(validate_constraints=True)
-    accreditation.save(
-        update_fields=["status", "status_reason", "status_changed_by", "status_changed_on"]
-    )
     AccreditationStatusChange.objects.create(
         accreditation=accreditation,
         status=status,
         effective_on=day,
         reason=reason.strip(),
         changed_by=by,
+    )
+    # The accreditation shows its latest status, as ``selectors.is_accredited`` reads the
+    # history: a correction dated before a later change does not overwrite that change.
+    latest = accreditation.status_changes.order_by("-effective_on", "-pk").first()
+    accreditation.status = latest.status
+    accreditation.status_reason = latest.reason
+    accreditation.status_changed_by = latest.changed_by
+    accreditation.status_changed_on = latest.effective_on
+    accreditation.full_clean(validate_constraints=True)
+    accreditation.save(
+        update_fields=["status", "status_reason", "status_changed_by", "status_changed_on"]
     )
     return accreditation
 

@@ -250,3 +250,30 @@ def test_accreditation_admin_lists_do_not_grow_with_rows(
     with django_assert_num_queries(QUERIES[model]):
         response = client.get(reverse(f"admin:accreditation_{model}_changelist"))
     assert len(response.context["cl"].result_list) == rows
+
+
+def test_a_change_dated_earlier_does_not_hide_a_later_suspension(coordinator):
+    accreditation = AccreditationFactory(accredited_on=D(2025, 1, 1))
+    services.accreditation_status_set(
+        accreditation=accreditation,
+        status=Accreditation.Status.SUSPENDED,
+        reason="Two reflections outstanding.",
+        by=coordinator,
+        on=D(2026, 5, 1),
+    )
+    # Recorded later, dated earlier: a missed mandatory day in March.
+    services.accreditation_status_set(
+        accreditation=accreditation,
+        status=Accreditation.Status.FLAGGED,
+        reason="Missed mandatory training on 3 March 2026.",
+        by=coordinator,
+        on=D(2026, 3, 3),
+    )
+    accreditation.refresh_from_db()
+    assert (accreditation.status, accreditation.status_changed_on) == (
+        Accreditation.Status.SUSPENDED,
+        D(2026, 5, 1),
+    )
+    person, role = accreditation.person, accreditation.role
+    assert selectors.is_accredited(person=person, role=role, on=D(2026, 4, 1))
+    assert not selectors.is_accredited(person=person, role=role, on=D(2026, 6, 1))

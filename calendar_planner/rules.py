@@ -1,0 +1,366 @@
+"""The calendar's rules (R10–R12), checked over plain data so that the planner, the pages,
+the import and the command line all ask the same validator.
+
+Hard rules are errors: every active LA hosts, leads and is QA exactly once per round (a
+PCTR cycle or a SAV interval), host, lead and QA are three different LAs, nobody is
+planned while their LA is in a blackout or does not exist. Soft rules are warnings with
+their measure: reciprocal leads, more than one activity for an LA in a quarter, an uneven
+spread of reviews over the years, SAV visits spaced away from the interval.
+"""
+
+import dataclasses
+import datetime
+from collections import Counter, defaultdict
+
+from calendar_planner.periods import (
+    PCTR,
+    SAV,
+    SLOT_MONTHS,
+    add_months,
+    months_between,
+    quarter_label,
+    quarters_of,
+    slot_end,
+    slot_label,
+)
+
+ERROR = "error"
+WARNING = "warning"
+ROUND_RULE = {PCTR: "R10", SAV: "R11"}
+NOUN = {PCTR: "PCTR", SAV: "SAV"}
+ROUND_NOUN = {PCTR: "cycle", SAV: "interval"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Authority:
+    """An LA as the calendar sees it: when it exists and when it cannot take part."""
+
+    name: str
+    active_from: datetime.date = datetime.date.min
+    active_to: datetime.date | None = None
+    # (first day, last day, reason)
+    blackouts: tuple[tuple[datetime.date, datetime.date, str], ...] = ()
+
+    def active_throughout(self, first: datetime.date, last: datetime.date) -> bool:
+        return self.active_from <= first and (self.active_to is None or self.active_to >= last)
+
+    def active_during(self, first: datetime.date, last: datetime.date) -> bool:
+        return self.active_from <= last and (self.active_to is None or self.active_to >= first)
+
+    def blackout_during(self, first: datetime.date, last: datetime.date):
+        for starts, ends, reason in self.blackouts:
+            if starts <= last and ends >= first:
+                return starts, ends, reason
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Activity:
+    """An LA's part in the other kind's calendar, counted by the one-activity-a-quarter rule."""
+
+    authority: str
+    kind: str
+    start: datetime.date
+    what: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One review in a calendar: its slot, host, and the LAs of its lead and QA."""
+
+    start: datetime.date
+    host: str
+    lead: str | None = None
+    qa: str | None = None
+    line: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    """A programme to plan or check: its kind, first slot, length, round and LAs."""
+
+    kind: str
+    start: datetime.date
+    months: int
+    authorities: tuple[Authority, ...]
+    interval: int | None = None  # SAV only; a PCTR round is its three-year cycle
+    context: tuple[Activity, ...] = ()
+
+    @property
+    def round_months(self) -> int:
+        return 36 if self.kind == PCTR else self.interval
+
+    @property
+    def end(self) -> datetime.date:
+        """The first day after the programme."""
+        return add_months(self.start, self.months)
+
+    def slots(self) -> list[datetime.date]:
+        step = SLOT_MONTHS[self.kind]
+        return [add_months(self.start, k) for k in range(0, self.months - step + 1, step)]
+
+    def rounds(self) -> list[tuple[datetime.date, datetime.date, bool]]:
+        """(first day, first day after, complete) of each round the programme touches.
+        A round running past the programme's end is incomplete: an LA may not yet have
+        had its turn in it."""
+        out = []
+        first = self.start
+        while first < self.end:
+            after = add_months(first, self.round_months)
+            out.append((first, after, after <= self.end))
+            first = after
+        return out
+
+    def authority(self, name: str) -> Authority | None:
+        return next((a for a in self.authorities if a.name == name), None)
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Finding:
+    level: str
+    rule: str
+    message: str
+    slot: str | None = None
+    authority: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = " ".join(
+            part
+            for part in (
+                f"line {self.line}" if self.line else "",
+                self.slot or "",
+                self.authority or "",
+            )
+            if part
+        )
+        return f"{self.level} {self.rule}{' ' + where if where else ''}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def round_words(kind: str, first: datetime.date, after: datetime.date) -> str:
+    last_slot = add_months(after, -SLOT_MONTHS[kind])
+    return f"{ROUND_NOUN[kind]} {slot_label(kind, first)}–{slot_label(kind, last_slot)}"
+
+
+def validate(frame: Frame, rows: list[Row]) -> list[Finding]:
+    """Every rule ``rows`` break in ``frame``: errors for hard rules, warnings for soft
+    ones, each naming its rule number, the LA and the slot. Errors come first."""
+    findings: list[Finding] = []
+    kind = frame.kind
+    slots = set(frame.slots())
+    known = {a.name for a in frame.authorities}
+    rows = sorted(rows, key=lambda r: (r.start, r.line or 0, r.host))
+
+    def add(level, rule, message, row=None, authority=None, slot=None):
+        findings.append(
+            Finding(
+                level=level,
+                rule=rule,
+                message=message,
+                slot=slot or (slot_label(kind, row.start) if row else None),
+                authority=authority,
+                line=row.line if row else None,
+            )
+        )
+
+    placed = []
+    for row in rows:
+        label = slot_label(kind, row.start)
+        first, last = row.start, slot_end(kind, row.start)
+        if row.start not in slots:
+            add(
+                ERROR,
+                ROUND_RULE[kind],
+                f"{label} is not a slot of the programme "
+                f"({slot_label(kind, frame.start)} to "
+                f"{slot_label(kind, add_months(frame.end, -SLOT_MONTHS[kind]))}"
+                + (", windows every two months" if kind == SAV else "")
+                + ")",
+                row,
+                row.host,
+            )
+            continue
+        placed.append(row)
+        parts = [("host", row.host), ("lead", row.lead), ("QA", row.qa)]
+        for role, name in parts:
+            if name is None:
+                continue
+            if name not in known:
+                add(ERROR, "R1", f"the {role}, {name}, is not an LA of the region", row, name)
+                continue
+            authority = frame.authority(name)
+            if not authority.active_during(first, last):
+                add(ERROR, "R1", f"{name} ({role}) does not exist in {label}", row, name)
+            blackout = authority.blackout_during(first, last)
+            if blackout:
+                starts, ends, reason = blackout
+                add(
+                    ERROR,
+                    "R12",
+                    f"{name} ({role}) has a blackout from {_day(starts)} to {_day(ends)}"
+                    + (f": {reason}" if reason else ""),
+                    row,
+                    name,
+                )
+        if row.lead and row.lead == row.host:
+            add(ERROR, "R12", f"the lead is from the host LA, {row.host}", row, row.host)
+        if row.qa and row.qa == row.host:
+            add(ERROR, "R12", f"the QA is from the host LA, {row.host}", row, row.host)
+        if row.lead and row.lead == row.qa:
+            add(
+                ERROR,
+                ROUND_RULE[kind],
+                f"the lead and the QA are both from {row.lead}: three different LAs are needed",
+                row,
+                row.lead,
+            )
+
+    _check_rounds(frame, placed, add)
+    _check_quarters(frame, placed, add)
+    if kind == SAV:
+        _check_spacing(frame, placed, add)
+    _check_spread(frame, placed, add)
+    order = {ERROR: 0, WARNING: 1}
+    return sorted(
+        findings,
+        key=lambda f: (order[f.level], f.slot or "", f.authority or "", f.rule, f.message),
+    )
+
+
+def _check_rounds(frame: Frame, rows: list[Row], add) -> None:
+    kind, noun, rule = frame.kind, NOUN[frame.kind], ROUND_RULE[frame.kind]
+    for first, after, complete in frame.rounds():
+        in_round = [r for r in rows if first <= r.start < after]
+        words = round_words(kind, first, after)
+        last_day = after - datetime.timedelta(days=1)
+        required = [a.name for a in frame.authorities if a.active_throughout(first, last_day)]
+        # A SAV round may be planned as windows only; then leads and QAs are not yet due.
+        with_team = kind == PCTR or any(r.lead or r.qa for r in in_round)
+        if with_team:
+            for row in in_round:
+                if not row.lead:
+                    add(ERROR, rule, f"the {noun} of {row.host} has no lead LA", row, row.host)
+                if not row.qa:
+                    add(ERROR, rule, f"the {noun} of {row.host} has no QA LA", row, row.host)
+        duties = [("hosts", "host")] + (
+            [("leads", "lead"), ("is QA for", "qa")] if with_team else []
+        )
+        for verb, field in duties:
+            seen: dict[str, Row] = {}
+            for row in in_round:
+                name = getattr(row, field)
+                if not name:
+                    continue
+                if name in seen:
+                    add(
+                        ERROR,
+                        rule,
+                        f"{verb} a second {noun} in the {words} "
+                        f"(also {slot_label(kind, seen[name].start)})",
+                        row,
+                        name,
+                    )
+                else:
+                    seen[name] = row
+            if complete:
+                for name in required:
+                    if name not in seen:
+                        what = (
+                            f"{verb} no {noun}" if verb != "is QA for" else f"is QA for no {noun}"
+                        )
+                        add(ERROR, rule, f"{what} in the {words}", None, name)
+        leads = {(r.lead, r.host): r for r in in_round if r.lead}
+        for (lead, host), row in leads.items():
+            back = leads.get((host, lead))
+            if back is not None and lead < host:
+                add(
+                    WARNING,
+                    "R12",
+                    f"reciprocal leads: {lead} leads {host}'s {noun} "
+                    f"({slot_label(kind, row.start)}) and {host} leads {lead}'s "
+                    f"({slot_label(kind, back.start)})",
+                    row,
+                    lead,
+                )
+
+
+def activities(kind: str, rows: list[Row]) -> list[Activity]:
+    """What each LA does in a calendar: hosts, leads, is QA, by slot."""
+    noun = NOUN[kind]
+    out = []
+    for row in rows:
+        out.append(Activity(row.host, kind, row.start, f"hosts a {noun}"))
+        if row.lead:
+            out.append(Activity(row.lead, kind, row.start, f"leads the {noun} of {row.host}"))
+        if row.qa:
+            out.append(Activity(row.qa, kind, row.start, f"is QA for the {noun} of {row.host}"))
+    return out
+
+
+def _check_quarters(frame: Frame, rows: list[Row], add) -> None:
+    by_quarter = defaultdict(list)
+    for activity in activities(frame.kind, rows) + list(frame.context):
+        for quarter in quarters_of(activity.kind, activity.start):
+            if quarter < frame.end and slot_end(PCTR, quarter) >= frame.start:
+                by_quarter[(activity.authority, quarter)].append(activity)
+    for (name, quarter), items in sorted(by_quarter.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        own = [a for a in items if a.kind == frame.kind]
+        if len(items) > 1 and own:
+            add(
+                WARNING,
+                "R12",
+                f"{len(items)} programme activities in the quarter: "
+                + "; ".join(f"{a.what} ({slot_label(a.kind, a.start)})" for a in items),
+                None,
+                name,
+                slot=quarter_label(quarter),
+            )
+
+
+def _check_spacing(frame: Frame, rows: list[Row], add) -> None:
+    visits = defaultdict(list)
+    for row in rows:
+        visits[row.host].append(row)
+    for name, items in sorted(visits.items()):
+        for before, after in zip(items, items[1:], strict=False):
+            gap = months_between(before.start, after.start)
+            if gap != frame.interval:
+                add(
+                    WARNING,
+                    "R11",
+                    f"{gap} months between SAVs ({slot_label(SAV, before.start)} and "
+                    f"{slot_label(SAV, after.start)}) against an interval of {frame.interval}",
+                    after,
+                    name,
+                )
+
+
+def _check_spread(frame: Frame, rows: list[Row], add) -> None:
+    years = frame.months // 12
+    if years < 2:
+        return
+    counts = Counter(months_between(frame.start, r.start) // 12 for r in rows)
+    per_year = [counts.get(y, 0) for y in range(years)]
+    if max(per_year) - min(per_year) > 1:
+        noun = NOUN[frame.kind]
+        listed = ", ".join(
+            f"{slot_label(frame.kind, add_months(frame.start, 12 * y))} on: {n}"
+            for y, n in enumerate(per_year)
+        )
+        add(
+            WARNING,
+            ROUND_RULE[frame.kind],
+            f"uneven spread of {noun}s over the years ({listed}; "
+            f"about {round(len(rows) / years)} a year is even)",
+            None,
+            None,
+            slot=slot_label(frame.kind, frame.start),
+        )

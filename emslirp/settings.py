@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "axes",
     "emslirp.apps.EmslirpConfig",
     "accreditation.apps.AccreditationConfig",
+    "reviews.apps.ReviewsConfig",
+    "calendar_planner.apps.CalendarPlannerConfig",
 ]
 
 MIDDLEWARE = [

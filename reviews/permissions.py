@@ -1,0 +1,83 @@
+"""Who may see which review (R29, R30). Pages, calendars, exports and feeds all ask these
+functions; nothing else decides.
+
+The PCTR calendar is the region's shared timeline (it is sent to Ofsted): anyone holding a
+post in one of the region's LAs sees it. A SAV is unannounced: of the host LA only its DCS
+learns that one is coming, and only its window, never its team, until the window is over;
+the LAs whose 2nd-tier lead leads or quality-assures it (their DCS and 2nd-tier lead) see
+it with its team; an uninvolved LA sees nothing of it.
+"""
+
+import dataclasses
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from emslirp.models import Post, PostKind, Region, User
+from emslirp.permissions import coordinates
+from reviews.models import Review, ReviewKind
+
+# The posts through which an LA takes on a SAV's lead or QA role.
+SAV_TEAM_POSTS = (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
+
+
+@dataclasses.dataclass(frozen=True)
+class CalendarScope:
+    """What a user's posts on a day give them in a region's calendar."""
+
+    coordinator: bool
+    post_las: frozenset[int]
+    dcs_las: frozenset[int]
+    sav_team_las: frozenset[int]
+
+    @property
+    def sees_anything(self) -> bool:
+        return self.coordinator or bool(self.post_las)
+
+
+def calendar_scope(user: User, *, region: Region, on: datetime.date) -> CalendarScope:
+    """One query for the user's posts (the coordinator check is cached per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return CalendarScope(False, frozenset(), frozenset(), frozenset())
+    posts = list(
+        Post.objects.held_on(on)
+        .filter(holder=user, local_authority__region=region)
+        .values_list("local_authority_id", "kind")
+    )
+    return CalendarScope(
+        coordinator=coordinates(user, region),
+        post_las=frozenset(la for la, _ in posts),
+        dcs_las=frozenset(la for la, kind in posts if kind == PostKind.DCS),
+        sav_team_las=frozenset(la for la, kind in posts if kind in SAV_TEAM_POSTS),
+    )
+
+
+def calendar_reviews(scope: CalendarScope, *, region: Region, on: datetime.date) -> QuerySet:
+    """The reviews of ``region`` whose place in the calendar ``scope`` may see."""
+    reviews = Review.objects.filter(host__region=region)
+    if scope.coordinator:
+        return reviews
+    if not scope.post_las:
+        return reviews.none()
+    sav = Q(kind=ReviewKind.SAV) & (
+        Q(host__in=scope.dcs_las)
+        | Q(lead_local_authority__in=scope.sav_team_las)
+        | Q(qa_local_authority__in=scope.sav_team_las)
+        | Q(host__in=scope.post_las, ends_on__lt=on)
+    )
+    return reviews.filter(Q(kind=ReviewKind.PCTR) | sav)
+
+
+def sees_team(scope: CalendarScope, review: Review) -> bool:
+    """Whether ``scope`` may see which LAs lead and quality-assure ``review`` (R30)."""
+    if scope.coordinator or review.kind == ReviewKind.PCTR:
+        return True
+    return (
+        review.lead_local_authority_id in scope.sav_team_las
+        or review.qa_local_authority_id in scope.sav_team_las
+    )
+
+
+def can_request_extra_review(scope: CalendarScope) -> bool:
+    """An LA asks for an extra PCTR through its DCS (R10)."""
+    return bool(scope.dcs_las)

@@ -25,5 +25,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accreditation/", include("accreditation.urls")),
+    path("calendar/", include("calendar_planner.urls")),
     path("admin/", admin.site.urls),
 ]

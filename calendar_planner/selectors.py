@@ -225,3 +225,33 @@ def involvement_matrix(
             if item.qa:
                 put(item.qa.pk, review, f"QA AD for the SAV of {review.host}")
     return columns, list(zip(las, cells, strict=True))
+
+
+def home_items(*, person, current_posts) -> dict:
+    """What the home page shows of the calendar: requests for an extra PCTR waiting for a
+    coordinator (one query, coordinators only), and whether to offer the calendar at all
+    (from the posts the home page has already read)."""
+    from django.urls import reverse
+
+    from calendar_planner.models import ExtraReviewRequest, ExtraReviewState
+    from emslirp.models import PostKind
+
+    # Coordinator posts held today are among the posts already read: no query to ask.
+    regions = {p.region_id for p in current_posts if p.kind == PostKind.COORDINATOR}
+    waiting = []
+    if regions:
+        waiting = [
+            {
+                "title": f"Place or decline {r.local_authority}'s request for an extra PCTR",
+                "url": reverse("calendar_planner:extra_decide", args=[r.pk]),
+                "since": r.requested_at,
+            }
+            for r in ExtraReviewRequest.objects.filter(
+                state=ExtraReviewState.REQUESTED,
+                local_authority__region_id__in=regions,
+            )
+            .select_related("local_authority")
+            .order_by("requested_at")
+        ]
+    shows = any(p.local_authority_id or p.kind == PostKind.COORDINATOR for p in current_posts)
+    return {"needs_you": waiting, "can_view_calendar": shows}

@@ -228,7 +228,9 @@ def extra_review_schedule(
         raise ValidationError("This request has already been decided.")
     errors = extra_review_check(request=request, starts_on=starts_on, lead=lead, qa=qa)
     if errors:
-        raise ValidationError([str(f) for f in errors])
+        raise ValidationError(
+            [f"{f.message[:1].upper()}{f.message[1:]} ({f.rule})." for f in errors]
+        )
     review = Review.objects.create(
         kind=ReviewKind.PCTR,
         host=request.local_authority,

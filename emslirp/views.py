@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accreditation import permissions as accreditation_permissions
 from accreditation import selectors as accreditation_selectors
+from calendar_planner import selectors as calendar_selectors
 from emslirp import selectors
 from emslirp.forms import NewPasswordForm, ResetRequestForm, SignInForm
 
@@ -20,14 +21,17 @@ def home(request):
     today = timezone.localdate()
     posts = list(selectors.posts_of(person=request.user))
     accreditation = accreditation_selectors.home_items(person=request.user, on=today)
+    current_posts = [p for p in posts if p.is_held_on(today)]
+    calendar = calendar_selectors.home_items(person=request.user, current_posts=current_posts)
     return render(
         request,
         "emslirp/home.html",
         {
-            "current_posts": [p for p in posts if p.is_held_on(today)],
+            "current_posts": current_posts,
             "past_posts": [p for p in posts if p.ended_on is not None and p.ended_on < today],
             "future_posts": [p for p in posts if p.started_on > today],
-            "needs_you": accreditation["needs_you"],
+            "needs_you": accreditation["needs_you"] + calendar["needs_you"],
+            "can_view_calendar": calendar["can_view_calendar"],
             "application": accreditation["application"],
             "accreditations": accreditation["accreditations"],
             "can_view_pool": request.user.region is not None

@@ -81,7 +81,7 @@ def test_live_check_names_the_rule_a_changed_cell_breaks(client, planned, la):
 
 def test_saving_an_adjustment_keeps_it_and_adopting_with_an_error_is_refused(client, planned):
     rows = _entry_rows(planned)
-    slot, host, lead, qa = rows[0]
+    slot, host, _, qa = rows[0]
     rows[0] = (slot, host, qa, qa)
     url = reverse("calendar_planner:programme", args=[planned.pk])
     response = client.post(url, {**_formset_data(planned, rows), "action": "adopt"}, follow=True)

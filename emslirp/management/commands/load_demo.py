@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accreditation.demo import load_accreditation_demo
-from emslirp.demo import DEMO_PASSWORD, fictional_names, load_demo
-from emslirp.models import Region
+from calendar_planner.demo import load_calendar_demo
+from emslirp.demo import COORDINATOR_EMAIL, DEMO_PASSWORD, fictional_names, load_demo
+from emslirp.models import Region, User
 
 # The core demo names its people from the start of the run; the apps' demos from here on.
 APP_NAMES_FROM = 100
@@ -27,11 +28,17 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             created = load_demo(today=today)
+            region = Region.objects.get(name="East Midlands")
             created |= load_accreditation_demo(
-                region=Region.objects.get(name="East Midlands"),
+                region=region,
                 today=today,
                 password=make_password(DEMO_PASSWORD),
                 names=itertools.islice(fictional_names(), APP_NAMES_FROM, None),
+            )
+            created |= load_calendar_demo(
+                region=region,
+                coordinator=User.objects.get(email=COORDINATOR_EMAIL),
+                today=today,
             )
         summary = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(f"Demo region loaded: created {summary}.")

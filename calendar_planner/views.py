@@ -26,7 +26,14 @@ from calendar_planner.models import (
     Programme,
     ProgrammeState,
 )
-from calendar_planner.periods import PCTR, SAV, add_months, quarter_label, quarter_start
+from calendar_planner.periods import (
+    PCTR,
+    SAV,
+    add_months,
+    quarter_label,
+    quarter_start,
+    slot_words,
+)
 from emslirp.models import LocalAuthority
 from reviews.permissions import calendar_scope, can_request_extra_review
 
@@ -291,7 +298,7 @@ def matrix(request):
         {
             "region": region,
             "form": form,
-            "columns": [(quarter_label(c), c) for c in columns],
+            "columns": [(quarter_label(c), slot_words(PCTR, c)) for c in columns],
             "rows": rows,
             "first": first,
             "quarters": quarters,

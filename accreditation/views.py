@@ -11,17 +11,10 @@ from django.views.decorators.http import require_POST
 from accreditation import permissions, selectors, services
 from accreditation.forms import ApplicationForm, ConflictForm, PoolFilterForm, SponsorDecisionForm
 from accreditation.models import ConflictDeclaration, ExpressionOfInterest
+from emslirp.forms import form_errors_add
 from emslirp.models import LocalAuthority, Region
 
 POOL_PAGE_SIZE = 25
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @login_required
@@ -44,11 +37,11 @@ def application(request):
                     services.eoi_submit(application=draft, roles=roles, specialism_codes=codes)
                 except ValidationError as error:
                     # Keep every word: the draft is saved, and each problem shown at its field.
-                    _add_errors(form, error)
+                    form_errors_add(form, error)
                     try:
                         services.eoi_save(application=draft, roles=roles, specialism_codes=codes)
                     except ValidationError as refused:
-                        _add_errors(form, refused)
+                        form_errors_add(form, refused)
                 else:
                     messages.success(request, "Your application has been sent to your DCS.")
                     return redirect("accreditation:application_sent")

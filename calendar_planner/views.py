@@ -34,16 +34,9 @@ from calendar_planner.periods import (
     quarter_start,
     slot_words,
 )
+from emslirp.forms import form_errors_add
 from emslirp.models import LocalAuthority
 from reviews.permissions import calendar_scope, can_request_extra_review
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _calendar(request):
@@ -130,7 +123,7 @@ def programme_new(request):
                     by=request.user,
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             return redirect("calendar_planner:programme", pk=programme.pk)
     today = timezone.localdate()
@@ -350,7 +343,7 @@ def extra_request(request):
                     reason=form.cleaned_data["reason"],
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, "Your request is with the coordinator.")
             return redirect("calendar_planner:index")
@@ -409,7 +402,7 @@ def extra_decide(request, pk):
                     )
                     messages.success(request, f"{review} is in the calendar.")
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_add(form, error)
             else:
                 return redirect("calendar_planner:index")
     return render(

@@ -106,3 +106,13 @@ class NewPasswordForm(SetPasswordForm):
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
             Button("submit", "Save the password"),
         )
+
+
+def form_errors_add(form: forms.Form, error) -> None:
+    """Show a service's ValidationError on ``form``: each message at its field when the
+    form has that field, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)

@@ -1,6 +1,11 @@
 import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.fixups.django import DjangoWorkerFixup
+from celery.signals import task_postrun
+from django.db import connections
 from django.utils import timezone
 
+from emslirp.celery import app as celery_app
 from emslirp.models import LocalAuthority, Region
 from tests.factories import PostFactory, RegionFactory, UserFactory
 
@@ -43,10 +48,41 @@ def today():
 @pytest.fixture(autouse=True)
 def _tasks_run_in_process():
     """Tasks run in-process in tests, whatever the broker; the tests that need a real
-    worker start one (tests/emslirp/test_tasks.py)."""
+    worker ask for ``real_worker``."""
     from emslirp.celery import app
 
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+def _close_worker_connections(**kwargs):
+    # Runs in the worker's thread: closes that thread's connections only.
+    connections.close_all()
+
+
+@pytest.fixture
+def real_worker(monkeypatch):
+    """A real Celery worker, in a thread of the test process, on the configured broker."""
+    # A worker process closes the database connections it inherited from its parent when it
+    # starts; this worker is a thread of the test process and would close the test's own.
+    monkeypatch.setattr(DjangoWorkerFixup, "install", lambda self: self)
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    # Without the fixup the worker thread would keep the database connection it opened for
+    # a task, and PostgreSQL refuses to drop a test database someone is still using.
+    task_postrun.connect(_close_worker_connections)
+    try:
+        with start_worker(
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=10,
+            loglevel="WARNING",
+        ) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
+        celery_app.conf.task_always_eager = eager

@@ -4,36 +4,12 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.fixups.django import DjangoWorkerFixup
 from django.core import mail
 from django.urls import reverse
 
-from emslirp.celery import app as celery_app
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.celery_worker]
-
-
-@pytest.fixture
-def real_worker(monkeypatch):
-    # A worker process closes the database connections it inherited from its parent when it
-    # starts; this worker is a thread of the test process and would close the test's own.
-    monkeypatch.setattr(DjangoWorkerFixup, "install", lambda self: self)
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    try:
-        with start_worker(
-            celery_app,
-            pool="solo",
-            perform_ping_check=False,
-            shutdown_timeout=10,
-            loglevel="WARNING",
-        ) as worker:
-            yield worker
-    finally:
-        celery_app.conf.task_always_eager = eager
 
 
 def wait_for_mail(count, seconds=20):

@@ -150,6 +150,9 @@ def programme_adopt(*, programme: Programme, by: User) -> Programme:
     """Adopt a draft with no errors: each entry becomes a planned review in its slot.
     Warnings do not stop it; an error, or an adopted programme of the same kind over the
     same months, does."""
+    # The region's row is the lock: two calendars of one region are never adopted at once,
+    # so the overlap check below cannot be raced.
+    Region.objects.select_for_update().get(pk=programme.region_id)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.state != ProgrammeState.DRAFT:
         raise ValidationError("Only a draft calendar can be adopted.")

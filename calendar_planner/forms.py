@@ -130,24 +130,20 @@ class EntryForm(forms.Form):
     """One row of a draft calendar. Rules across rows are the validator's, not the form's."""
 
     slot = forms.TypedChoiceField(label="Slot", coerce=datetime.date.fromisoformat)
-    host = forms.ModelChoiceField(
-        label="Host", queryset=LocalAuthority.objects.none(), required=False
-    )
-    lead = forms.ModelChoiceField(
-        label="Lead's LA", queryset=LocalAuthority.objects.none(), required=False
-    )
-    qa = forms.ModelChoiceField(
-        label="QA's LA", queryset=LocalAuthority.objects.none(), required=False
-    )
+    # LAs by their register names, which are the validator's and the CSV files' keys:
+    # the choices come from the programme's frame, read once for the whole page.
+    host = forms.ChoiceField(label="Host", required=False)
+    lead = forms.ChoiceField(label="Lead's LA", required=False)
+    qa = forms.ChoiceField(label="QA's LA", required=False)
 
-    def __init__(self, *args, kind: str, slots, authorities, **kwargs):
+    def __init__(self, *args, kind: str, slots, names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = [
             (s.isoformat(), f"{slot_label(kind, s)} ({slot_words(kind, s)})") for s, _ in slots
         ]
-        for name in ("host", "lead", "qa"):
-            self.fields[name].queryset = authorities
-            self.fields[name].empty_label = "None" if name != "host" else "Remove this row"
+        for field in ("host", "lead", "qa"):
+            empty = "Remove this row" if field == "host" else "None"
+            self.fields[field].choices = [("", empty)] + [(n, n) for n in names]
         self.kind = kind
 
     def row(self) -> Row | None:
@@ -156,9 +152,9 @@ class EntryForm(forms.Form):
             return None
         return Row(
             start=data["slot"],
-            host=data["host"].name,
-            lead=data["lead"].name if data.get("lead") else None,
-            qa=data["qa"].name if data.get("qa") else None,
+            host=data["host"],
+            lead=data.get("lead") or None,
+            qa=data.get("qa") or None,
         )
 
 

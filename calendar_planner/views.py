@@ -34,6 +34,7 @@ from calendar_planner.periods import (
     quarter_start,
     slot_words,
 )
+from calendar_planner.rules import validate
 from emslirp.forms import form_errors_add
 from emslirp.models import LocalAuthority
 from reviews.permissions import calendar_scope, can_request_extra_review
@@ -145,29 +146,22 @@ def programme_new(request):
     )
 
 
-def _entry_formset(programme, data=None):
-    slots = selectors.slot_choices(programme)
-    frame = selectors.programme_frame(programme)
-    names = [a.name for a in frame.authorities]
-    authorities = LocalAuthority.objects.filter(region=programme.region, name__in=names).order_by(
-        "name"
-    )
+def _entry_formset(programme, frame, *, rows=None, data=None):
     initial = None
     if data is None:
         initial = [
-            {
-                "slot": e.starts_on.isoformat(),
-                "host": e.host_id,
-                "lead": e.lead_id,
-                "qa": e.qa_id,
-            }
-            for e in programme.entries.all()
+            {"slot": r.start.isoformat(), "host": r.host, "lead": r.lead or "", "qa": r.qa or ""}
+            for r in rows
         ]
     return EntryFormSet(
         data,
         initial=initial,
         prefix="entry",
-        form_kwargs={"kind": programme.kind, "slots": slots, "authorities": authorities},
+        form_kwargs={
+            "kind": programme.kind,
+            "slots": selectors.slot_choices(programme),
+            "names": [a.name for a in frame.authorities],
+        },
     )
 
 
@@ -185,43 +179,40 @@ def programme(request, pk):
         return response
     if programme.state == ProgrammeState.PLANNING:
         return render(request, "calendar_planner/programme.html", {"programme": programme})
+    frame = selectors.programme_frame(programme)
+    rows = selectors.programme_rows(programme)
     formset = None
-    findings = None
     if request.method == "POST":
         if not programme.is_editable:
             raise PermissionDenied
-        formset = _entry_formset(programme, request.POST)
-        action = request.POST.get("action", "save")
+        formset = _entry_formset(programme, frame, data=request.POST)
         if formset.is_valid():
             rows = formset.rows()
             try:
                 services.programme_entries_set(programme=programme, rows=rows)
-                if action == "adopt":
+                if request.POST.get("action") == "adopt":
                     services.programme_adopt(programme=programme, by=request.user)
-                    count = programme.entries.count()
                     messages.success(
-                        request, f"The calendar is adopted: {count} reviews are planned."
+                        request, f"The calendar is adopted: {len(rows)} reviews are planned."
                     )
                 else:
                     messages.success(request, "The calendar is saved.")
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             return redirect("calendar_planner:programme", pk=programme.pk)
-        findings = selectors.programme_findings(programme, rows=formset.rows())
-    if formset is None and programme.is_editable:
-        formset = _entry_formset(programme)
-    if findings is None and programme.state != ProgrammeState.FAILED:
-        findings = selectors.programme_findings(programme)
-    entries = programme.entries.select_related("host", "lead", "qa", "review")
+        rows = formset.rows()
+    elif programme.is_editable:
+        formset = _entry_formset(programme, frame, rows=rows)
+    findings = [] if programme.state == ProgrammeState.FAILED else validate(frame, rows)
     return render(
         request,
         "calendar_planner/programme.html",
         {
             "programme": programme,
             "formset": formset,
-            "findings": findings or [],
-            "errors": [f for f in findings or [] if f.is_error],
-            "entries": entries,
+            "findings": findings,
+            "errors": [f for f in findings if f.is_error],
+            "rows": rows,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -235,9 +226,10 @@ def programme_check(request, pk):
     programme = _programme(request, pk)
     if not programme.is_editable:
         raise PermissionDenied
-    formset = _entry_formset(programme, request.POST)
+    frame = selectors.programme_frame(programme)
+    formset = _entry_formset(programme, frame, data=request.POST)
     formset.is_valid()
-    findings = selectors.programme_findings(programme, rows=formset.rows())
+    findings = validate(frame, formset.rows())
     return render(
         request,
         "calendar_planner/_findings.html",

@@ -25,9 +25,9 @@ def _formset_data(programme, rows):
     }
     for n, (slot, host, lead, qa) in enumerate(rows):
         data[f"entry-{n}-slot"] = slot.isoformat()
-        data[f"entry-{n}-host"] = str(host.pk) if host else ""
-        data[f"entry-{n}-lead"] = str(lead.pk) if lead else ""
-        data[f"entry-{n}-qa"] = str(qa.pk) if qa else ""
+        data[f"entry-{n}-host"] = host.name if host else ""
+        data[f"entry-{n}-lead"] = lead.name if lead else ""
+        data[f"entry-{n}-qa"] = qa.name if qa else ""
     return data
 
 
@@ -246,3 +246,35 @@ def test_calendar_index_query_count_is_pinned(
     with django_assert_num_queries(8):
         response = client.get(reverse("calendar_planner:index"))
     assert len(response.context["programmes"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_draft_page_query_count_is_pinned(
+    client, coordinator, east_midlands, la, count, django_assert_num_queries
+):
+    from calendar_planner.models import ProgrammeEntry
+
+    programme = Programme.objects.create(
+        region=east_midlands,
+        kind="pctr",
+        starts_on=D(2026, 1, 1),
+        months=36,
+        origin="imported",
+        state=ProgrammeState.DRAFT,
+    )
+    hosts = ["Rutland", "Derbyshire", "Lincolnshire"]
+    for n in range(count):
+        ProgrammeEntry.objects.create(
+            programme=programme,
+            starts_on=D(2026, 1 + 3 * n, 1),
+            host=la(hosts[n]),
+            lead=la("Derby City"),
+            qa=la("Leicester City"),
+        )
+    client.force_login(coordinator)
+    # session, user, programme, coordinator check, the frame (LAs, blackouts, the other
+    # kind's reviews), the entries
+    with django_assert_num_queries(8):
+        response = client.get(reverse("calendar_planner:programme", args=[programme.pk]))
+    assert len(response.context["formset"].forms) == count + 1  # and an empty row to add
+    assert len(response.context["rows"]) == count

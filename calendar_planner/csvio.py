@@ -54,7 +54,11 @@ def calendar_read(*, kind: str, text: str, region: Region) -> list[Row]:
         return names[key]
 
     rows = []
-    for line, record in enumerate(reader, start=2):
+    # A quoted cell may run over several lines: a record starts on the line after the
+    # one the previous record ended on.
+    ended = reader.line_num
+    for record in reader:
+        line, ended = ended + 1, reader.line_num
         if not any(cell.strip() for cell in record):
             continue
         record = record + [""] * (len(columns) - len(record))

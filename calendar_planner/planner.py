@@ -10,6 +10,7 @@ calendar on any machine, however busy.
 
 import dataclasses
 import datetime
+import itertools
 import math
 
 from ortools.sat.python import cp_model
@@ -46,7 +47,7 @@ def plan(frame: Frame, *, seed: int = 0, effort: float = DEFAULT_EFFORT) -> Plan
     """Plan every round of ``frame``: each LA active throughout a round hosts once, leads
     once and is QA once in it. Raises PlanningError, naming the likely cause, when the
     rules cannot all be kept."""
-    hints: list[Row] = []
+    hints = _rotation(frame)
     if frame.kind == SAV and frame.months > frame.interval:
         # A later round that repeats the first one interval on keeps every visit exactly
         # an interval apart: plan the first round alone and offer its repeats as the
@@ -54,12 +55,36 @@ def plan(frame: Frame, *, seed: int = 0, effort: float = DEFAULT_EFFORT) -> Plan
         first = plan(
             dataclasses.replace(frame, months=frame.interval), seed=seed, effort=effort / 2
         )
+        hints = []
         for n in range(frame.months // frame.interval):
             hints += [
                 dataclasses.replace(row, start=add_months(row.start, n * frame.interval))
                 for row in first.rows
             ]
     return _solve(frame, seed=seed, effort=effort, hints=hints)
+
+
+def _rotation(frame: Frame) -> list[Row]:
+    """A calendar that keeps every hard rule when nothing is blacked out: in each round the
+    LAs host in turn, spread evenly over its slots, each led by the next LA and checked by
+    the one after that. The solver starts from it, so that even a small budget finds a
+    calendar; blackouts and active dates may break it, and the solver then repairs it."""
+    rows = []
+    slots = frame.slots()
+    for first, after, _ in frame.rounds():
+        last_day = after - datetime.timedelta(days=1)
+        names = [a.name for a in frame.authorities if a.active_throughout(first, last_day)]
+        in_round = [s for s in slots if first <= s < after]
+        for i, name in enumerate(names):
+            rows.append(
+                Row(
+                    start=in_round[i * len(in_round) // len(names)],
+                    host=name,
+                    lead=names[(i + 1) % len(names)],
+                    qa=names[(i + 2) % len(names)],
+                )
+            )
+    return rows
 
 
 def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
@@ -189,7 +214,7 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
 
     if frame.kind == SAV:
         step = 2
-        for (first, _, _), (second, _, _) in zip(rounds, rounds[1:], strict=False):
+        for (first, _, _), (second, _, _) in itertools.pairwise(rounds):
             for authority in frame.authorities:
                 before = host_var.get((first, authority.name))
                 after = host_var.get((second, authority.name))
@@ -224,10 +249,8 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
             model.AddHint(var, pair in checked)
 
     model.Minimize(sum(objective))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = effort
+    hinted = _hints_complete(model, seed=seed, effort=effort) if hints else None
+    solver = _solver(seed=seed, effort=effort)
     status = solver.Solve(model)
     if status == cp_model.INFEASIBLE:
         raise PlanningError(
@@ -235,7 +258,11 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
             "leave some LA without a slot it can host, lead or QA in."
         )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise PlanningError("No calendar was found within the planner's budget.")
+        if hinted is None:
+            raise PlanningError("No calendar was found within the planner's budget.")
+        # A budget too small to get past the solver's presolve still has the hinted
+        # calendar, which keeps every hard rule.
+        solver = hinted
 
     rows = []
     for first, names, lead, qa in plans:
@@ -250,3 +277,36 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
         optimal=status == cp_model.OPTIMAL,
         penalty=round(solver.ObjectiveValue()),
     )
+
+
+def _solver(*, seed: int, effort: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = effort
+    # Without blackouts the LAs are interchangeable, and the solver's search for that
+    # symmetry took most of the wall time of a 33-LA model (2.4 s of 2.8 s for a PCTR
+    # cycle) without a better plan in any case benchmarks/bench_planner.py times.
+    solver.parameters.symmetry_level = 0
+    return solver
+
+
+def _hints_complete(
+    model: cp_model.CpModel, *, seed: int, effort: float
+) -> cp_model.CpSolver | None:
+    """Extend the hints on the calendar's choices to every variable of the model.
+
+    The solver completes a partial hint by its own search, which sets the penalty terms
+    (the busy quarters, the spacing) far above what the hinted calendar costs, and then
+    starts from that worse point. Solving once with the hinted choices fixed prices the
+    hinted calendar exactly; offering that whole solution as the hint makes it the
+    solver's first solution. A hint that breaks a hard rule (a blackout in a later round,
+    say) is left as it was. Returns the solver holding the hinted calendar, or None."""
+    solver = _solver(seed=seed, effort=effort)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    model.ClearHints()
+    for index, value in enumerate(solver.ResponseProto().solution):
+        model.AddHint(model.GetIntVarFromProtoIndex(index), value)
+    return solver

@@ -10,6 +10,7 @@ spread of reviews over the years, SAV visits spaced away from the interval.
 
 import dataclasses
 import datetime
+import itertools
 from collections import Counter, defaultdict
 
 from calendar_planner.periods import (
@@ -194,7 +195,16 @@ def validate(frame: Frame, rows: list[Row]) -> list[Finding]:
             if name is None:
                 continue
             if name not in known:
-                add(ERROR, "R1", f"the {role}, {name}, is not an LA of the region", row, name)
+                # The frame holds the region's LAs that exist at some point of the
+                # programme: a name outside it is unknown or gone before (or not yet
+                # formed by) the programme's months.
+                add(
+                    ERROR,
+                    "R1",
+                    f"{name} ({role}) is not an LA of the region at any time in the programme",
+                    row,
+                    name,
+                )
                 continue
             authority = frame.authority(name)
             if not authority.active_during(first, last):
@@ -326,11 +336,12 @@ def _check_quarters(frame: Frame, rows: list[Row], add) -> None:
 
 
 def _check_spacing(frame: Frame, rows: list[Row], add) -> None:
+    incomplete = next((first for first, _, complete in frame.rounds() if not complete), None)
     visits = defaultdict(list)
     for row in rows:
         visits[row.host].append(row)
     for name, items in sorted(visits.items()):
-        for before, after in zip(items, items[1:], strict=False):
+        for before, after in itertools.pairwise(items):
             gap = months_between(before.start, after.start)
             if gap != frame.interval:
                 add(
@@ -341,6 +352,30 @@ def _check_spacing(frame: Frame, rows: list[Row], add) -> None:
                     after,
                     name,
                 )
+        # A round running past the calendar's end does not require a visit (a complete
+        # one does, and says so). An LA whose next visit fell due inside such a round and
+        # is not there has still gone longer than the interval without one.
+        last = items[-1]
+        due = add_months(last.start, frame.interval)
+        authority = frame.authority(name)
+        if (
+            authority is not None
+            and incomplete is not None
+            and incomplete <= due
+            and add_months(due, SLOT_MONTHS[SAV]) <= frame.end
+            and (authority.active_to is None or authority.active_to >= due)
+        ):
+            final = add_months(frame.end, -SLOT_MONTHS[SAV])
+            add(
+                WARNING,
+                "R11",
+                f"no SAV after {slot_label(SAV, last.start)} up to the calendar's last "
+                f"window ({slot_label(SAV, final)}): at least "
+                f"{months_between(last.start, frame.end)} months against an interval of "
+                f"{frame.interval}",
+                last,
+                name,
+            )
 
 
 def _check_spread(frame: Frame, rows: list[Row], add) -> None:

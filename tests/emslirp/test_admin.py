@@ -206,13 +206,16 @@ def test_staff_without_a_coordinator_post_cannot_use_the_admin(client):
     assert client.get(reverse("admin:emslirp_localauthority_changelist")).status_code == 302
 
 
-def test_coordinator_admin_index_offers_only_the_register_and_accreditation(client, coordinator):
+def test_coordinator_admin_index_offers_only_the_register_accreditation_and_blackouts(
+    client, coordinator
+):
     client.force_login(coordinator)
     response = client.get(reverse("admin:index"))
     models = sorted(m["object_name"] for app in response.context["app_list"] for m in app["models"])
     # Not groups, permissions, audit entries or lockout records: those are technical staff's.
     assert models == [
         "Accreditation",
+        "Blackout",
         "ConflictDeclaration",
         "ExpressionOfInterest",
         "LocalAuthority",

@@ -7,6 +7,7 @@ import datetime
 import io
 
 import icalendar
+from django.utils.crypto import salted_hmac
 
 from calendar_planner.periods import slot_label, slot_words
 from calendar_planner.selectors import CalendarItem
@@ -52,7 +53,8 @@ def items_ical(items: list[CalendarItem], *, name: str, stamp: datetime.datetime
     for item in items:
         review = item.review
         event = icalendar.Event()
-        event.add("uid", f"review-{review.pk}@emslirp")
+        # Stable for the calendar program, and says nothing of how many reviews there are.
+        event.add("uid", f"{salted_hmac('calendar-uid', str(review.pk)).hexdigest()[:32]}@emslirp")
         event.add("dtstamp", stamp)
         event.add("dtstart", review.starts_on)
         event.add("dtend", review.ends_on + datetime.timedelta(days=1))

@@ -22,6 +22,9 @@ from calendar_planner.rules import Row
 from emslirp.models import LocalAuthority, Region
 
 MAX_FILE_BYTES = 200_000
+# Calendars are planned and imported for the years the programme can span: the
+# handbook's 2012 onwards, and no further ahead than anyone plans.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class ProgrammeForm(forms.Form):
@@ -58,6 +61,7 @@ class ProgrammeForm(forms.Form):
         label="Seed",
         help_text="The same seed gives the same calendar; another seed may give another.",
         min_value=0,
+        max_value=2**31 - 1,
         initial=0,
         required=False,
     )
@@ -74,6 +78,7 @@ class ProgrammeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.region = region
         self.rows: list[Row] | None = None
+        self.months: int | None = None
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -88,11 +93,14 @@ class ProgrammeForm(forms.Form):
 
     def clean_start(self):
         try:
-            return slot_parse(SAV, self.cleaned_data["start"])
+            start = slot_parse(SAV, self.cleaned_data["start"])
         except ValueError:
             raise forms.ValidationError(
                 "Enter the first month as YYYY-MM, for example 2026-01."
             ) from None
+        if not FIRST_YEAR <= start.year <= LAST_YEAR:
+            raise forms.ValidationError(f"Enter a first month from {FIRST_YEAR} to {LAST_YEAR}.")
+        return start
 
     def clean(self):
         data = super().clean()
@@ -116,14 +124,39 @@ class ProgrammeForm(forms.Form):
                 self.add_error("file", "The file must be CSV text in UTF-8.")
                 return data
             try:
-                self.rows = calendar_read(kind=kind, text=text, region=self.region)
+                rows = calendar_read(kind=kind, text=text, region=self.region)
             except CalendarFileError as error:
                 message = str(error)
                 self.add_error("file", message[:1].upper() + message[1:])
-            else:
-                if not self.rows:
-                    self.add_error("file", "The file holds no reviews.")
+                return data
+            if not rows:
+                self.add_error("file", "The file holds no reviews.")
+                return data
+            start, years = data.get("start"), data.get("years")
+            if start and years and not self.has_error("interval"):
+                self._rows_place(kind, rows, start, years, data.get("interval"))
         return data
+
+    def _rows_place(self, kind, rows, start, years, interval) -> None:
+        """Keep the file's rows only if each falls on a slot of the programme: a row
+        outside it would be moved to the first slot the moment the draft is saved."""
+        from calendar_planner.services import programme_months
+
+        months = programme_months(kind=kind, years=years, interval=interval)
+        step = 3 if kind == PCTR else 2
+        slots = {add_months(start, k) for k in range(0, months, step)}
+        last = add_months(start, months - step)
+        for row in rows:
+            if row.start not in slots:
+                self.add_error(
+                    "file",
+                    f"Line {row.line}: {slot_label(kind, row.start)} is not a "
+                    f"{'quarter' if kind == PCTR else 'window'} of a calendar from "
+                    f"{slot_label(kind, start)} to {slot_label(kind, last)}. Change the "
+                    "first month or the years.",
+                )
+                return
+        self.rows, self.months = rows, months
 
 
 class EntryForm(forms.Form):
@@ -172,9 +205,12 @@ class MatrixForm(forms.Form):
 
     def clean_start(self):
         try:
-            return slot_parse(PCTR, self.cleaned_data["start"])
+            start = slot_parse(PCTR, self.cleaned_data["start"])
         except ValueError:
             raise forms.ValidationError("Enter a quarter such as 2026Q1.") from None
+        if not FIRST_YEAR <= start.year <= LAST_YEAR:
+            raise forms.ValidationError(f"Enter a quarter from {FIRST_YEAR} to {LAST_YEAR}.")
+        return start
 
 
 def quarter_choices(today: datetime.date, count: int = 8):
@@ -190,6 +226,12 @@ def quarter_choices(today: datetime.date, count: int = 8):
 
 
 class ExtraRequestForm(forms.Form):
+    local_authority = forms.ModelChoiceField(
+        label="Which LA",
+        queryset=LocalAuthority.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the LA the review is for."},
+    )
     preferred_start = forms.TypedChoiceField(
         label="Preferred quarter", coerce=datetime.date.fromisoformat
     )
@@ -201,15 +243,27 @@ class ExtraRequestForm(forms.Form):
         error_messages={"required": "Say why the extra review is wanted."},
     )
 
-    def __init__(self, *args, today: datetime.date, **kwargs):
+    def __init__(self, *args, today: datetime.date, local_authorities, **kwargs):
         super().__init__(*args, **kwargs)
+        self.only = local_authorities[0] if len(local_authorities) == 1 else None
+        if self.only is None:
+            self.fields["local_authority"].queryset = LocalAuthority.objects.filter(
+                pk__in=[la.pk for la in local_authorities]
+            ).order_by("name")
+        else:
+            # A DCS of one LA is not asked which.
+            del self.fields["local_authority"]
         self.fields["preferred_start"].choices = quarter_choices(today)
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            *([] if self.only else [Field.select("local_authority")]),
             Field.select("preferred_start"),
             Field.textarea("reason", rows=4),
             Button("submit", "Ask for an extra PCTR"),
         )
+
+    def chosen_local_authority(self) -> LocalAuthority:
+        return self.only or self.cleaned_data["local_authority"]
 
 
 class ExtraScheduleForm(forms.Form):

@@ -177,6 +177,12 @@ class ExtraReviewRequest(models.Model):
                 condition=~Q(state=ExtraReviewState.DECLINED) | ~Q(decline_reason=""),
                 name="extra_review_declined_has_reason",
             ),
+            # One request waiting per LA: a second click, or a second tab, asks nothing new.
+            models.UniqueConstraint(
+                fields=["local_authority"],
+                condition=Q(state=ExtraReviewState.REQUESTED),
+                name="extra_review_one_waiting_per_la",
+            ),
         ]
 
     def __str__(self):

@@ -105,6 +105,25 @@ def _entries_replace(*, programme: Programme, rows: list[Row]) -> None:
 
 
 @transaction.atomic
+def programme_delete(*, programme: Programme) -> None:
+    """Throw away a draft or a plan that failed; an adopted calendar has reviews and stays."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.state not in (ProgrammeState.DRAFT, ProgrammeState.FAILED):
+        raise ValidationError(
+            "Only a draft or a calendar that could not be planned can be deleted."
+        )
+    programme.delete()
+
+
+@transaction.atomic
+def programme_fail(*, programme: Programme, reason: str) -> None:
+    """Record that planning stopped, so the page stops waiting and says why."""
+    Programme.objects.filter(pk=programme.pk, state=ProgrammeState.PLANNING).update(
+        state=ProgrammeState.FAILED, note=reason
+    )
+
+
+@transaction.atomic
 def programme_import(
     *,
     region: Region,
@@ -191,6 +210,13 @@ def extra_review_request(
     """An LA asks for an extra PCTR (R10)."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the extra review is wanted."})
+    LocalAuthority.objects.select_for_update().get(pk=local_authority.pk)
+    if ExtraReviewRequest.objects.filter(
+        local_authority=local_authority, state=ExtraReviewState.REQUESTED
+    ).exists():
+        raise ValidationError(
+            {"local_authority": f"{local_authority} already has a request waiting."}
+        )
     return ExtraReviewRequest.objects.create(
         local_authority=local_authority,
         requested_by=by,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("programmes/new/", views.programme_new, name="programme_new"),
     path("programmes/<int:pk>/", views.programme, name="programme"),
     path("programmes/<int:pk>/check/", views.programme_check, name="programme_check"),
+    path("programmes/<int:pk>/delete/", views.programme_delete, name="programme_delete"),
     path("programmes/<int:pk>/calendar.csv", views.programme_csv, name="programme_csv"),
     path("involvement/", views.matrix, name="matrix"),
     path("calendar.csv", views.export_csv, name="export_csv"),

@@ -53,17 +53,17 @@ def _calendar(request):
 
 
 def _programme(request, pk) -> Programme:
-    programme = get_object_or_404(Programme.objects.select_related("region"), pk=pk)
-    if not permissions.can_manage_programmes(request.user, programme.region):
-        raise PermissionDenied
-    return programme
+    # Looked up among the programmes the user manages: anyone else gets the same 404 for
+    # a programme that exists as for one that does not.
+    return get_object_or_404(
+        Programme.objects.select_related("region").filter(
+            region__in=permissions.managed_regions(request.user)
+        ),
+        pk=pk,
+    )
 
 
-@login_required
-def index(request):
-    """The calendar's front page: exports and the matrix for all; programmes and requests
-    for the coordinator; the extra-PCTR request for a DCS."""
-    region, scope, today = _calendar(request)
+def _index(request, *, region, scope, today, form=None, status=200):
     manages = permissions.can_manage_programmes(request.user, region)
     context = {
         "region": region,
@@ -75,7 +75,7 @@ def index(request):
     }
     if manages:
         context["programmes"] = selectors.programmes_of(region=region)
-        context["form"] = ProgrammeForm(region=region)
+        context["form"] = form or ProgrammeForm(region=region)
         context["requests"] = ExtraReviewRequest.objects.filter(
             local_authority__region=region, state=ExtraReviewState.REQUESTED
         ).select_related("local_authority", "requested_by")
@@ -83,13 +83,21 @@ def index(request):
         context["own_requests"] = ExtraReviewRequest.objects.filter(
             local_authority__in=scope.dcs_las
         ).select_related("local_authority", "review")
-    return render(request, "calendar_planner/index.html", context)
+    return render(request, "calendar_planner/index.html", context, status=status)
+
+
+@login_required
+def index(request):
+    """The calendar's front page: exports and the matrix for all; programmes and requests
+    for the coordinator; the extra-PCTR request for a DCS."""
+    region, scope, today = _calendar(request)
+    return _index(request, region=region, scope=scope, today=today)
 
 
 @login_required
 @require_POST
 def programme_new(request):
-    region, _, _ = _calendar(request)
+    region, scope, today = _calendar(request)
     if not permissions.can_manage_programmes(request.user, region):
         raise PermissionDenied
     form = ProgrammeForm(request.POST, request.FILES, region=region)
@@ -99,15 +107,12 @@ def programme_new(request):
         interval = data.get("interval") if kind == SAV else None
         try:
             if form.rows is not None:
-                months = services.programme_months(
-                    kind=kind, years=data["years"], interval=interval
-                )
                 programme = services.programme_import(
                     region=region,
                     kind=kind,
                     rows=form.rows,
                     starts_on=data["start"],
-                    months=months,
+                    months=form.months,
                     interval=interval,
                     note=f"Imported from {data['file'].name}",
                     by=request.user,
@@ -127,23 +132,22 @@ def programme_new(request):
             form_errors_add(form, error)
         else:
             return redirect("calendar_planner:programme", pk=programme.pk)
-    today = timezone.localdate()
-    return render(
-        request,
-        "calendar_planner/index.html",
-        {
-            "region": region,
-            "manages": True,
-            "form": form,
-            "programmes": selectors.programmes_of(region=region),
-            "requests": ExtraReviewRequest.objects.filter(
-                local_authority__region=region, state=ExtraReviewState.REQUESTED
-            ).select_related("local_authority", "requested_by"),
-            "upcoming": [],
-            "today": today,
-        },
-        status=400,
-    )
+    return _index(request, region=region, scope=scope, today=today, form=form, status=400)
+
+
+@login_required
+@require_POST
+def programme_delete(request, pk):
+    """A draft or a failed plan is thrown away; an adopted calendar stays (its reviews
+    exist)."""
+    programme = _programme(request, pk)
+    try:
+        services.programme_delete(programme=programme)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("calendar_planner:programme", pk=programme.pk)
+    messages.success(request, "The calendar is deleted.")
+    return redirect("calendar_planner:index")
 
 
 def _entry_formset(programme, frame, *, rows=None, data=None):
@@ -177,7 +181,7 @@ def programme(request, pk):
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
         return response
-    if programme.state == ProgrammeState.PLANNING:
+    if programme.state in (ProgrammeState.PLANNING, ProgrammeState.FAILED):
         return render(request, "calendar_planner/programme.html", {"programme": programme})
     frame = selectors.programme_frame(programme)
     rows = selectors.programme_rows(programme)
@@ -203,7 +207,7 @@ def programme(request, pk):
         rows = formset.rows()
     elif programme.is_editable:
         formset = _entry_formset(programme, frame, rows=rows)
-    findings = [] if programme.state == ProgrammeState.FAILED else validate(frame, rows)
+    findings = validate(frame, rows)
     return render(
         request,
         "calendar_planner/programme.html",
@@ -323,17 +327,20 @@ def extra_request(request):
     _, scope, today = _calendar(request)
     if not can_request_extra_review(scope):
         raise PermissionDenied
-    las = LocalAuthority.objects.filter(pk__in=scope.dcs_las).order_by("name")
-    form = ExtraRequestForm(request.POST or None, today=today)
+    las = list(LocalAuthority.objects.filter(pk__in=scope.dcs_las).order_by("name"))
+    form = ExtraRequestForm(
+        request.POST or None,
+        today=today,
+        local_authorities=las,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            for la in las[:1]:
-                services.extra_review_request(
-                    local_authority=la,
-                    by=request.user,
-                    preferred_start=form.cleaned_data["preferred_start"],
-                    reason=form.cleaned_data["reason"],
-                )
+            services.extra_review_request(
+                local_authority=form.chosen_local_authority(),
+                by=request.user,
+                preferred_start=form.cleaned_data["preferred_start"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             form_errors_add(form, error)
         else:
@@ -342,7 +349,7 @@ def extra_request(request):
     return render(
         request,
         "calendar_planner/extra_request.html",
-        {"form": form, "local_authority": las.first()},
+        {"form": form, "local_authorities": las},
         status=400 if form.errors else 200,
     )
 
@@ -351,12 +358,12 @@ def extra_request(request):
 def extra_decide(request, pk):
     """The coordinator places a requested extra PCTR in a quarter, or declines it."""
     extra = get_object_or_404(
-        ExtraReviewRequest.objects.select_related("local_authority__region", "requested_by"),
+        ExtraReviewRequest.objects.select_related("local_authority__region", "requested_by").filter(
+            local_authority__region__in=permissions.managed_regions(request.user)
+        ),
         pk=pk,
     )
     region = extra.local_authority.region
-    if not permissions.can_manage_programmes(request.user, region):
-        raise PermissionDenied
     today = timezone.localdate()
     if extra.state != ExtraReviewState.REQUESTED:
         messages.info(request, "This request has already been decided.")

@@ -3,13 +3,14 @@ and iCalendar exports all come from one permission function, so each is tested f
 people who must see a review and for those who must not."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
-from emslirp.models import PostKind
+from emslirp.models import LocalAuthority, PostKind
 from tests.calendar_planner.people import holder, review
-from tests.factories import UserFactory
+from tests.factories import PostFactory, UserFactory
 
 D = datetime.date
 TODAY = D(2026, 11, 27)
@@ -48,7 +49,23 @@ def _people(region):
         "qa_dcs": holder(region, PostKind.DCS, "Leicester City"),
         "uninvolved_dcs": holder(region, PostKind.DCS, "North Northamptonshire"),
         "lincs_data": holder(region, PostKind.DATA_SPECIALIST, "Lincolnshire"),
+        # The lead LA's other staff are not on the SAV: only its DCS and 2nd-tier lead.
+        "lead_data": holder(region, PostKind.DATA_SPECIALIST, "Nottinghamshire"),
+        "former_host_dcs": _former(region, PostKind.DCS, "Derby City"),
     }
+
+
+def _former(region, kind, la_name):
+    """Held ``kind`` in ``la_name`` until last year: their rights went with the post (R3)."""
+    person = UserFactory(region=region)
+    PostFactory(
+        holder=person,
+        kind=kind,
+        local_authority=LocalAuthority.objects.get(region=region, name=la_name),
+        started_on=D(2016, 1, 1),
+        ended_on=D(2019, 12, 31),
+    )
+    return person
 
 
 # What each person's CSV export holds: (kind, host, lead, qa) per row, in date order.
@@ -70,6 +87,7 @@ EXPECTED = {
     "uninvolved_dcs": [PCTR_ROW],
     # At the host of a SAV that is over: its window, not its team.
     "lincs_data": [PAST_WINDOW_ONLY, PCTR_ROW],
+    "lead_data": [PCTR_ROW],
 }
 
 
@@ -117,13 +135,35 @@ def test_icalendar_event_spans_the_window_as_all_day_dates(client, calendar, coo
     event = ics.split("BEGIN:VEVENT")[3].split("END:VEVENT")[0]
     assert "DTSTART;VALUE=DATE:20270301" in event
     assert "DTEND;VALUE=DATE:20270501" in event
-    assert f"UID:review-{calendar['sav'].pk}@emslirp" in event
+    # The UID is stable from one download to the next, and is no counter of reviews.
+    uids = re.findall(r"UID:([0-9a-f]{32})@emslirp", ics)
+    again = client.get(reverse("calendar_planner:export_ics")).content.decode()
+    assert re.findall(r"UID:([0-9a-f]{32})@emslirp", again.replace("\r\n ", "")) == uids
+    assert len(set(uids)) == 3
 
 
-def test_someone_with_no_post_in_the_region_sees_no_calendar(client, calendar, east_midlands):
-    client.force_login(UserFactory(region=east_midlands))
+@pytest.mark.parametrize("who", ["no post", "former_host_dcs"])
+def test_someone_with_no_post_in_the_region_sees_no_calendar(client, calendar, east_midlands, who):
+    people = _people(east_midlands)
+    user = UserFactory(region=east_midlands) if who == "no post" else people[who]
+    client.force_login(user)
     for name in ("index", "matrix", "export_csv", "export_ics"):
         assert client.get(reverse(f"calendar_planner:{name}")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("day", "sees"),
+    [(D(2027, 4, 30), []), (D(2027, 5, 1), [SAV_WINDOW_ONLY])],
+)
+def test_the_host_lead_learns_of_the_sav_only_once_its_window_is_over(
+    client, calendar, east_midlands, monkeypatch, day, sees
+):
+    """On the window's last day the visit may still be coming; the day after, it is over
+    and the host's staff may see that it happened, but not who came (R30)."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: day)
+    client.force_login(_people(east_midlands)["host_ad"])
+    rows = [r for r in _csv_rows(client) if r[1] == "Derby City"]
+    assert rows == sees
 
 
 def test_another_regions_coordinator_sees_none_of_this_region(
@@ -131,6 +171,12 @@ def test_another_regions_coordinator_sees_none_of_this_region(
 ):
     client.force_login(other_region_coordinator)
     assert _csv_rows(client) == []
+    ics = client.get(reverse("calendar_planner:export_ics")).content.decode()
+    assert "BEGIN:VEVENT" not in ics
+    matrix = client.get(reverse("calendar_planner:matrix"), {"start": "2026Q1", "quarters": "8"})
+    assert matrix.context["rows"] == []
+    index = client.get(reverse("calendar_planner:index"))
+    assert index.context["upcoming"] == []
 
 
 def test_the_upcoming_list_hides_a_sav_from_the_host_lead_as_the_exports_do(
@@ -167,3 +213,16 @@ def test_matrix_and_export_query_counts_are_pinned(
     with django_assert_num_queries(7):
         lines = client.get(reverse("calendar_planner:export_csv")).content.decode().splitlines()
     assert len(lines) == 1 + 2 * count
+
+
+def test_the_calendar_follows_the_post_not_the_registers_region(client, calendar, east_midlands):
+    """A DCS whose register entry names no region still holds a post in one (R3)."""
+    dcs = holder(east_midlands, PostKind.DCS, "Rutland")
+    dcs.region = None
+    dcs.save(update_fields=["region"])
+    client.force_login(dcs)
+    assert (
+        "Reviews and visits planned in your region" in client.get(reverse("home")).content.decode()
+    )
+    # Rutland's DCS: its PCTR, and the past SAV of Lincolnshire that Rutland led.
+    assert _csv_rows(client) == [PAST_WITH_TEAM, PCTR_ROW]

@@ -10,6 +10,7 @@ from calendar_planner.models import Blackout, ExtraReviewRequest, ExtraReviewSta
 from emslirp.models import PostKind
 from reviews.models import Review
 from tests.calendar_planner.people import holder
+from tests.factories import PostFactory
 
 TODAY = datetime.date(2026, 11, 27)
 
@@ -128,6 +129,50 @@ def test_declining_needs_a_reason_which_the_dcs_then_sees(client, asked, coordin
     assert "Declined: The cycle&#x27;s review is in May." in page
 
 
-def test_another_regions_coordinator_cannot_decide(client, asked, other_region_coordinator):
-    client.force_login(other_region_coordinator)
-    assert client.get(reverse("calendar_planner:extra_decide", args=[asked.pk])).status_code == 403
+@pytest.mark.parametrize("who", ["other_region_coordinator", "dcs"])
+def test_only_the_regions_coordinator_can_decide(client, asked, east_midlands, la, who, request):
+    if who == "dcs":
+        user = holder(east_midlands, PostKind.DCS, "Derby City")
+    else:
+        user = request.getfixturevalue(who)
+    client.force_login(user)
+    url = reverse("calendar_planner:extra_decide", args=[asked.pk])
+    assert client.get(url).status_code == 404
+    data = {"starts_on": "2027-04-01", "lead": la("Derby City").pk, "qa": la("Lincolnshire").pk}
+    assert client.post(url, {**data, "schedule": ""}).status_code == 404
+    assert client.post(url, {"decline_reason": "No.", "decline": ""}).status_code == 404
+    asked.refresh_from_db()
+    assert asked.state == ExtraReviewState.REQUESTED
+    assert Review.objects.count() == 0
+
+
+def test_a_second_request_while_one_waits_is_refused_at_the_field(client, asked):
+    client.force_login(asked.requested_by)
+    response = client.post(
+        reverse("calendar_planner:extra_request"),
+        {"preferred_start": "2027-07-01", "reason": "Asked twice."},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == ["Rutland already has a request waiting."]
+    assert ExtraReviewRequest.objects.count() == 1
+
+
+def test_a_dcs_of_two_las_chooses_which(client, east_midlands, la):
+    dcs = holder(east_midlands, PostKind.DCS, "Rutland")
+    PostFactory(holder=dcs, kind=PostKind.DCS, local_authority=la("Leicestershire"))
+    client.force_login(dcs)
+    page = client.get(reverse("calendar_planner:extra_request"))
+    assert [str(c[1]) for c in page.context["form"].fields["local_authority"].choices] == [
+        "Leicestershire",
+        "Rutland",
+    ]
+    response = client.post(
+        reverse("calendar_planner:extra_request"),
+        {
+            "local_authority": la("Rutland").pk,
+            "preferred_start": "2027-04-01",
+            "reason": "A new home has opened.",
+        },
+    )
+    assert response.status_code == 302
+    assert ExtraReviewRequest.objects.get().local_authority == la("Rutland")

@@ -11,6 +11,7 @@ from calendar_planner.models import Programme, ProgrammeState
 from emslirp.models import PostKind
 from reviews.models import Review
 from tests.calendar_planner.people import holder, review
+from tests.factories import UserFactory
 
 D = datetime.date
 
@@ -156,6 +157,16 @@ def test_a_file_that_cannot_be_read_is_refused_at_the_field_and_keeps_the_form(c
             "Enter an even number",
         ),
         ({"start": "2026-01", "years": "3"}, "kind", "Choose the PCTR cycle or the SAV"),
+        (
+            {"kind": "sav", "start": "9999-01", "years": "3", "interval": "18"},
+            "start",
+            "Enter a first month from 2000 to 2100.",
+        ),
+        (
+            {"kind": "pctr", "start": "2026-01", "years": "3", "seed": "3000000000"},
+            "seed",
+            "less than or equal to 2147483647",
+        ),
     ],
 )
 def test_bad_programme_input_is_refused_at_its_field(client, coordinator, data, field, message):
@@ -188,33 +199,32 @@ def test_a_planning_programme_is_polled_until_the_worker_is_done(
 
 @pytest.mark.parametrize("who", ["dcs", "other_region_coordinator", "nobody"])
 def test_programme_pages_are_the_coordinators_alone(client, planned, east_midlands, who, request):
+    """Anyone else gets 404, the same as for a programme that does not exist: a draft
+    names the LAs of planned SAVs, and even its existence is the coordinator's (R30)."""
     if who == "dcs":
         user = holder(east_midlands, PostKind.DCS, "Derby City")
     elif who == "nobody":
-        from tests.factories import UserFactory
-
         user = UserFactory(region=east_midlands)
     else:
         user = request.getfixturevalue("other_region_coordinator")
     client.force_login(user)
     rows = _formset_data(planned, _entry_rows(planned))
-    assert client.get(reverse("calendar_planner:programme", args=[planned.pk])).status_code == 403
-    assert (
-        client.get(reverse("calendar_planner:programme_csv", args=[planned.pk])).status_code == 403
-    )
-    assert (
-        client.post(
-            reverse("calendar_planner:programme_check", args=[planned.pk]), rows
-        ).status_code
-        == 403
-    )
+    for name in ("programme", "programme_csv"):
+        assert client.get(reverse(f"calendar_planner:{name}", args=[planned.pk])).status_code == 404
+    for name in ("programme", "programme_check", "programme_delete"):
+        url = reverse(f"calendar_planner:{name}", args=[planned.pk])
+        assert client.post(url, {**rows, "action": "adopt"}).status_code == 404
+    planned.refresh_from_db()
+    assert planned.state == ProgrammeState.DRAFT
     if who != "other_region_coordinator":  # who plans for their own region
+        with open("calendar_planner/data/handbook_pctr_2012.csv", "rb") as f:
+            upload = SimpleUploadedFile("handbook.csv", f.read(), content_type="text/csv")
         response = client.post(
             reverse("calendar_planner:programme_new"),
-            {"kind": "pctr", "start": "2026-01", "years": "3"},
+            {"kind": "pctr", "start": "2012-01", "years": "3", "file": upload},
         )
         assert response.status_code == 403
-        assert Programme.objects.count() == 1
+    assert Programme.objects.filter(region=east_midlands).count() == 1
 
 
 def test_programme_csv_is_the_format_the_check_command_reads(client, planned):
@@ -278,3 +288,73 @@ def test_draft_page_query_count_is_pinned(
         response = client.get(reverse("calendar_planner:programme", args=[programme.pk]))
     assert len(response.context["formset"].forms) == count + 1  # and an empty row to add
     assert len(response.context["rows"]) == count
+
+
+def test_an_import_whose_rows_fall_outside_the_calendar_is_refused_at_the_field(
+    client, coordinator
+):
+    """Rows outside the programme's slots would be moved to its first slot when the draft
+    is saved: the file is refused instead, saying which line and what to change."""
+    client.force_login(coordinator)
+    with open("calendar_planner/data/handbook_pctr_2012.csv", "rb") as f:
+        upload = SimpleUploadedFile("handbook.csv", f.read(), content_type="text/csv")
+    response = client.post(
+        reverse("calendar_planner:programme_new"),
+        {"kind": "pctr", "start": "2026-01", "years": "3", "file": upload},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == [
+        "Line 2: 2012Q1 is not a quarter of a calendar from 2026Q1 to 2028Q4. Change the "
+        "first month or the years."
+    ]
+    assert Programme.objects.count() == 0
+
+
+def test_the_matrix_refuses_a_quarter_out_of_range_at_the_field(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("calendar_planner:matrix"), {"start": "9999Q4", "quarters": "40"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["start"] == ["Enter a quarter from 2000 to 2100."]
+
+
+def test_a_draft_or_failed_calendar_can_be_deleted_and_an_adopted_one_cannot(
+    client, planned, coordinator
+):
+    url = reverse("calendar_planner:programme_delete", args=[planned.pk])
+    data = {**_formset_data(planned, _entry_rows(planned)), "action": "adopt"}
+    client.post(reverse("calendar_planner:programme", args=[planned.pk]), data)
+    response = client.post(url, follow=True)
+    assert "Only a draft or a calendar that could not be planned can be deleted." in (
+        response.content.decode()
+    )
+    assert Programme.objects.filter(pk=planned.pk).exists()
+    Programme.objects.filter(pk=planned.pk).update(state=ProgrammeState.FAILED, adopted_at=None)
+    Review.objects.all().delete()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not Programme.objects.filter(pk=planned.pk).exists()
+
+
+def test_a_planner_that_stops_with_an_error_leaves_the_page_saying_so(
+    client, coordinator, east_midlands
+):
+    """Whatever goes wrong in the worker, the programme does not wait for ever. Here a
+    programme made past the form's checks runs beyond the last date Python knows."""
+    from calendar_planner.tasks import task_programme_plan
+
+    programme = Programme.objects.create(
+        region=east_midlands,
+        kind="pctr",
+        starts_on=D(9999, 1, 1),
+        months=36,
+        origin="planned",
+        state=ProgrammeState.PLANNING,
+    )
+    with pytest.raises(ValueError, match="year 10002 is out of range"):
+        task_programme_plan(programme_id=programme.pk)
+    programme.refresh_from_db()
+    assert programme.state == ProgrammeState.FAILED
+    client.force_login(coordinator)
+    page = client.get(reverse("calendar_planner:programme", args=[programme.pk])).content.decode()
+    assert "The planner stopped with an error. Delete this calendar and try again" in page
+    assert "Delete this calendar</button>" in page

@@ -9,32 +9,9 @@ from django.db import IntegrityError
 from emslirp import selectors, services
 from emslirp.models import LocalAuthority, PostKind
 from tests.factories import LocalAuthorityFactory, PostFactory, RegionFactory
+from tests.region_names import HANDBOOK_NINE, TODAYS_TEN
 
 pytestmark = pytest.mark.django_db
-
-HANDBOOK_NINE = [
-    "Derby City",
-    "Derbyshire",
-    "Leicester City",
-    "Leicestershire",
-    "Lincolnshire",
-    "Northamptonshire",
-    "Nottingham City",
-    "Nottinghamshire",
-    "Rutland",
-]
-TODAYS_TEN = [
-    "Derby City",
-    "Derbyshire",
-    "Leicester City",
-    "Leicestershire",
-    "Lincolnshire",
-    "North Northamptonshire",
-    "Nottingham City",
-    "Nottinghamshire",
-    "Rutland",
-    "West Northamptonshire",
-]
 
 
 def names(qs):

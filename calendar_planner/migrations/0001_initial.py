@@ -6,101 +6,333 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('emslirp', '0002_seed_east_midlands'),
-        ('reviews', '0001_initial'),
+        ("emslirp", "0002_seed_east_midlands"),
+        ("reviews", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pctr', 'Peer Challenge Team Review'), ('sav', 'Safeguarding Assurance Visit')], max_length=8)),
-                ('starts_on', models.DateField(help_text='The first day of the first quarter or window.')),
-                ('months', models.PositiveSmallIntegerField(help_text='How many months the programme runs.')),
-                ('interval_months', models.PositiveSmallIntegerField(blank=True, help_text="SAV only: months between an LA's visits.", null=True)),
-                ('seed', models.PositiveIntegerField(default=0)),
-                ('origin', models.CharField(choices=[('planned', 'Made by the planner'), ('imported', 'Imported from a file')], max_length=16)),
-                ('state', models.CharField(choices=[('planning', 'Being planned'), ('draft', 'Draft'), ('adopted', 'Adopted'), ('failed', 'Could not be planned')], max_length=16)),
-                ('note', models.TextField(blank=True, help_text='Why planning failed, or the file imported.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('adopted_at', models.DateTimeField(blank=True, null=True)),
-                ('adopted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='emslirp.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pctr", "Peer Challenge Team Review"),
+                            ("sav", "Safeguarding Assurance Visit"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(help_text="The first day of the first quarter or window."),
+                ),
+                (
+                    "months",
+                    models.PositiveSmallIntegerField(
+                        help_text="How many months the programme runs."
+                    ),
+                ),
+                (
+                    "interval_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="SAV only: months between an LA's visits.", null=True
+                    ),
+                ),
+                ("seed", models.PositiveIntegerField(default=0)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Made by the planner"),
+                            ("imported", "Imported from a file"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Being planned"),
+                            ("draft", "Draft"),
+                            ("adopted", "Adopted"),
+                            ("failed", "Could not be planned"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True, help_text="Why planning failed, or the file imported."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("adopted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "adopted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="emslirp.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_on', 'kind', '-pk'],
+                "ordering": ["-starts_on", "kind", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeEntry',
+            name="ProgrammeEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('host', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='emslirp.localauthority')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='emslirp.localauthority')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='calendar_planner.programme')),
-                ('qa', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='emslirp.localauthority')),
-                ('review', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='programme_entry', to='reviews.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                (
+                    "host",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="emslirp.localauthority",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="emslirp.localauthority",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="calendar_planner.programme",
+                    ),
+                ),
+                (
+                    "qa",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="emslirp.localauthority",
+                    ),
+                ),
+                (
+                    "review",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="programme_entry",
+                        to="reviews.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_on', 'host__name', 'pk'],
+                "ordering": ["starts_on", "host__name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Blackout',
+            name="Blackout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(help_text='The last day of the blackout.')),
-                ('reason', models.CharField(max_length=200)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blackouts', to='emslirp.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(help_text="The last day of the blackout.")),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="blackouts",
+                        to="emslirp.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['local_authority__name', 'starts_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='blackout_ends_after_start')],
+                "ordering": ["local_authority__name", "starts_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                        name="blackout_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExtraReviewRequest',
+            name="ExtraReviewRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('preferred_start', models.DateField(help_text='The first day of the preferred quarter.')),
-                ('reason', models.TextField()),
-                ('state', models.CharField(choices=[('requested', 'Requested'), ('scheduled', 'Scheduled'), ('declined', 'Declined')], default='requested', max_length=16)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decline_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extra_review_requests', to='emslirp.localauthority')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='extra_request', to='reviews.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "preferred_start",
+                    models.DateField(help_text="The first day of the preferred quarter."),
+                ),
+                ("reason", models.TextField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("scheduled", "Scheduled"),
+                            ("declined", "Declined"),
+                        ],
+                        default="requested",
+                        max_length=16,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decline_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extra_review_requests",
+                        to="emslirp.localauthority",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extra_request",
+                        to="reviews.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('state', 'scheduled'), _negated=True), ('review__isnull', False), _connector='OR'), name='extra_review_scheduled_has_review'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='extra_review_declined_has_reason'), models.UniqueConstraint(condition=models.Q(('state', 'requested')), fields=('local_authority',), name='extra_review_one_waiting_per_la')],
+                "ordering": ["-requested_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "scheduled"), _negated=True),
+                            ("review__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="extra_review_scheduled_has_review",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "declined"), _negated=True),
+                            models.Q(("decline_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="extra_review_declined_has_reason",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "requested")),
+                        fields=("local_authority",),
+                        name="extra_review_one_waiting_per_la",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'sav'), ('interval_months__gte', 2)), models.Q(('kind', 'pctr'), ('interval_months__isnull', True)), _connector='OR'), name='programme_interval_for_sav_only'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "sav"), ("interval_months__gte", 2)),
+                    models.Q(("kind", "pctr"), ("interval_months__isnull", True)),
+                    _connector="OR",
+                ),
+                name="programme_interval_for_sav_only",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('months__gte', 1), ('months__lte', 240)), name='programme_months_range'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("months__gte", 1), ("months__lte", 240)),
+                name="programme_months_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_on__day', 1)), name='programme_starts_on_1st'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("starts_on__day", 1)), name="programme_starts_on_1st"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('adopted_at__isnull', False), ('state', 'adopted')), models.Q(models.Q(('state', 'adopted'), _negated=True), ('adopted_at__isnull', True)), _connector='OR'), name='programme_adopted_when'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("adopted_at__isnull", False), ("state", "adopted")),
+                    models.Q(
+                        models.Q(("state", "adopted"), _negated=True), ("adopted_at__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="programme_adopted_when",
+            ),
         ),
     ]

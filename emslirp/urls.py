@@ -26,5 +26,6 @@ urlpatterns = [
     ),
     path("accreditation/", include("accreditation.urls")),
     path("calendar/", include("calendar_planner.urls")),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

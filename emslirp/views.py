@@ -12,6 +12,7 @@ from accreditation import selectors as accreditation_selectors
 from calendar_planner import selectors as calendar_selectors
 from emslirp import selectors
 from emslirp.forms import NewPasswordForm, ResetRequestForm, SignInForm
+from reviews import selectors as reviews_selectors
 
 
 @login_required
@@ -23,6 +24,7 @@ def home(request):
     accreditation = accreditation_selectors.home_items(person=request.user, on=today)
     current_posts = [p for p in posts if p.is_held_on(today)]
     calendar = calendar_selectors.home_items(person=request.user, current_posts=current_posts)
+    reviews = reviews_selectors.home_items(person=request.user, on=today)
     return render(
         request,
         "emslirp/home.html",
@@ -30,7 +32,8 @@ def home(request):
             "current_posts": current_posts,
             "past_posts": [p for p in posts if p.ended_on is not None and p.ended_on < today],
             "future_posts": [p for p in posts if p.started_on > today],
-            "needs_you": accreditation["needs_you"] + calendar["needs_you"],
+            "needs_you": reviews["needs_you"] + accreditation["needs_you"] + calendar["needs_you"],
+            "team_places": reviews["team_places"],
             "can_view_calendar": calendar["can_view_calendar"],
             "application": accreditation["application"],
             "accreditations": accreditation["accreditations"],

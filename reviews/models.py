@@ -1,7 +1,9 @@
 """PCTR and SAV reviews (R10, R11, R14–R24): one record per review, whatever its kind."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from emslirp.models import LocalAuthority
 
@@ -42,6 +44,10 @@ class Review(models.Model):
         help_text="The LA whose DCS (PCTR) or 2nd-tier lead (SAV) is QA.",
     )
     state = models.CharField(max_length=16, choices=ReviewState.choices, default="planned")
+    onsite_from = models.DateField(
+        null=True, blank=True, help_text="The first on-site day (PCTR 3 days, SAV 2 days)."
+    )
+    onsite_to = models.DateField(null=True, blank=True, help_text="The last on-site day.")
     is_extra = models.BooleanField(
         default=False, help_text="An extra PCTR the host LA asked for (R10)."
     )
@@ -67,8 +73,80 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=~Q(is_extra=True) | Q(kind="pctr"), name="review_extra_is_pctr"
             ),
+            # The visit falls in its quarter or window, its days in order.
+            models.CheckConstraint(
+                condition=(Q(onsite_from__isnull=True) & Q(onsite_to__isnull=True))
+                | (
+                    Q(onsite_from__gte=F("starts_on"))
+                    & Q(onsite_to__gte=F("onsite_from"))
+                    & Q(onsite_to__lte=F("ends_on"))
+                ),
+                name="review_onsite_in_slot",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "starts_on"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.host} ({self.starts_on:%b %Y})"
+
+    @property
+    def reference_day(self):
+        """The day a team place is judged on: the first on-site day once set, else the
+        first day of the quarter or window."""
+        return self.onsite_from or self.starts_on
+
+
+class TeamRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    DATA_SPECIALIST = "data_specialist", "Data specialist"
+    QA = "qa", "QA"
+    MEMBER = "member", "Team member"
+
+
+# Roles a review has one of; team members are several (R14, R15).
+SINGLE_ROLES = (TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.QA)
+
+
+class TeamMember(models.Model):
+    """A person's place on a review's team, and the LA they come from (R14, R15). Their
+    rights on the review are granted when they are placed and taken when they leave."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="team")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_places"
+    )
+    role = models.CharField(max_length=20, choices=TeamRole.choices)
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The LA the person comes from on the review's dates.",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "role", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "person"], name="team_member_once"),
+            models.UniqueConstraint(
+                fields=["review", "role"],
+                condition=Q(role__in=["lead", "data_specialist", "qa"]),
+                name="team_single_roles_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()}) on {self.review}"
+
+
+class ReviewUserGrant(UserObjectPermissionBase):
+    """Grants on one review to a named person (a team place): guardian's direct-FK table."""
+
+    content_object = models.ForeignKey(Review, on_delete=models.CASCADE)
+
+
+class ReviewGroupGrant(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Review, on_delete=models.CASCADE)

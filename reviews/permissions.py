@@ -12,10 +12,11 @@ import dataclasses
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from emslirp.models import Post, PostKind, Region, User
 from emslirp.permissions import coordinates
-from reviews.models import Review, ReviewKind
+from reviews.models import Review, ReviewKind, TeamMember, TeamRole
 
 # The posts through which an LA takes on a SAV's lead or QA role.
 SAV_TEAM_POSTS = (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
@@ -81,3 +82,73 @@ def sees_team(scope: CalendarScope, review: Review) -> bool:
 def can_request_extra_review(scope: CalendarScope) -> bool:
     """An LA asks for an extra PCTR through its DCS (R10)."""
     return bool(scope.dcs_las)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewAccess:
+    """What one user may see of one review, on a day (R29, R30)."""
+
+    coordinator: bool
+    team_role: str | None  # their place on the team, granted when they were placed
+    host_dcs: bool
+    host_post: bool
+    visit_started: bool
+    kind_is_pctr: bool = False
+
+    @property
+    def sees_review(self) -> bool:
+        # A SAV is the host DCS's to know of (as a window); the host's other staff learn
+        # of it once the visit has started (R30).
+        return bool(
+            self.coordinator
+            or self.team_role
+            or self.host_dcs
+            or (self.host_post and (self.kind_is_pctr or self.visit_started))
+        )
+
+    @property
+    def sees_team(self) -> bool:
+        """The team's names and the visit's dates: never to the host of a SAV before the
+        visit starts (R30)."""
+        if self.coordinator or self.team_role:
+            return True
+        return (self.host_dcs or self.host_post) and (self.kind_is_pctr or self.visit_started)
+
+
+def review_access(user: User, review: Review, *, on: datetime.date) -> ReviewAccess:
+    """Two queries: the user's posts in the host LA that day, and their team place (whose
+    rights are the guardian grant their placing made)."""
+    if not user.is_authenticated or not user.is_active:
+        return ReviewAccess(False, None, False, False, False)
+    kinds = set(
+        Post.objects.held_on(on)
+        .filter(holder=user, local_authority_id=review.host_id)
+        .values_list("kind", flat=True)
+    )
+    place = (
+        TeamMember.objects.filter(review=review, person=user).values_list("role", flat=True).first()
+    )
+    if place is not None and not user.has_perm("reviews.view_review", review):
+        place = None  # a place whose grant was withdrawn gives nothing
+    return ReviewAccess(
+        coordinator=coordinates(user, review.host.region),
+        team_role=place,
+        host_dcs=PostKind.DCS in kinds,
+        host_post=bool(kinds),
+        visit_started=review.onsite_from is not None and review.onsite_from <= on,
+        kind_is_pctr=review.kind == ReviewKind.PCTR,
+    )
+
+
+def placeable_roles(access: ReviewAccess) -> frozenset[str]:
+    """The team places ``access`` may fill or empty: the coordinator names anyone; the lead
+    forms the team, naming the data specialist and the team members (R14)."""
+    if access.coordinator:
+        return frozenset(TeamRole.values)
+    if access.team_role == TeamRole.LEAD:
+        return frozenset({TeamRole.DATA_SPECIALIST, TeamRole.MEMBER})
+    return frozenset()
+
+
+def can_place(user: User, review: Review, role: str) -> bool:
+    return role in placeable_roles(review_access(user, review, on=timezone.localdate()))

@@ -9,10 +9,11 @@ from tests.factories import PostFactory, UserFactory
 
 
 def holder(region, kind: PostKind, la_name: str, *, name: str | None = None):
-    """A person holding ``kind`` in ``la_name`` since 2020."""
+    """A person holding ``kind`` in ``la_name`` since 2020 (a senior officer at 3rd tier)."""
     la = LocalAuthority.objects.get(region=region, name=la_name)
     person = UserFactory(region=region, **({"full_name": name} if name else {}))
-    PostFactory(holder=person, kind=kind, local_authority=la)
+    tier = {"tier": 3} if kind == PostKind.SENIOR_OFFICER else {}
+    PostFactory(holder=person, kind=kind, local_authority=la, **tier)
     return person
 
 

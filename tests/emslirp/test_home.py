@@ -55,7 +55,7 @@ def test_a_coordinator_is_offered_the_administration(
     client.force_login(coordinator)
     # Three more than the page below: their region, whether their coordinator post is
     # current today (for the admin and the pool links), and extra PCTR requests waiting.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         html = client.get(reverse("home")).content.decode()
     assert "SDSA coordinator" in html
     assert f'href="{reverse("admin:index")}"' in html
@@ -75,8 +75,9 @@ def test_home_query_count_does_not_grow_with_posts(client, la, posts, django_ass
         )
     client.force_login(person)
     # session, user, posts with their LAs and regions (not staff: no admin check),
-    # applications awaiting them as sponsor, their own application, their accreditations
-    with django_assert_num_queries(6):
+    # applications awaiting them as sponsor, their own application, their accreditations,
+    # their team places
+    with django_assert_num_queries(7):
         response = client.get(reverse("home"))
     assert len(response.context["past_posts"]) == posts
 

@@ -1,0 +1,156 @@
+"""Reads of reviews and their teams (R14–R16)."""
+
+import datetime
+
+from django.db.models import Max, Q, QuerySet
+
+from accreditation.models import Accreditation, ExpressionOfInterest
+from accreditation.selectors import pool, pool_row
+from emslirp.models import LocalAuthority, Post, User
+from reviews.models import SINGLE_ROLES, Review, TeamMember, TeamRole
+from reviews.teams import ACCREDITATION_FOR, DAYS, MEMBERS, ROLE_NAMES, days_total
+
+
+def person_local_authority(*, person: User, on: datetime.date) -> LocalAuthority | None:
+    """The LA a person comes from on ``on``: where they hold a post that day, else the LA
+    of their latest decided application. One or two queries."""
+    post = (
+        Post.objects.held_on(on)
+        .filter(holder=person, local_authority__isnull=False)
+        .select_related("local_authority")
+        .order_by("-started_on", "pk")
+        .first()
+    )
+    if post is not None:
+        return post.local_authority
+    application = (
+        ExpressionOfInterest.objects.filter(
+            applicant=person, state=ExpressionOfInterest.State.DECIDED
+        )
+        .select_related("local_authority")
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    return application.local_authority if application else None
+
+
+def team_of(review: Review) -> list[TeamMember]:
+    """The review's team, lead first. One query."""
+    order = {TeamRole.LEAD: 0, TeamRole.DATA_SPECIALIST: 1, TeamRole.MEMBER: 2, TeamRole.QA: 3}
+    members = list(review.team.select_related("person", "local_authority"))
+    return sorted(members, key=lambda m: (order[m.role], m.person.full_name, m.pk))
+
+
+def team_places(review: Review, team: list[TeamMember]) -> list[dict]:
+    """Each place of the team with who fills it and the days it commits (R16): one row per
+    single role and one per team member's place, filled or open."""
+    rows = []
+    for role in (TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.MEMBER, TeamRole.QA):
+        holders = [m for m in team if m.role == role]
+        places = 1 if role in SINGLE_ROLES else MEMBERS[review.kind]
+        for n in range(places):
+            rows.append(
+                {
+                    "role": role,
+                    "name": ROLE_NAMES[review.kind][role],
+                    "member": holders[n] if n < len(holders) else None,
+                    "days": days_total(review.kind, role),
+                    "parts": DAYS[review.kind][role],
+                }
+            )
+    return rows
+
+
+def last_deployments(people: list[User]) -> dict[int, datetime.date]:
+    """The last day of the latest review each person was on a team of. One query."""
+    rows = (
+        TeamMember.objects.filter(person__in=people)
+        .values("person_id")
+        .annotate(last=Max("review__ends_on"))
+    )
+    return {r["person_id"]: r["last"] for r in rows}
+
+
+def team_suggestions(*, review: Review, role: str, on: datetime.date, limit: int = 10) -> list:
+    """Accredited people who may take ``role`` on ``review``, best first: those who have
+    been deployed least recently (never first), then by name (R14). Those the rules would
+    refuse (from the host LA, in conflict with it, from an LA already on the team as a
+    member, already on the team) are left out. A fixed number of queries."""
+    accreditation = ACCREDITATION_FOR[review.kind][role]
+    people = list(
+        pool(region=review.host.region, on=on, role=accreditation).filter(
+            Q(accreditations__role=accreditation)
+            & Q(
+                accreditations__status__in=[
+                    Accreditation.Status.CURRENT,
+                    Accreditation.Status.FLAGGED,
+                ]
+            )
+        )
+    )
+    las = {la.pk: la for la in LocalAuthority.objects.filter(region=review.host.region)}
+    team = list(review.team.all())
+    on_team = {m.person_id for m in team}
+    member_las = {m.local_authority_id for m in team if m.role == TeamRole.MEMBER}
+    lead_la = next((m.local_authority_id for m in team if m.role == TeamRole.LEAD), None)
+    deployed = last_deployments(people)
+    out = []
+    for person in people:
+        row = pool_row(person, local_authorities=las)
+        la = row["local_authority"]
+        if person.pk in on_team or la is None or la.pk == review.host_id:
+            continue
+        if review.host in row["conflicts"]:
+            continue
+        if role == TeamRole.MEMBER and la.pk in member_las:
+            continue
+        if role == TeamRole.DATA_SPECIALIST and lead_la is not None and la.pk != lead_la:
+            continue
+        planned = {
+            TeamRole.LEAD: review.lead_local_authority_id,
+            TeamRole.QA: review.qa_local_authority_id,
+        }.get(role)
+        if planned is not None and la.pk != planned:
+            continue
+        out.append({**row, "last_deployed": deployed.get(person.pk)})
+    out.sort(
+        key=lambda r: (
+            r["last_deployed"] or datetime.date.min,
+            r["person"].full_name,
+            r["person"].pk,
+        )
+    )
+    return out[:limit]
+
+
+def reviews_on_team(*, person: User) -> QuerySet[Review]:
+    return Review.objects.filter(team__person=person).select_related("host").distinct()
+
+
+def home_items(*, person: User, on: datetime.date) -> dict:
+    """What the home page shows of reviews: the person's team places on reviews not long
+    over, and, for a lead, a team with open places (in "what needs you"). One query."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    places = list(
+        TeamMember.objects.filter(
+            person=person, review__ends_on__gte=on - datetime.timedelta(days=366)
+        )
+        .select_related("review__host")
+        .annotate(team_size=Count("review__team"))
+        .order_by("review__starts_on", "pk")
+    )
+    needs_you = []
+    for place in places:
+        review = place.review
+        size = len(SINGLE_ROLES) + MEMBERS[review.kind]
+        if place.role == TeamRole.LEAD and place.team_size < size and review.ends_on >= on:
+            needs_you.append(
+                {
+                    "title": f"Form the team for the {review.get_kind_display()} of {review.host}",
+                    "url": reverse("reviews:review", args=[review.pk]),
+                    "due": review.starts_on,
+                }
+            )
+    return {"needs_you": needs_you, "team_places": places}

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from reviews import views
+
+app_name = "reviews"
+urlpatterns = [
+    path("<int:pk>/", views.review, name="review"),
+    path("<int:pk>/team/<int:member_pk>/remove/", views.team_remove, name="team_remove"),
+]

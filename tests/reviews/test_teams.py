@@ -1,0 +1,278 @@
+"""Teams (R14–R16): composition rules enforced at assignment, each refusal naming its
+rule; rights granted on placing and taken on removal (R29); suggestions; days committed;
+and who may see a team at all (R30)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from accreditation.models import Role
+from emslirp.models import PostKind
+from emslirp.object_permissions import object_grantees
+from reviews import services
+from reviews.models import TeamMember, TeamRole
+from tests.calendar_planner.people import holder, review
+from tests.factories import (
+    AccreditationFactory,
+    ConflictDeclarationFactory,
+    PostFactory,
+    UserFactory,
+)
+
+D = datetime.date
+TODAY = D(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+
+
+def accredited(region, la_name, role, kind=PostKind.SENIOR_OFFICER, name=None):
+    """A person holding ``kind`` in ``la_name``, accredited for ``role``."""
+    person = holder(region, kind, la_name, name=name)
+    AccreditationFactory(person=person, role=role)
+    return person
+
+
+@pytest.fixture
+def pctr(east_midlands):
+    """A PCTR of Rutland in 2027Q1, led from Derby City, quality-assured from Lincolnshire."""
+    return review(east_midlands, "pctr", "Rutland", D(2027, 1, 1), "Derby City", "Lincolnshire")
+
+
+@pytest.fixture
+def lead(east_midlands, pctr, coordinator):
+    person = accredited(east_midlands, "Derby City", Role.LEAD_DCS, PostKind.DCS, "Dee Lead")
+    services.team_assign(review=pctr, person=person, role=TeamRole.LEAD, by=coordinator)
+    return person
+
+
+def refusal(review, person, role):
+    with pytest.raises(ValidationError) as caught:
+        services.team_check(review=review, person=person, role=role)
+    return [m for ms in caught.value.message_dict.values() for m in ms]
+
+
+def test_placing_grants_rights_and_removing_takes_them(pctr, lead, coordinator):
+    assert list(object_grantees(perm="reviews.view_review", obj=pctr)) == [lead]
+    member = TeamMember.objects.get(review=pctr, person=lead)
+    assert member.local_authority.name == "Derby City"
+    services.team_remove(member=member, by=coordinator)
+    assert list(object_grantees(perm="reviews.view_review", obj=pctr)) == []
+    assert not TeamMember.objects.filter(review=pctr).exists()
+
+
+def test_a_member_not_accredited_for_the_role_is_refused(east_midlands, pctr):
+    person = accredited(east_midlands, "Leicestershire", Role.SAV_MEMBER, name="Sam Visitor")
+    assert refusal(pctr, person, TeamRole.MEMBER) == [
+        "Sam Visitor is not accredited as PCTR team member on 1 January 2027 (R7, R8)."
+    ]
+
+
+def test_nobody_from_the_host_la_is_placed(east_midlands, pctr):
+    person = accredited(east_midlands, "Rutland", Role.PCTR_MEMBER, name="Rae Home")
+    assert refusal(pctr, person, TeamRole.MEMBER) == [
+        "Rae Home is from Rutland, the host: nobody reviews their own LA (R12)."
+    ]
+
+
+def test_a_declared_conflict_or_former_employment_is_refused(east_midlands, pctr, la):
+    declared = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Con Flict")
+    ConflictDeclarationFactory(person=declared, local_authority=la("Rutland"))
+    assert refusal(pctr, declared, TeamRole.MEMBER) == [
+        "Con Flict has a conflict of interest with Rutland (R9, R14)."
+    ]
+    former = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Fay Former")
+    PostFactory(
+        holder=former,
+        kind=PostKind.SENIOR_OFFICER,
+        tier=3,
+        local_authority=la("Rutland"),
+        started_on=D(2015, 1, 1),
+        ended_on=D(2018, 12, 31),
+    )
+    assert refusal(pctr, former, TeamRole.MEMBER) == [
+        "Fay Former has a conflict of interest with Rutland (R9, R14)."
+    ]
+
+
+def test_the_lead_comes_from_the_la_the_calendar_planned(east_midlands, pctr):
+    other = accredited(
+        east_midlands, "Leicestershire", Role.LEAD_DCS, PostKind.DCS, "Lee Elsewhere"
+    )
+    assert refusal(pctr, other, TeamRole.LEAD) == [
+        "The calendar gives the Lead DCS to Derby City; Lee Elsewhere is from Leicestershire "
+        "(R10, R11)."
+    ]
+
+
+def test_the_data_specialist_comes_from_the_leads_la_and_after_the_lead(
+    east_midlands, pctr, coordinator
+):
+    data = accredited(
+        east_midlands, "Derby City", Role.DATA_SPECIALIST, PostKind.DATA_SPECIALIST, "Dai Ta"
+    )
+    assert refusal(pctr, data, TeamRole.DATA_SPECIALIST) == [
+        "Name the Lead DCS first: the data specialist comes from the lead's LA (R14, R15)."
+    ]
+    lead = accredited(east_midlands, "Derby City", Role.LEAD_DCS, PostKind.DCS, "Dee Lead")
+    services.team_assign(review=pctr, person=lead, role=TeamRole.LEAD, by=coordinator)
+    wrong = accredited(
+        east_midlands, "Leicestershire", Role.DATA_SPECIALIST, PostKind.DATA_SPECIALIST, "Wyn Rong"
+    )
+    assert refusal(pctr, wrong, TeamRole.DATA_SPECIALIST) == [
+        "The data specialist comes from the lead's LA, Derby City; Wyn Rong is from "
+        "Leicestershire (R14, R15)."
+    ]
+    services.team_assign(review=pctr, person=data, role=TeamRole.DATA_SPECIALIST, by=lead)
+
+
+def test_members_come_from_different_las_and_are_four(east_midlands, pctr, lead):
+    names = ["Leicestershire", "Derbyshire", "Nottinghamshire", "Nottingham City"]
+    for n, name in enumerate(names):
+        person = accredited(east_midlands, name, Role.PCTR_MEMBER, name=f"Member {n}")
+        services.team_assign(review=pctr, person=person, role=TeamRole.MEMBER, by=lead)
+    same_la = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Second Leics")
+    fifth = accredited(east_midlands, "Leicester City", Role.PCTR_MEMBER, name="Fifth")
+    assert refusal(pctr, fifth, TeamRole.MEMBER) == [
+        "The team has its 4 core team members (R14, R15)."
+    ]
+    TeamMember.objects.filter(person__full_name="Member 3").delete()
+    assert refusal(pctr, same_la, TeamRole.MEMBER) == [
+        "Member 0 already comes from Leicestershire: team members come from different LAs (R14)."
+    ]
+
+
+def test_only_the_coordinator_names_the_lead_and_qa(east_midlands, pctr, lead):
+    qa = accredited(east_midlands, "Lincolnshire", Role.QA_DCS, PostKind.DCS, "Quinn Assure")
+    with pytest.raises(PermissionDenied):
+        services.team_assign(review=pctr, person=qa, role=TeamRole.QA, by=lead)
+    host_dcs = holder(east_midlands, PostKind.DCS, "Rutland")
+    member = accredited(east_midlands, "Derbyshire", Role.PCTR_MEMBER)
+    with pytest.raises(PermissionDenied):
+        services.team_assign(review=pctr, person=member, role=TeamRole.MEMBER, by=host_dcs)
+    assert TeamMember.objects.filter(review=pctr).count() == 1
+
+
+def test_suggestions_leave_out_who_the_rules_refuse_and_put_the_least_deployed_first(
+    east_midlands, pctr, lead, coordinator
+):
+    accredited(east_midlands, "Rutland", Role.PCTR_MEMBER, name="Host Person")
+    busy = accredited(east_midlands, "Derbyshire", Role.PCTR_MEMBER, name="Busy Bee")
+    accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="New Comer")
+    accredited(east_midlands, "Nottinghamshire", Role.SAV_MEMBER, name="Wrong Role")
+    earlier = review(east_midlands, "pctr", "Lincolnshire", D(2026, 4, 1), "Rutland", "Derby City")
+    TeamMember.objects.create(
+        review=earlier,
+        person=busy,
+        role=TeamRole.MEMBER,
+        local_authority=busy.posts.get().local_authority,
+        assigned_by=coordinator,
+    )
+    from reviews.selectors import team_suggestions
+
+    rows = team_suggestions(review=pctr, role=TeamRole.MEMBER, on=TODAY)
+    assert [(r["person"].full_name, r["last_deployed"]) for r in rows] == [
+        ("New Comer", None),
+        ("Busy Bee", D(2026, 6, 30)),
+    ]
+
+
+def test_the_team_page_shows_days_committed_and_places_a_member(client, east_midlands, pctr, lead):
+    member = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Mia Member")
+    client.force_login(lead)
+    url = reverse("reviews:review", args=[pctr.pk])
+    page = client.get(url, {"role": "member"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert [(p["name"], p["days"]) for p in page.context["places"]] == [
+        ("Lead DCS", 5),
+        ("Data specialist", 3),
+        ("Core team member", 3),
+        ("Core team member", 3),
+        ("Core team member", 3),
+        ("Core team member", 3),
+        ("QA DCS", None),
+    ]
+    assert "Mia Member, Leicestershire" in body
+    response = client.post(url, {"role": "member", "person": member.pk})
+    assert response.status_code == 302
+    assert TeamMember.objects.get(person=member).role == TeamRole.MEMBER
+
+
+def test_a_refused_placing_is_shown_at_the_field(client, east_midlands, pctr, coordinator, la):
+    person = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Late Conflict")
+    client.force_login(coordinator)
+    url = reverse("reviews:review", args=[pctr.pk])
+    page = client.get(url, {"role": "member"})
+    assert "Late Conflict, Leicestershire" in page.content.decode()
+    # Declared between the page and the click: the service refuses, at the field.
+    ConflictDeclarationFactory(person=person, local_authority=la("Rutland"))
+    response = client.post(url, {"role": "member", "person": person.pk})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.context["form"].errors["person"][0]
+    assert not TeamMember.objects.filter(person=person).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "kind", "sees", "sees_team"),
+    [
+        ("coordinator", "sav", True, True),
+        ("lead", "sav", True, True),
+        ("host_dcs", "sav", True, False),
+        ("host_ad", "sav", False, False),
+        ("uninvolved", "sav", False, False),
+        ("host_dcs", "pctr", True, True),
+        ("host_ad", "pctr", True, True),
+        ("uninvolved", "pctr", False, False),
+        ("nobody", "pctr", False, False),
+    ],
+)
+def test_who_sees_a_review_and_its_team(
+    client, east_midlands, coordinator, who, kind, sees, sees_team
+):
+    lead_role = Role.SAV_LEAD_AD if kind == "sav" else Role.LEAD_DCS
+    subject = review(east_midlands, kind, "Rutland", D(2027, 1, 1), "Derby City", "Lincolnshire")
+    post = PostKind.SAFEGUARDING_LEAD if kind == "sav" else PostKind.DCS
+    lead = accredited(east_midlands, "Derby City", lead_role, post, "Lead Person")
+    services.team_assign(review=subject, person=lead, role=TeamRole.LEAD, by=coordinator)
+    people = {
+        "coordinator": coordinator,
+        "lead": lead,
+        "host_dcs": holder(east_midlands, PostKind.DCS, "Rutland"),
+        "host_ad": holder(east_midlands, PostKind.SAFEGUARDING_LEAD, "Rutland"),
+        "uninvolved": holder(east_midlands, PostKind.DCS, "Leicestershire"),
+        "nobody": UserFactory(region=east_midlands),
+    }
+    client.force_login(people[who])
+    response = client.get(reverse("reviews:review", args=[subject.pk]))
+    assert response.status_code == (200 if sees else 404)
+    if sees:
+        assert ("Lead Person" in response.content.decode()) is sees_team
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_review_page_query_count_is_pinned(
+    client, east_midlands, pctr, lead, count, django_assert_num_queries
+):
+    for n, name in enumerate(["Leicestershire", "Derbyshire", "Nottinghamshire"][: count - 1]):
+        person = accredited(east_midlands, name, Role.PCTR_MEMBER, name=f"Member {n}")
+        services.team_assign(review=pctr, person=person, role=TeamRole.MEMBER, by=lead)
+    client.force_login(lead)
+    with django_assert_num_queries(11):
+        response = client.get(reverse("reviews:review", args=[pctr.pk]))
+    assert sum(1 for p in response.context["places"] if p["member"]) == count
+
+
+def test_the_lead_is_asked_to_form_the_team_on_the_home_page(client, pctr, lead):
+    client.force_login(lead)
+    page = client.get(reverse("home")).content.decode()
+    url = reverse("reviews:review", args=[pctr.pk])
+    assert (
+        f'<a class="govuk-link" href="{url}">Form the team for the Peer Challenge Team '
+        "Review of Rutland</a>" in page
+    )
+    assert "Peer Challenge Team Review of Rutland</a>, January 2027: lead" in page

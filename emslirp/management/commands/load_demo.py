@@ -10,6 +10,7 @@ from accreditation.demo import load_accreditation_demo
 from calendar_planner.demo import load_calendar_demo
 from emslirp.demo import COORDINATOR_EMAIL, DEMO_PASSWORD, fictional_names, load_demo
 from emslirp.models import Region, User
+from reviews.demo import load_reviews_demo
 
 # The core demo names its people from the start of the run; the apps' demos from here on.
 APP_NAMES_FROM = 100
@@ -35,11 +36,9 @@ class Command(BaseCommand):
                 password=make_password(DEMO_PASSWORD),
                 names=itertools.islice(fictional_names(), APP_NAMES_FROM, None),
             )
-            created |= load_calendar_demo(
-                region=region,
-                coordinator=User.objects.get(email=COORDINATOR_EMAIL),
-                today=today,
-            )
+            coordinator = User.objects.get(email=COORDINATOR_EMAIL)
+            created |= load_calendar_demo(region=region, coordinator=coordinator, today=today)
+            created |= load_reviews_demo(coordinator=coordinator, today=today)
         summary = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(f"Demo region loaded: created {summary}.")
         self.stdout.write(f"Every demo account's password is {DEMO_PASSWORD!r}.")

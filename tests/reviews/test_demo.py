@@ -1,0 +1,46 @@
+"""The demo's teams: the next PCTR of the current cycle has its whole team, placed
+through the services, each member holding their grant on the review (R14, R29)."""
+
+import datetime
+import io
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from emslirp.object_permissions import object_grantees
+from reviews.models import Review, TeamMember, TeamRole
+
+
+TODAY = datetime.date(2026, 11, 27)
+
+
+def test_the_demo_forms_the_next_pctrs_team(
+    east_midlands, django_capture_on_commit_callbacks, monkeypatch
+):
+    # The demo's current cycle runs 2026–2028: its "next PCTR" is that of a fixed day.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    review = (
+        Review.objects.filter(kind="pctr", starts_on__gt=today).order_by("starts_on", "host__name")
+    ).first()
+    team = list(TeamMember.objects.filter(review=review))
+    assert sorted(m.role for m in team) == sorted(
+        [TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.QA] + [TeamRole.MEMBER] * 4
+    )
+    assert {m.person for m in team} == set(object_grantees(perm="reviews.view_review", obj=review))
+    lead = next(m for m in team if m.role == TeamRole.LEAD)
+    assert lead.local_authority == review.lead_local_authority
+    assert next(m for m in team if m.role == TeamRole.DATA_SPECIALIST).local_authority == (
+        lead.local_authority
+    )
+    members = [m.local_authority_id for m in team if m.role == TeamRole.MEMBER]
+    assert len(set(members)) == 4
+    assert review.host_id not in {m.local_authority_id for m in team}
+    assert review.starts_on == datetime.date(2027, 1, 1)
+
+    places = TeamMember.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    assert TeamMember.objects.count() == places

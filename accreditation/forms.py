@@ -191,6 +191,19 @@ class PoolFilterForm(forms.Form):
         choices=[("", "Any status"), *Accreditation.Status.choices],
     )
 
+    not_deployed_for = forms.TypedChoiceField(
+        label="Last deployment",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "Any time"),
+            ("0", "Never deployed"),
+            ("12", "Not in the last 12 months"),
+            ("24", "Not in the last 24 months"),
+        ],
+    )
+
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["local_authority"].queryset = local_authorities_active(
@@ -203,6 +216,7 @@ class PoolFilterForm(forms.Form):
             Field.select("specialism"),
             Field.select("local_authority"),
             Field.select("status"),
+            Field.select("not_deployed_for"),
             Button("filter", "Filter the pool"),
         )
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accreditation.models import (
@@ -131,10 +132,13 @@ def pool(
     specialism: str = "",
     local_authority: LocalAuthority | None = None,
     status: str = "",
+    not_deployed_for: int | None = None,
 ) -> QuerySet[User]:
     """The people of ``region`` with an accreditation (R9), filtered, each with their
-    accreditations, specialisms (from their latest decided application), LA, and declared
-    and employment conflicts, in a fixed number of queries whatever the page size."""
+    accreditations, specialisms (from their latest decided application), LA, declared and
+    employment conflicts, and the last day of their latest team place (``last_deployed``),
+    in a fixed number of queries whatever the page size. ``not_deployed_for`` keeps those
+    with no team place ending in the last that many months (0: never deployed)."""
     accreditations = Accreditation.objects.filter(person=OuterRef("pk"))
     if role:
         accreditations = accreditations.filter(role=role)
@@ -149,14 +153,28 @@ def pool(
         .order_by("-started_on")
         .values("local_authority_id")[:1]
     )
+    # Team places are the reviews app's, which is built on this one: asked for by name,
+    # not imported.
+    team_places = (
+        apps.get_model("reviews", "TeamMember")
+        .objects.filter(person=OuterRef("pk"))
+        .order_by("-review__ends_on")
+        .values("review__ends_on")[:1]
+    )
     people = (
         User.objects.filter(Exists(accreditations), region=region, is_active=True)
         .annotate(
             application_la_id=Subquery(latest_application.values("local_authority_id")[:1]),
             post_la_id=Subquery(current_post_la),
+            last_deployed=Subquery(team_places),
         )
         .order_by("full_name", "pk")
     )
+    if not_deployed_for == 0:
+        people = people.filter(last_deployed__isnull=True)
+    elif not_deployed_for:
+        since = on - datetime.timedelta(days=round(not_deployed_for * 365.25 / 12))
+        people = people.filter(Q(last_deployed__isnull=True) | Q(last_deployed__lt=since))
     if local_authority is not None:
         people = people.filter(
             Q(post_la_id=local_authority.pk)
@@ -213,6 +231,7 @@ def pool_row(person: User, *, local_authorities: dict[int, LocalAuthority]) -> d
         "specialisms": list(application.specialisms.all()) if application else [],
         "other_specialism": application.other_specialism if application else "",
         "conflicts": sorted(declared | employment, key=lambda la: la.name),
+        "last_deployed": person.last_deployed,
     }
 
 

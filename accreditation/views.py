@@ -195,6 +195,7 @@ def pool(request, region_pk=None):
         specialism=filters["specialism"].code if filters.get("specialism") else "",
         local_authority=filters.get("local_authority"),
         status=filters.get("status", ""),
+        not_deployed_for=filters.get("not_deployed_for"),
     )
     page = Paginator(people, POOL_PAGE_SIZE).get_page(request.GET.get("page"))
     las = {la.pk: la for la in LocalAuthority.objects.filter(region=region)}

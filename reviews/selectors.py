@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from accreditation.models import Accreditation, ExpressionOfInterest
 from accreditation.selectors import pool, pool_row
@@ -61,16 +61,6 @@ def team_places(review: Review, team: list[TeamMember]) -> list[dict]:
     return rows
 
 
-def last_deployments(people: list[User]) -> dict[int, datetime.date]:
-    """The last day of the latest review each person was on a team of. One query."""
-    rows = (
-        TeamMember.objects.filter(person__in=people)
-        .values("person_id")
-        .annotate(last=Max("review__ends_on"))
-    )
-    return {r["person_id"]: r["last"] for r in rows}
-
-
 def team_suggestions(*, review: Review, role: str, on: datetime.date, limit: int = 10) -> list:
     """Accredited people who may take ``role`` on ``review``, best first: those who have
     been deployed least recently (never first), then by name (R14). Those the rules would
@@ -93,7 +83,6 @@ def team_suggestions(*, review: Review, role: str, on: datetime.date, limit: int
     on_team = {m.person_id for m in team}
     member_las = {m.local_authority_id for m in team if m.role == TeamRole.MEMBER}
     lead_la = next((m.local_authority_id for m in team if m.role == TeamRole.LEAD), None)
-    deployed = last_deployments(people)
     out = []
     for person in people:
         row = pool_row(person, local_authorities=las)
@@ -112,7 +101,7 @@ def team_suggestions(*, review: Review, role: str, on: datetime.date, limit: int
         }.get(role)
         if planned is not None and la.pk != planned:
             continue
-        out.append({**row, "last_deployed": deployed.get(person.pk)})
+        out.append(row)
     out.sort(
         key=lambda r: (
             r["last_deployed"] or datetime.date.min,

@@ -147,3 +147,42 @@ def test_the_pool_page_costs_the_same_for_10_and_200_people(
         response = client.get(URL, {"specialism": "data"})
     assert response.context["page"].paginator.count == size
     assert len(response.context["rows"]) == min(size, 25)
+
+
+@pytest.mark.parametrize(
+    ("not_deployed_for", "expected"),
+    [
+        ("", ["Ann Able", "Ben Bold", "Cat Calm"]),
+        ("0", ["Cat Calm"]),
+        ("12", ["Ben Bold", "Cat Calm"]),
+        ("24", ["Cat Calm"]),
+    ],
+)
+def test_the_pool_shows_and_filters_by_last_deployment(
+    client, coordinator, pool, la, monkeypatch, not_deployed_for, expected
+):
+    """R9: Ann was last on a team whose review ended two months ago, Ben on one that ended
+    twenty months ago, Cat never."""
+    from reviews.models import Review, TeamMember
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: D(2026, 11, 27))
+    for who, ends_on in (("ann", D(2026, 9, 30)), ("ben", D(2025, 3, 31))):
+        review = Review.objects.create(
+            kind="pctr",
+            host=la("Leicestershire"),
+            starts_on=ends_on.replace(day=1, month=ends_on.month - 2),
+            ends_on=ends_on,
+        )
+        TeamMember.objects.create(
+            review=review,
+            person=pool[who],
+            role="member",
+            local_authority=la("Rutland"),
+            assigned_by=coordinator,
+        )
+    client.force_login(coordinator)
+    response = client.get(URL, {"not_deployed_for": not_deployed_for})
+    assert names(response) == expected
+    shown = {row["person"].full_name: row["last_deployed"] for row in response.context["rows"]}
+    assert shown.get("Ann Able", D(2026, 9, 30)) == D(2026, 9, 30)
+    assert shown["Cat Calm"] is None

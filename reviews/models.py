@@ -150,3 +150,126 @@ class ReviewUserGrant(UserObjectPermissionBase):
 
 class ReviewGroupGrant(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Review, on_delete=models.CASCADE)
+
+
+class Proposal(models.TextChoices):
+    INVESTIGATE = "investigate", "Investigate"
+    PARK = "park", "Park"
+
+
+class Hypothesis(models.Model):
+    """One of up to four hypotheses the lead and the data specialist draft in the desk
+    analysis (R18). For a PCTR the host DCS decides which are investigated, and the lead
+    may record disagreement (R19); for a SAV the team agrees them at the conference call."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="hypotheses")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    linked_to_data = models.BooleanField(default=False)
+    linked_to_self_assessment = models.BooleanField(default=False)
+    proposal = models.CharField(max_length=12, choices=Proposal.choices)
+    decision = models.CharField(max_length=12, choices=Proposal.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    disagreement = models.TextField(
+        blank=True, help_text="The lead's disagreement with the host's decision, kept (R19)."
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="hypothesis_number_once"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=4), name="hypothesis_up_to_four"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="hypothesis_decision_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Hypothesis {self.number} of {self.review}"
+
+
+class HypothesisComment(models.Model):
+    """A comment in the negotiation of a hypothesis: the QA is brought in (R19)."""
+
+    hypothesis = models.ForeignKey(Hypothesis, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self):
+        return f"Comment by {self.author} on {self.hypothesis}"
+
+
+class ConferenceCall(models.Model):
+    """The SAV team's call the day before the visit, at which the team agrees the
+    hypotheses, key lines of enquiry, deployment and protocols (R19)."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="conference_call")
+    held_on = models.DateField()
+    attended_by = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Conference call for {self.review}"
+
+
+class Method(models.Model):
+    """How an agreed hypothesis is investigated: up to three methods (R20)."""
+
+    hypothesis = models.ForeignKey(Hypothesis, on_delete=models.CASCADE, related_name="methods")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["hypothesis", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["hypothesis", "number"], name="method_number_once"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=3), name="method_up_to_three"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Method {self.number} of {self.hypothesis}"
+
+
+class Deployment(models.Model):
+    """What one team member does on one on-site day: key focus, morning, afternoon,
+    comments (R20)."""
+
+    member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="deployments")
+    day = models.DateField()
+    key_focus = models.CharField(max_length=200, blank=True)
+    morning = models.TextField(blank=True)
+    afternoon = models.TextField(blank=True)
+    comments = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["day", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "day"], name="deployment_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.member.person} on {self.day}"

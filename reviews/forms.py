@@ -30,3 +30,148 @@ class TeamPlaceForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field.select("person"), Button("place", "Add to the team"))
+
+
+PROPOSALS = [("investigate", "Investigate"), ("park", "Park")]
+
+
+class HypothesesForm(forms.Form):
+    """Up to four draft hypotheses (R18): the text, whether it is linked to the data and
+    to the self-assessment, and the lead's proposal. An empty text drops the row."""
+
+    def __init__(self, *args, count: int = 4, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = []
+        for n in range(1, count + 1):
+            self.fields[f"{n}-text"] = forms.CharField(
+                label=f"Hypothesis {n}",
+                required=False,
+                widget=forms.Textarea,
+                help_text="Leave it empty to draft fewer than four.",
+                max_length=4000,
+            )
+            self.fields[f"{n}-linked_to_data"] = forms.BooleanField(
+                label="Linked to the data", required=False
+            )
+            self.fields[f"{n}-linked_to_self_assessment"] = forms.BooleanField(
+                label="Linked to the self-assessment", required=False
+            )
+            self.fields[f"{n}-proposal"] = forms.ChoiceField(
+                label=f"Proposal for hypothesis {n}",
+                choices=PROPOSALS,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            layout += [
+                Field.textarea(f"{n}-text", rows=3),
+                Field.checkbox(f"{n}-linked_to_data"),
+                Field.checkbox(f"{n}-linked_to_self_assessment"),
+                Field.radios(f"{n}-proposal", inline=True, legend_size="s"),
+            ]
+        self.count = count
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*layout, Button("action", "Save the hypotheses"))
+
+    def clean(self):
+        data = super().clean()
+        for n in range(1, self.count + 1):
+            if data.get(f"{n}-text", "").strip() and not data.get(f"{n}-proposal"):
+                self.add_error(f"{n}-proposal", "Propose to investigate or to park it.")
+        return data
+
+    def drafts(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "text": data[f"{n}-text"],
+                "linked_to_data": data[f"{n}-linked_to_data"],
+                "linked_to_self_assessment": data[f"{n}-linked_to_self_assessment"],
+                "proposal": data[f"{n}-proposal"],
+            }
+            for n in range(1, self.count + 1)
+        ]
+
+
+class DecisionsForm(forms.Form):
+    """Investigate or park each hypothesis: the host's decision on a PCTR, the team's at a
+    SAV's conference call (R19)."""
+
+    def __init__(self, *args, hypotheses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.numbers = [h.number for h in hypotheses]
+        for h in hypotheses:
+            proposed = h.get_proposal_display().lower()
+            self.fields[f"{h.number}-decision"] = forms.ChoiceField(
+                label=f"Hypothesis {h.number} (the lead proposes: {proposed})",
+                choices=PROPOSALS,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Decide whether to investigate or park it."},
+            )
+
+    def decisions(self) -> dict[int, str]:
+        return {n: self.cleaned_data[f"{n}-decision"] for n in self.numbers}
+
+
+class ConferenceCallForm(DecisionsForm):
+    held_on = forms.DateField(
+        label="Date of the call",
+        help_text="For example, 2027-03-14.",
+        error_messages={
+            "required": "Enter the date of the call.",
+            "invalid": "Enter a date such as 2027-03-14.",
+        },
+    )
+    attended_by = forms.ModelMultipleChoiceField(
+        label="Who took part",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick who took part."},
+    )
+    notes = forms.CharField(
+        label="What was agreed",
+        help_text="Key lines of enquiry, deployment and on-site protocols.",
+        widget=forms.Textarea,
+        required=False,
+        max_length=10000,
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended_by"].queryset = team
+
+
+class DisagreementForm(forms.Form):
+    number = forms.IntegerField(widget=forms.HiddenInput)
+    disagreement = forms.CharField(
+        label="What you disagree with",
+        widget=forms.Textarea,
+        max_length=4000,
+        error_messages={"required": "Say what you disagree with."},
+    )
+
+
+class CommentForm(forms.Form):
+    number = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea,
+        max_length=4000,
+        error_messages={"required": "Write your comment."},
+    )
+
+
+class MethodsForm(forms.Form):
+    """Up to three methods for an agreed hypothesis (R20)."""
+
+    number = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, 4):
+            self.fields[f"method-{n}"] = forms.CharField(
+                label=f"Method {n}", required=False, max_length=1000
+            )
+
+    def texts(self) -> list[str]:
+        return [self.cleaned_data[f"method-{n}"] for n in range(1, 4)]

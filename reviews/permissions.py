@@ -94,6 +94,7 @@ class ReviewAccess:
     host_post: bool
     visit_started: bool
     kind_is_pctr: bool = False
+    host_leader: bool = False  # the host's DCS or 2nd-tier safeguarding lead
 
     @property
     def sees_review(self) -> bool:
@@ -105,6 +106,11 @@ class ReviewAccess:
             or self.host_dcs
             or (self.host_post and (self.kind_is_pctr or self.visit_started))
         )
+
+    @property
+    def host_decides(self) -> bool:
+        """The host's DCS or 2nd-tier lead, on a PCTR; on a SAV, once the visit started."""
+        return self.host_leader and (self.kind_is_pctr or self.visit_started)
 
     @property
     def sees_team(self) -> bool:
@@ -137,6 +143,7 @@ def review_access(user: User, review: Review, *, on: datetime.date) -> ReviewAcc
         host_post=bool(kinds),
         visit_started=review.onsite_from is not None and review.onsite_from <= on,
         kind_is_pctr=review.kind == ReviewKind.PCTR,
+        host_leader=bool(kinds & {PostKind.DCS, PostKind.SAFEGUARDING_LEAD}),
     )
 
 
@@ -152,3 +159,30 @@ def placeable_roles(access: ReviewAccess) -> frozenset[str]:
 
 def can_place(user: User, review: Review, role: str) -> bool:
     return role in placeable_roles(review_access(user, review, on=timezone.localdate()))
+
+
+@dataclasses.dataclass(frozen=True)
+class HypothesesRights:
+    read: bool = False
+    write: bool = False
+    decide: bool = False
+    comment: bool = False
+
+
+def hypotheses_rights(access: ReviewAccess) -> HypothesesRights:
+    """R29's row for draft hypotheses and their negotiation: the coordinator reads; the
+    lead and the data specialist write; the QA reads and comments; team members read; the
+    host's DCS and 2nd-tier lead read and decide on a PCTR, and of a SAV see nothing
+    before the visit. Everyone taking part in the negotiation may comment."""
+    role = access.team_role
+    if role in (TeamRole.LEAD, TeamRole.DATA_SPECIALIST):
+        return HypothesesRights(read=True, write=True, comment=True)
+    if role == TeamRole.QA:
+        return HypothesesRights(read=True, comment=True)
+    if role == TeamRole.MEMBER:
+        return HypothesesRights(read=True)
+    if access.host_decides:
+        return HypothesesRights(read=True, decide=access.kind_is_pctr, comment=access.kind_is_pctr)
+    if access.coordinator:
+        return HypothesesRights(read=True)
+    return HypothesesRights()

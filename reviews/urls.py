@@ -5,5 +5,6 @@ from reviews import views
 app_name = "reviews"
 urlpatterns = [
     path("<int:pk>/", views.review, name="review"),
+    path("<int:pk>/hypotheses/", views.hypotheses, name="hypotheses"),
     path("<int:pk>/team/<int:member_pk>/remove/", views.team_remove, name="team_remove"),
 ]

@@ -9,8 +9,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from emslirp.forms import form_errors_add
+from emslirp.models import User
+from reviews import hypotheses as hypotheses_service
 from reviews import permissions, selectors, services
-from reviews.forms import TeamPlaceForm
+from reviews.forms import (
+    CommentForm,
+    ConferenceCallForm,
+    DecisionsForm,
+    DisagreementForm,
+    HypothesesForm,
+    MethodsForm,
+    TeamPlaceForm,
+)
 from reviews.models import Review, TeamMember, TeamRole
 from reviews.teams import ROLE_NAMES
 
@@ -76,6 +86,7 @@ def review(request, pk):
             "form": form,
             "suggestions": suggestions,
             "removable": {m.pk for m in team if m.role in allowed},
+            "can_read_hypotheses": permissions.hypotheses_rights(access).read,
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -95,3 +106,144 @@ def team_remove(request, pk, member_pk):
     else:
         messages.success(request, f"{member.person} is off the team.")
     return redirect("reviews:review", pk=review.pk)
+
+
+def _desk_analysis(review: Review, today) -> dict:
+    """The desk analysis's facts, from the records, never typed again (R18)."""
+    from emslirp.models import PostKind
+    from emslirp.selectors import post_holder
+
+    lead = review.team.filter(role=TeamRole.LEAD).select_related("person").first()
+    return {
+        "host_dcs": post_holder(kind=PostKind.DCS, local_authority=review.host, on=today),
+        "lead": lead.person if lead else None,
+    }
+
+
+@login_required
+def hypotheses(request, pk):
+    """The desk analysis and the hypotheses of a review, with what each person may do to
+    them: draft (lead, data specialist), decide (a PCTR's host), record the conference
+    call (a SAV's lead), disagree (the lead), comment, and add methods (R18–R20, R29)."""
+    review, access, today = _review(request, pk)
+    rights = permissions.hypotheses_rights(access)
+    if not rights.read:
+        raise Http404
+    items = list(
+        review.hypotheses.select_related("decided_by").prefetch_related(
+            "comments__author", "methods"
+        )
+    )
+    decided = any(h.decision for h in items)
+    is_lead = access.team_role == TeamRole.LEAD
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    data = request.POST if request.method == "POST" else None
+
+    def bound(name):
+        return data if action == name else None
+
+    forms = {
+        "draft": rights.write and not decided,
+        "decide": rights.decide and not decided and len(items) >= 2,
+        "call": review.kind == "sav" and is_lead and not decided and len(items) >= 2,
+        "disagree": is_lead and decided and review.kind == "pctr",
+        "comment": rights.comment and bool(items),
+        "methods": rights.write and decided,
+    }
+    if action and not forms.get(action):
+        raise PermissionDenied
+    draft = decide = call = None
+    if forms["draft"]:
+        initial = {}
+        for h in items:
+            initial.update(
+                {
+                    f"{h.number}-text": h.text,
+                    f"{h.number}-linked_to_data": h.linked_to_data,
+                    f"{h.number}-linked_to_self_assessment": h.linked_to_self_assessment,
+                    f"{h.number}-proposal": h.proposal,
+                }
+            )
+        draft = HypothesesForm(bound("draft"), initial=initial)
+    if forms["decide"]:
+        decide = DecisionsForm(bound("decide"), hypotheses=items)
+    if forms["call"]:
+        team = User.objects.filter(team_places__review=review).order_by("full_name")
+        call = ConferenceCallForm(bound("call"), hypotheses=items, team=team)
+    small = {
+        name: form_class(data) if action == name else None
+        for name, form_class in (
+            ("disagree", DisagreementForm),
+            ("comment", CommentForm),
+            ("methods", MethodsForm),
+        )
+    }
+    failed = None
+    if action:
+        form = {"draft": draft, "decide": decide, "call": call, **small}[action]
+        if form.is_valid():
+            try:
+                message = _hypotheses_act(action, form, review, items, request.user)
+            except ValidationError as error:
+                form_errors_add(form, error)
+                failed = form
+            else:
+                messages.success(request, message)
+                return redirect("reviews:hypotheses", pk=review.pk)
+        else:
+            failed = form
+    return render(
+        request,
+        "reviews/hypotheses.html",
+        {
+            "review": review,
+            "access": access,
+            "rights": rights,
+            "hypotheses": items,
+            "decided": decided,
+            "forms": forms,
+            "draft": draft,
+            "decide": decide,
+            "call": call,
+            "failed": failed,
+            "failed_number": failed.data.get("number") if failed is not None else None,
+            "desk": _desk_analysis(review, today),
+        },
+        status=400 if failed is not None else 200,
+    )
+
+
+def _hypotheses_act(action, form, review, items, by) -> str:
+    by_number = {h.number: h for h in items}
+    if action == "draft":
+        saved = hypotheses_service.hypotheses_save(review=review, drafts=form.drafts(), by=by)
+        return f"{len(saved)} hypothes{'is' if len(saved) == 1 else 'es'} saved."
+    if action == "decide":
+        hypotheses_service.hypotheses_decide(review=review, decisions=form.decisions(), by=by)
+        return "Your decision is recorded; the lead and the QA have been told."
+    if action == "call":
+        hypotheses_service.conference_call_record(
+            review=review,
+            held_on=form.cleaned_data["held_on"],
+            attended_by=list(form.cleaned_data["attended_by"]),
+            notes=form.cleaned_data["notes"],
+            decisions=form.decisions(),
+            by=by,
+        )
+        return "The conference call and the team's agreement are recorded."
+    hypothesis = by_number.get(form.cleaned_data["number"])
+    if hypothesis is None:
+        raise ValidationError("There is no such hypothesis.")
+    if action == "disagree":
+        hypotheses_service.hypothesis_disagree(
+            hypothesis=hypothesis, text=form.cleaned_data["disagreement"], by=by
+        )
+        return "Your disagreement is recorded; the QA has been told."
+    if action == "comment":
+        hypotheses_service.hypothesis_comment(
+            hypothesis=hypothesis, text=form.cleaned_data["text"], by=by
+        )
+        return "Your comment is added."
+    saved = hypotheses_service.methods_save(hypothesis=hypothesis, texts=form.texts(), by=by)
+    plural = "s" if len(saved) != 1 else ""
+    return f"{len(saved)} method{plural} saved for hypothesis {hypothesis.number}."

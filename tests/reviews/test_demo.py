@@ -10,7 +10,6 @@ from django.utils import timezone
 from emslirp.object_permissions import object_grantees
 from reviews.models import Review, TeamMember, TeamRole
 
-
 TODAY = datetime.date(2026, 11, 27)
 
 

@@ -51,10 +51,10 @@ class HypothesesForm(forms.Form):
                 max_length=4000,
             )
             self.fields[f"{n}-linked_to_data"] = forms.BooleanField(
-                label="Linked to the data", required=False
+                label=f"Hypothesis {n} is linked to the data", required=False
             )
             self.fields[f"{n}-linked_to_self_assessment"] = forms.BooleanField(
-                label="Linked to the self-assessment", required=False
+                label=f"Hypothesis {n} is linked to the self-assessment", required=False
             )
             self.fields[f"{n}-proposal"] = forms.ChoiceField(
                 label=f"Proposal for hypothesis {n}",
@@ -71,7 +71,7 @@ class HypothesesForm(forms.Form):
         self.count = count
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*layout, Button("action", "Save the hypotheses"))
+        self.helper.layout = Layout(*layout, Button("save", "Save the hypotheses"))
 
     def clean(self):
         data = super().clean()

@@ -1,0 +1,110 @@
+"""Host primacy in a real browser (R18, R19): the lead drafts four hypotheses, the host
+DCS picks two to investigate, parking one the lead proposed to investigate; the lead
+sees the decision and records disagreement. Each page is checked with axe-core."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from accreditation.models import Role
+from calendar_planner.periods import slot_end
+from emslirp import services
+from emslirp.models import LocalAuthority, PostKind
+from reviews import services as review_services
+from reviews.models import Hypothesis, Review, TeamRole
+from tests.browser.test_accreditation_journey import sign_in
+from tests.factories import AccreditationFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+SINCE = datetime.date(2024, 4, 1)
+START = datetime.date(2027, 1, 1)
+TEXTS = [
+    "Thresholds at the front door are applied inconsistently.",
+    "Supervision does not reach agency staff.",
+    "Care leavers' pathway plans are late.",
+    "Early help is not joined up with schools.",
+]
+
+
+@pytest.fixture
+def pctr(east_midlands):
+    def la(name):
+        return LocalAuthority.objects.get(region=east_midlands, name=name)
+
+    coordinator = UserFactory(email="coordinator@example.org", region=east_midlands, is_staff=True)
+    services.post_assign(
+        holder=coordinator, kind=PostKind.COORDINATOR, region=east_midlands, started_on=SINCE
+    )
+    lead = UserFactory(email="lead@derby.example.org", full_name="Lee Lead", region=east_midlands)
+    services.post_assign(
+        holder=lead, kind=PostKind.DCS, local_authority=la("Derby City"), started_on=SINCE
+    )
+    AccreditationFactory(person=lead, role=Role.LEAD_DCS)
+    host = UserFactory(email="dcs@rutland.example.org", full_name="Hana Host", region=east_midlands)
+    services.post_assign(
+        holder=host, kind=PostKind.DCS, local_authority=la("Rutland"), started_on=SINCE
+    )
+    review = Review.objects.create(
+        kind="pctr",
+        host=la("Rutland"),
+        starts_on=START,
+        ends_on=slot_end("pctr", START),
+        lead_local_authority=la("Derby City"),
+        qa_local_authority=la("Lincolnshire"),
+    )
+    review_services.team_assign(review=review, person=lead, role=TeamRole.LEAD, by=coordinator)
+    return review
+
+
+def test_the_host_picks_two_parking_one_against_the_leads_proposal(
+    page, live_server, pctr, assert_accessible
+):
+    sign_in(page, live_server, "lead@derby.example.org")
+    page.goto(f"{live_server.url}/reviews/{pctr.pk}/")
+    page.get_by_role("link", name="Desk analysis and hypotheses").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hypotheses for Rutland")
+    expect(page.locator("#desk")).to_contain_text("Hana Host")
+    assert_accessible(page)
+    for n, text in enumerate(TEXTS, start=1):
+        page.get_by_label(f"Hypothesis {n}", exact=True).fill(text)
+        proposal = "Park" if n == 4 else "Investigate"
+        page.get_by_role("group", name=f"Proposal for hypothesis {n}").get_by_label(
+            proposal
+        ).check()
+    page.get_by_label("Hypothesis 1 is linked to the data").check()
+    page.get_by_role("button", name="Save the hypotheses").click()
+    expect(page.get_by_text("4 hypotheses saved.")).to_be_visible()
+
+    sign_in(page, live_server, "dcs@rutland.example.org")
+    page.goto(f"{live_server.url}/reviews/{pctr.pk}/hypotheses/")
+    expect(page.locator("#hypothesis-3")).to_contain_text("Care leavers")
+    assert_accessible(page)
+    decisions = {1: "Investigate", 2: "Investigate", 3: "Park", 4: "Park"}
+    for n, choice in decisions.items():
+        page.get_by_role("group", name=f"Hypothesis {n} (the lead proposes").get_by_label(
+            choice
+        ).check()
+    page.get_by_role("button", name="Record my decision").click()
+    expect(page.get_by_text("Your decision is recorded")).to_be_visible()
+    expect(page.locator("#hypothesis-3")).to_contain_text("Park")
+    expect(page.locator("#hypothesis-3")).to_contain_text("against the lead's proposal")
+    assert_accessible(page)
+
+    sign_in(page, live_server, "lead@derby.example.org")
+    page.goto(f"{live_server.url}/reviews/{pctr.pk}/hypotheses/")
+    expect(page.locator("#decide")).to_have_count(0)  # the lead cannot decide
+    page.locator("#hypothesis-3").get_by_text("Record disagreement with the decision").click()
+    page.locator("#hypothesis-3").get_by_label("What you disagree with").fill(
+        "Care leavers are the host's weakest area."
+    )
+    page.locator("#hypothesis-3").get_by_role("button", name="Record disagreement").click()
+    expect(page.locator("#hypothesis-3")).to_contain_text(
+        "Care leavers are the host's weakest area."
+    )
+    assert_accessible(page)
+    third = Hypothesis.objects.get(review=pctr, number=3)
+    assert (third.proposal, third.decision) == ("investigate", "park")

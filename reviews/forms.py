@@ -175,3 +175,54 @@ class MethodsForm(forms.Form):
 
     def texts(self) -> list[str]:
         return [self.cleaned_data[f"method-{n}"] for n in range(1, 4)]
+
+
+class OnsiteForm(forms.Form):
+    first_day = forms.DateField(
+        label="First on-site day",
+        help_text="For example, 2027-02-09. The visit takes the working days that follow.",
+        error_messages={
+            "required": "Enter the first on-site day.",
+            "invalid": "Enter a date such as 2027-02-09.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("first_day", field_width=10), Button("onsite", "Set the on-site days")
+        )
+
+
+class DeploymentForm(forms.Form):
+    """The deployment grid: four texts per member on site per on-site day (R20)."""
+
+    def __init__(self, *args, members, days, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells = []
+        for day in days:
+            for member in members:
+                key = f"{member.pk}-{day:%Y%m%d}"
+                for name, label, widget in (
+                    ("key_focus", "Key focus", forms.TextInput),
+                    ("morning", "Morning", forms.Textarea),
+                    ("afternoon", "Afternoon", forms.Textarea),
+                    ("comments", "Comments", forms.Textarea),
+                ):
+                    self.fields[f"{key}-{name}"] = forms.CharField(
+                        label=f"{label}, {member.person}, {day:%-d %B}",
+                        required=False,
+                        max_length=4000,
+                        widget=widget(attrs={"rows": 2}) if widget is forms.Textarea else widget,
+                    )
+                self.cells.append((member, day, key))
+
+    def grid(self) -> dict:
+        return {
+            (member.pk, day): {
+                name: self.cleaned_data[f"{key}-{name}"]
+                for name in ("key_focus", "morning", "afternoon", "comments")
+            }
+            for member, day, key in self.cells
+        }

@@ -16,12 +16,14 @@ from reviews.forms import (
     CommentForm,
     ConferenceCallForm,
     DecisionsForm,
+    DeploymentForm,
     DisagreementForm,
     HypothesesForm,
     MethodsForm,
+    OnsiteForm,
     TeamPlaceForm,
 )
-from reviews.models import Review, TeamMember, TeamRole
+from reviews.models import Deployment, Review, TeamMember, TeamRole
 from reviews.teams import ROLE_NAMES
 
 
@@ -87,6 +89,10 @@ def review(request, pk):
             "suggestions": suggestions,
             "removable": {m.pk for m in team if m.role in allowed},
             "can_read_hypotheses": permissions.hypotheses_rights(access).read,
+            "sets_onsite": access.coordinator or access.team_role == TeamRole.LEAD,
+            "onsite_form": OnsiteForm(
+                initial={"first_day": review.onsite_from.isoformat() if review.onsite_from else ""}
+            ),
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -247,3 +253,79 @@ def _hypotheses_act(action, form, review, items, by) -> str:
     saved = hypotheses_service.methods_save(hypothesis=hypothesis, texts=form.texts(), by=by)
     plural = "s" if len(saved) != 1 else ""
     return f"{len(saved)} method{plural} saved for hypothesis {hypothesis.number}."
+
+
+@login_required
+@require_POST
+def onsite(request, pk):
+    """Set the on-site days (R20): the coordinator or the lead."""
+    review, access, _ = _review(request, pk)
+    if not (access.coordinator or access.team_role == TeamRole.LEAD):
+        raise PermissionDenied
+    form = OnsiteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_onsite_set(
+                review=review, first_day=form.cleaned_data["first_day"], by=request.user
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, "The on-site days are set.")
+            return redirect("reviews:review", pk=review.pk)
+    messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    return redirect("reviews:review", pk=review.pk)
+
+
+@login_required
+def deployment(request, pk):
+    """The deployment grid (R20): the lead writes it; the team and the coordinator read."""
+    review, access, _ = _review(request, pk)
+    if not (access.coordinator or access.team_role):
+        raise Http404
+    days = services.onsite_days(review)
+    members = [
+        m for m in selectors.team_of(review) if m.role in services.ON_SITE_ROLES[review.kind]
+    ]
+    cells = {(d.member_id, d.day): d for d in Deployment.objects.filter(member__review=review)}
+    initial = {
+        f"{m.pk}-{day:%Y%m%d}-{name}": getattr(cells[(m.pk, day)], name)
+        for m in members
+        for day in days
+        if (m.pk, day) in cells
+        for name in services.GRID_FIELDS
+    }
+    writes = access.team_role == TeamRole.LEAD and bool(days)
+    form = DeploymentForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        members=members,
+        days=days,
+    )
+    if request.method == "POST":
+        if not writes:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.deployment_save(review=review, grid=form.grid(), by=request.user)
+            except ValidationError as error:
+                form_errors_add(form, error)
+            else:
+                messages.success(request, "The deployment grid is saved.")
+                return redirect("reviews:deployment", pk=review.pk)
+    rows = [
+        (
+            day,
+            [
+                (m, [form[f"{m.pk}-{day:%Y%m%d}-{n}"] for n in services.GRID_FIELDS])
+                for m in members
+            ],
+        )
+        for day in days
+    ]
+    return render(
+        request,
+        "reviews/deployment.html",
+        {"review": review, "rows": rows, "writes": writes, "form": form, "days": days},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,26 @@
+"""Working days (R36): Monday to Friday, less England and Wales bank holidays (the
+``holidays`` package's England list, which Wales shares)."""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def working_days_from(first: datetime.date, count: int) -> list[datetime.date]:
+    """``count`` consecutive working days, starting on ``first`` or the next working day."""
+    days, day = [], first
+    while len(days) < count:
+        if is_working_day(day):
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days

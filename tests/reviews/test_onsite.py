@@ -1,0 +1,89 @@
+"""On-site days and the deployment grid (R20, R36): three working days for a PCTR and two
+for a SAV, inside the quarter or window; the lead writes who does what each day; a SAV's
+host never sees the dates before the visit (R30)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from reviews import services
+from reviews.models import Deployment, TeamRole
+from tests.reviews.test_hypotheses import pctr, sav  # noqa: F401 (fixtures)
+
+D = datetime.date
+TODAY = D(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+
+
+def test_a_pctr_takes_three_working_days_skipping_a_bank_holiday(pctr):  # noqa: F811
+    subject, people = pctr
+    # New Year's Day 2027 is a Friday: a visit from Thursday 31 December would cross it,
+    # but the quarter starts on 1 January; from Monday 4 January it runs to Wednesday.
+    services.review_onsite_set(review=subject, first_day=D(2027, 1, 4), by=people["lead"])
+    subject.refresh_from_db()
+    assert (subject.onsite_from, subject.onsite_to) == (D(2027, 1, 4), D(2027, 1, 6))
+    assert services.onsite_days(subject) == [D(2027, 1, 4), D(2027, 1, 5), D(2027, 1, 6)]
+
+
+def test_a_sav_takes_two_days_that_must_fit_the_window(sav):  # noqa: F811
+    subject, people = sav
+    with pytest.raises(ValidationError) as caught:
+        services.review_onsite_set(review=subject, first_day=D(2027, 4, 30), by=people["lead"])
+    assert caught.value.message_dict == {
+        "first_day": ["The 2 on-site days must fall between 1 March 2027 and 30 April 2027."]
+    }
+    with pytest.raises(ValidationError, match="Choose a working day"):
+        services.review_onsite_set(review=subject, first_day=D(2027, 3, 29), by=people["lead"])
+    services.review_onsite_set(review=subject, first_day=D(2027, 3, 25), by=people["lead"])
+    subject.refresh_from_db()
+    # Good Friday and Easter Monday fall between: the second day is Tuesday 30 March.
+    assert (subject.onsite_from, subject.onsite_to) == (D(2027, 3, 25), D(2027, 3, 30))
+
+
+@pytest.mark.parametrize("who", ["qa", "member", "host_dcs", "data"])
+def test_only_the_lead_or_coordinator_sets_the_days(pctr, who):  # noqa: F811
+    subject, people = pctr
+    with pytest.raises(PermissionDenied):
+        services.review_onsite_set(review=subject, first_day=D(2027, 2, 9), by=people[who])
+
+
+def test_the_sav_hosts_dcs_never_sees_the_dates_before_the_visit(client, sav):  # noqa: F811
+    subject, people = sav
+    services.review_onsite_set(review=subject, first_day=D(2027, 3, 9), by=people["lead"])
+    client.force_login(people["host_dcs"])
+    page = client.get(reverse("reviews:review", args=[subject.pk])).content.decode()
+    assert "March 2027 to April 2027" in page  # the window
+    assert "9 March 2027" not in page
+    assert client.get(reverse("reviews:deployment", args=[subject.pk])).status_code == 404
+
+
+def test_the_lead_writes_the_grid_and_the_team_reads_it(client, pctr):  # noqa: F811
+    subject, people = pctr
+    services.review_onsite_set(review=subject, first_day=D(2027, 2, 9), by=people["lead"])
+    url = reverse("reviews:deployment", args=[subject.pk])
+    client.force_login(people["lead"])
+    page = client.get(url)
+    on_site = [m.person.full_name for _, members in page.context["rows"][:1] for m, _ in members]
+    assert on_site == ["Lee Lead", "Dai Ta", "Mo Member"]  # not the QA DCS
+    member = subject.team.get(role=TeamRole.MEMBER)
+    data = {
+        f"{member.pk}-20270209-key_focus": "Front door",
+        f"{member.pk}-20270209-morning": "MASH",
+    }
+    assert client.post(url, data).status_code == 302
+    cell = Deployment.objects.get()
+    assert (cell.member, cell.day, cell.key_focus, cell.morning) == (
+        member,
+        D(2027, 2, 9),
+        "Front door",
+        "MASH",
+    )
+    client.force_login(people["member"])
+    assert "Front door" in client.get(url).content.decode()
+    assert client.post(url, data).status_code == 403

@@ -4,13 +4,45 @@ would, from the people the suggestions offer; loading twice changes nothing."""
 
 import datetime
 
-from emslirp.models import User
-from reviews import selectors, services
+from emslirp.models import PostKind, User
+from emslirp.selectors import post_holder
+from reviews import hypotheses, selectors, services
 from reviews.models import Review, ReviewKind, TeamMember, TeamRole
 
 # The next PCTR gets its whole team; the one after, its lead and QA; the next SAV, its
 # lead and QA. The rest wait for the coordinator.
 PCTR_FULL, PCTR_NAMED = 1, 1
+# The next PCTR's desk analysis: four hypotheses, the host's decision parking one the
+# lead proposed to investigate, the lead's disagreement, and methods.
+DRAFTS = [
+    {
+        "text": "Thresholds at the front door are applied unevenly between teams.",
+        "linked_to_data": True,
+        "linked_to_self_assessment": True,
+        "proposal": "investigate",
+    },
+    {
+        "text": "Supervision is regular for permanent staff but not for agency social workers.",
+        "linked_to_data": True,
+        "proposal": "investigate",
+    },
+    {
+        "text": "Pathway plans for care leavers are often late.",
+        "linked_to_data": True,
+        "proposal": "investigate",
+    },
+    {
+        "text": "Early help is not yet joined up with schools.",
+        "linked_to_self_assessment": True,
+        "proposal": "park",
+    },
+]
+DECISIONS = {1: "investigate", 2: "investigate", 3: "park", 4: "park"}
+DISAGREEMENT = "The data on pathway plans is the weakest in the region; it should be looked at."
+METHODS = {
+    1: ["Audit of 20 contacts that did not proceed", "Observation at the front door"],
+    2: ["Focus group of agency social workers", "Sample of supervision records"],
+}
 
 
 def _place(review: Review, role: str, by: User, today: datetime.date) -> TeamMember | None:
@@ -38,4 +70,20 @@ def load_reviews_demo(*, coordinator: User, today: datetime.date) -> dict[str, i
             roles = [TeamRole.DATA_SPECIALIST] + [TeamRole.MEMBER] * 4
             for role in roles:
                 created["team places"] += _place(review, role, lead.person, today) is not None
+            created["hypotheses"] = _desk_analysis(review, lead.person, today)
     return created
+
+
+def _desk_analysis(review: Review, lead: User, today: datetime.date) -> int:
+    host = post_holder(kind=PostKind.DCS, local_authority=review.host, on=today)
+    saved = hypotheses.hypotheses_save(review=review, drafts=DRAFTS, by=lead)
+    if host is None:
+        return len(saved)
+    hypotheses.hypotheses_decide(review=review, decisions=DECISIONS, by=host, notify=False)
+    by_number = {h.number: h for h in review.hypotheses.all()}
+    hypotheses.hypothesis_disagree(
+        hypothesis=by_number[3], text=DISAGREEMENT, by=lead, notify=False
+    )
+    for number, texts in METHODS.items():
+        hypotheses.methods_save(hypothesis=by_number[number], texts=texts, by=lead)
+    return len(saved)

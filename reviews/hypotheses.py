@@ -118,7 +118,9 @@ def _decisions_check(hypotheses: list[Hypothesis], decisions: dict[int, str]) ->
 
 
 @transaction.atomic
-def hypotheses_decide(*, review: Review, decisions: dict[int, str], by: User) -> None:
+def hypotheses_decide(
+    *, review: Review, decisions: dict[int, str], by: User, notify: bool = True
+) -> None:
     """The host's decision on a PCTR's hypotheses: which two or three are investigated
     (R19). Only the host DCS or 2nd-tier lead decides; the lead and the QA are told."""
     review = Review.objects.select_for_update().get(pk=review.pk)
@@ -136,6 +138,8 @@ def hypotheses_decide(*, review: Review, decisions: dict[int, str], by: User) ->
         h.save(update_fields=["decision", "decided_by", "decided_at"])
         if h.decision != h.proposal:
             against.append(h)
+    if not notify:
+        return
     _notify(
         review=review,
         to=_team(review, TeamRole.LEAD) + _team(review, TeamRole.QA),
@@ -146,7 +150,9 @@ def hypotheses_decide(*, review: Review, decisions: dict[int, str], by: User) ->
 
 
 @transaction.atomic
-def hypothesis_disagree(*, hypothesis: Hypothesis, text: str, by: User) -> Hypothesis:
+def hypothesis_disagree(
+    *, hypothesis: Hypothesis, text: str, by: User, notify: bool = True
+) -> Hypothesis:
     """The lead records disagreement with the host's decision; the decision stands and the
     QA is brought in (R19)."""
     review = Review.objects.select_for_update().get(pk=hypothesis.review_id)
@@ -159,6 +165,8 @@ def hypothesis_disagree(*, hypothesis: Hypothesis, text: str, by: User) -> Hypot
         raise ValidationError({"disagreement": "Say what you disagree with."})
     hypothesis.disagreement = text.strip()
     hypothesis.save(update_fields=["disagreement", "updated_at"])
+    if not notify:
+        return hypothesis
     _notify(
         review=review,
         to=_team(review, TeamRole.QA),

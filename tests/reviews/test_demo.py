@@ -4,6 +4,7 @@ through the services, each member holding their grant on the review (R14, R29)."
 import datetime
 import io
 
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -38,6 +39,17 @@ def test_the_demo_forms_the_next_pctrs_team(
     assert len(set(members)) == 4
     assert review.host_id not in {m.local_authority_id for m in team}
     assert review.starts_on == datetime.date(2027, 1, 1)
+
+    # Its desk analysis: the host parked one the lead proposed to investigate, and the
+    # lead's disagreement is kept; no e-mail went out for demo records.
+    assert [(h.number, h.proposal, h.decision) for h in review.hypotheses.all()] == [
+        (1, "investigate", "investigate"),
+        (2, "investigate", "investigate"),
+        (3, "investigate", "park"),
+        (4, "park", "park"),
+    ]
+    assert review.hypotheses.get(number=3).disagreement.startswith("The data on pathway plans")
+    assert mail.outbox == []
 
     places = TeamMember.objects.count()
     with django_capture_on_commit_callbacks(execute=True):

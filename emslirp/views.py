@@ -24,7 +24,9 @@ def home(request):
     accreditation = accreditation_selectors.home_items(person=request.user, on=today)
     current_posts = [p for p in posts if p.is_held_on(today)]
     calendar = calendar_selectors.home_items(person=request.user, current_posts=current_posts)
-    reviews = reviews_selectors.home_items(person=request.user, on=today)
+    reviews = reviews_selectors.home_items(
+        person=request.user, on=today, current_posts=current_posts
+    )
     return render(
         request,
         "emslirp/home.html",

@@ -6,8 +6,8 @@ from django.db.models import Q, QuerySet
 
 from accreditation.models import Accreditation, ExpressionOfInterest
 from accreditation.selectors import pool, pool_row
-from emslirp.models import LocalAuthority, Post, User
-from reviews.models import SINGLE_ROLES, Review, TeamMember, TeamRole
+from emslirp.models import LocalAuthority, Post, PostKind, User
+from reviews.models import SINGLE_ROLES, Review, ReviewKind, TeamMember, TeamRole
 from reviews.teams import ACCREDITATION_FOR, DAYS, MEMBERS, ROLE_NAMES, days_total
 
 
@@ -116,9 +116,11 @@ def reviews_on_team(*, person: User) -> QuerySet[Review]:
     return Review.objects.filter(team__person=person).select_related("host").distinct()
 
 
-def home_items(*, person: User, on: datetime.date) -> dict:
+def home_items(*, person: User, on: datetime.date, current_posts=()) -> dict:
     """What the home page shows of reviews: the person's team places on reviews not long
-    over, and, for a lead, a team with open places (in "what needs you"). One query."""
+    over; in "what needs you", a lead's team with open places and, for a host's DCS or
+    2nd-tier lead, a PCTR's hypotheses waiting for their decision (R19). One query, and
+    one more for a host's DCS or 2nd-tier lead (from the posts the page has read)."""
     from django.db.models import Count
     from django.urls import reverse
 
@@ -142,4 +144,27 @@ def home_items(*, person: User, on: datetime.date) -> dict:
                     "due": review.starts_on,
                 }
             )
+    leads = {
+        p.local_authority_id
+        for p in current_posts
+        if p.kind in (PostKind.DCS, PostKind.SAFEGUARDING_LEAD) and p.local_authority_id
+    }
+    if leads:
+        waiting = (
+            Review.objects.filter(
+                kind=ReviewKind.PCTR, host_id__in=leads, hypotheses__decision="", ends_on__gte=on
+            )
+            .select_related("host")
+            .distinct()
+            .order_by("starts_on", "pk")
+        )
+        needs_you += [
+            {
+                "title": f"Decide which hypotheses the PCTR of {review.host} investigates",
+                "url": reverse("reviews:hypotheses", args=[review.pk]),
+                "due": review.starts_on,
+            }
+            for review in waiting
+        ]
     return {"needs_you": needs_you, "team_places": places}
+

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accreditation.models import Role
-from emslirp.models import PostKind
+from emslirp.models import PostKind, User
 from reviews import hypotheses as service
 from reviews import services
 from reviews.models import ConferenceCall, Hypothesis, TeamRole
@@ -40,6 +40,12 @@ def _today(monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
 
 
+def _one(region, kind, la_name, name):
+    """The holder of ``kind`` in ``la_name``, made once however many reviews ask."""
+    existing = User.objects.filter(full_name=name).first()
+    return existing or holder(region, kind, la_name, name=name)
+
+
 def team_for(region, subject, coordinator, kind):
     lead_role, qa_role, post = (
         (Role.SAV_LEAD_AD, Role.QA_AD, PostKind.SAFEGUARDING_LEAD)
@@ -63,10 +69,10 @@ def team_for(region, subject, coordinator, kind):
     services.team_assign(
         review=subject, person=people["member"], role=TeamRole.MEMBER, by=people["lead"]
     )
-    people["host_dcs"] = holder(region, PostKind.DCS, "Rutland", name="Hana Host")
-    people["host_ad"] = holder(region, PostKind.SAFEGUARDING_LEAD, "Rutland", name="Al Host")
-    people["host_data"] = holder(region, PostKind.DATA_SPECIALIST, "Rutland")
-    people["uninvolved"] = holder(region, PostKind.DCS, "Nottinghamshire")
+    people["host_dcs"] = _one(region, PostKind.DCS, "Rutland", "Hana Host")
+    people["host_ad"] = _one(region, PostKind.SAFEGUARDING_LEAD, "Rutland", "Al Host")
+    people["host_data"] = _one(region, PostKind.DATA_SPECIALIST, "Rutland", "Dee Host")
+    people["uninvolved"] = _one(region, PostKind.DCS, "Nottinghamshire", "Una Involved")
     people["coordinator"] = coordinator
     return people
 
@@ -286,3 +292,21 @@ def test_hypotheses_page_query_count_is_pinned(client, pctr, count, django_asser
     with django_assert_num_queries(14):
         response = client.get(reverse("reviews:hypotheses", args=[subject.pk]))
     assert len(response.context["hypotheses"]) == count
+
+
+def test_the_host_is_asked_on_the_home_page_until_they_decide(client, pctr, sav):
+    subject, people = pctr
+    drafted(subject, people)
+    sav_review, sav_people = sav
+    drafted(sav_review, sav_people)
+    title = "Decide which hypotheses the PCTR of Rutland investigates"
+    client.force_login(people["host_dcs"])
+    page = client.get(reverse("home")).content.decode()
+    assert page.count(title) == 1  # the PCTR; never the unannounced SAV
+    assert "SAV" not in page
+    service.hypotheses_decide(
+        review=subject,
+        decisions={1: "investigate", 2: "investigate", 3: "park", 4: "park"},
+        by=people["host_dcs"],
+    )
+    assert title not in client.get(reverse("home")).content.decode()

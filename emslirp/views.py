@@ -27,6 +27,7 @@ def home(request):
     reviews = reviews_selectors.home_items(
         person=request.user, on=today, current_posts=current_posts
     )
+    self_assessments = reviews_selectors.self_assessment_home_items(person=request.user, on=today)
     return render(
         request,
         "emslirp/home.html",
@@ -34,7 +35,10 @@ def home(request):
             "current_posts": current_posts,
             "past_posts": [p for p in posts if p.ended_on is not None and p.ended_on < today],
             "future_posts": [p for p in posts if p.started_on > today],
-            "needs_you": reviews["needs_you"] + accreditation["needs_you"] + calendar["needs_you"],
+            "needs_you": reviews["needs_you"]
+            + self_assessments["needs_you"]
+            + accreditation["needs_you"]
+            + calendar["needs_you"],
             "team_places": reviews["team_places"],
             "can_view_calendar": calendar["can_view_calendar"],
             "application": accreditation["application"],

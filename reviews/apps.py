@@ -8,7 +8,18 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from reviews.models import Review
+        from emslirp.permissions import coordinator_permissions_add
+        from reviews import models
 
         # Every change to a review's record keeps who, what and when (R33).
-        auditlog.register(Review)
+        auditlog.register(models.Review)
+        # A self-assessment's saves are logged by its services (a conditional UPDATE sends
+        # no signal); its start, its template versions and the DCS's delegations here.
+        auditlog.register(models.SelfAssessment)
+        auditlog.register(models.SelfAssessmentTemplate)
+        auditlog.register(models.SelfAssessmentUserGrant)
+        # The template is the region's shared form: a coordinator publishes new versions
+        # and never changes or deletes one (R17, R31).
+        coordinator_permissions_add(
+            {"reviews.view_selfassessmenttemplate", "reviews.add_selfassessmenttemplate"}
+        )

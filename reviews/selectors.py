@@ -168,3 +168,7 @@ def home_items(*, person: User, on: datetime.date, current_posts=()) -> dict:
         ]
     return {"needs_you": needs_you, "team_places": places}
 
+
+# Self-assessments (R17): their reads live in reviews.self_assessment_selectors; the home
+# page asks this one.
+from reviews.self_assessment_selectors import self_assessment_home_items  # noqa: E402, F401

@@ -10,3 +10,44 @@ urlpatterns = [
     path("<int:pk>/deployment/", views.deployment, name="deployment"),
     path("<int:pk>/team/<int:member_pk>/remove/", views.team_remove, name="team_remove"),
 ]
+
+# Self-assessments (R17, R29, R32).
+from reviews import self_assessment_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "self-assessment/",
+        self_assessment_views.self_assessment_index,
+        name="self_assessment_index",
+    ),
+    path(
+        "self-assessment/start/",
+        self_assessment_views.self_assessment_start,
+        name="self_assessment_start",
+    ),
+    path(
+        "self-assessment/<int:pk>/",
+        self_assessment_views.self_assessment,
+        name="self_assessment",
+    ),
+    path(
+        "self-assessment/<int:pk>/autosave/",
+        self_assessment_views.self_assessment_autosave,
+        name="self_assessment_autosave",
+    ),
+    path(
+        "self-assessment/<int:pk>/delegates/",
+        self_assessment_views.self_assessment_delegates,
+        name="self_assessment_delegates",
+    ),
+    path(
+        "self-assessment/<int:pk>/delegates/<int:person_pk>/withdraw/",
+        self_assessment_views.self_assessment_delegation_withdraw,
+        name="self_assessment_delegation_withdraw",
+    ),
+    path(
+        "self-assessments/",
+        self_assessment_views.self_assessments_of_region,
+        name="self_assessments_of_region",
+    ),
+]

@@ -44,7 +44,10 @@ def test_home_shows_current_and_past_posts(client, la, today):
     ]
     assert '<h1 class="govuk-heading-xl">Hana Home</h1>' in html
     assert "Posts you held before (1)" in html
-    assert "Nothing needs you at the moment." in html
+    # A DCS is asked for their LA's annual self-assessment (R17), and nothing else.
+    assert [item["title"] for item in response.context["needs_you"]] == [
+        f"Start the self-assessment of Lincolnshire for {today.year}"
+    ]
     assert 'href="#main-content"' in html  # the skip link
     assert "Administration" not in html
 
@@ -55,7 +58,7 @@ def test_a_coordinator_is_offered_the_administration(
     client.force_login(coordinator)
     # Three more than the page below: their region, whether their coordinator post is
     # current today (for the admin and the pool links), and extra PCTR requests waiting.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         html = client.get(reverse("home")).content.decode()
     assert "SDSA coordinator" in html
     assert f'href="{reverse("admin:index")}"' in html
@@ -76,8 +79,8 @@ def test_home_query_count_does_not_grow_with_posts(client, la, posts, django_ass
     client.force_login(person)
     # session, user, posts with their LAs and regions (not staff: no admin check),
     # applications awaiting them as sponsor, their own application, their accreditations,
-    # their team places
-    with django_assert_num_queries(7):
+    # their team places, their LA's self-assessment waiting for them
+    with django_assert_num_queries(8):
         response = client.get(reverse("home"))
     assert len(response.context["past_posts"]) == posts
 

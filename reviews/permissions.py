@@ -218,6 +218,7 @@ class SelfAssessmentAccess:
     delegate: bool
     coordinator: bool
     submitted: bool
+    reviewer: bool = False  # on the team of a review of the LA that it informs
 
     @property
     def writer_post(self) -> bool:
@@ -230,7 +231,7 @@ class SelfAssessmentAccess:
 
     @property
     def can_read(self) -> bool:
-        return self.of_the_la or (self.coordinator and self.submitted)
+        return self.of_the_la or ((self.coordinator or self.reviewer) and self.submitted)
 
     @property
     def can_write(self) -> bool:
@@ -281,7 +282,19 @@ def self_assessment_access(
         and submitted
         and coordinates(user, self_assessment.local_authority.region)
     )
-    return SelfAssessmentAccess(kinds, delegate, coordinator, submitted)
+    # Every team role reads the submitted self-assessment of the LA it reviews (R29): that
+    # of the review's year or the year before.
+    year = self_assessment.year
+    reviewer = (
+        submitted
+        and not (kinds or coordinator)
+        and TeamMember.objects.filter(
+            person=user,
+            review__host_id=self_assessment.local_authority_id,
+            review__starts_on__year__in=[year, year + 1],
+        ).exists()
+    )
+    return SelfAssessmentAccess(kinds, delegate, coordinator, submitted, reviewer)
 
 
 def can_read_self_assessment(

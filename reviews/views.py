@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from emslirp.forms import form_errors_add
-from emslirp.models import User
+from emslirp.models import PostKind, User
+from emslirp.selectors import post_holder
 from reviews import hypotheses as hypotheses_service
 from reviews import permissions, selectors, services
 from reviews.forms import (
@@ -23,7 +24,14 @@ from reviews.forms import (
     OnsiteForm,
     TeamPlaceForm,
 )
-from reviews.models import Deployment, Review, TeamMember, TeamRole
+from reviews.models import (
+    Deployment,
+    Review,
+    SelfAssessment,
+    SelfAssessmentState,
+    TeamMember,
+    TeamRole,
+)
 from reviews.teams import ROLE_NAMES
 
 
@@ -116,13 +124,22 @@ def team_remove(request, pk, member_pk):
 
 def _desk_analysis(review: Review, today) -> dict:
     """The desk analysis's facts, from the records, never typed again (R18)."""
-    from emslirp.models import PostKind
-    from emslirp.selectors import post_holder
-
     lead = review.team.filter(role=TeamRole.LEAD).select_related("person").first()
+    # The host's latest submitted self-assessment up to the review's year gives the key
+    # lines of enquiry (R17, R18).
+    self_assessment = (
+        SelfAssessment.objects.filter(
+            local_authority=review.host,
+            state=SelfAssessmentState.SUBMITTED,
+            year__lte=review.starts_on.year,
+        )
+        .order_by("-year")
+        .first()
+    )
     return {
         "host_dcs": post_holder(kind=PostKind.DCS, local_authority=review.host, on=today),
         "lead": lead.person if lead else None,
+        "self_assessment": self_assessment,
     }
 
 

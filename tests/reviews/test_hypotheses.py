@@ -289,7 +289,7 @@ def test_hypotheses_page_query_count_is_pinned(client, pctr, count, django_asser
     for h in Hypothesis.objects.filter(review=subject):
         service.hypothesis_comment(hypothesis=h, text="Noted.", by=people["qa"])
     client.force_login(people["qa"])
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("reviews:hypotheses", args=[subject.pk]))
     assert len(response.context["hypotheses"]) == count
 
@@ -310,3 +310,42 @@ def test_the_host_is_asked_on_the_home_page_until_they_decide(client, pctr, sav)
         by=people["host_dcs"],
     )
     assert title not in client.get(reverse("home")).content.decode()
+
+
+def test_the_desk_analysis_takes_the_kloes_from_the_submitted_self_assessment(client, pctr):
+    """R18: never typed again. R29: every team role reads the host's self-assessment once
+    submitted; a draft is the LA's alone."""
+    from django.utils import timezone
+
+    from reviews.models import SelfAssessment, SelfAssessmentTemplate
+
+    subject, people = pctr
+    self_assessment = SelfAssessment.objects.create(
+        local_authority=subject.host,
+        year=2026,
+        template=SelfAssessmentTemplate.objects.order_by("-number").first(),
+        state="draft",
+        lines_of_enquiry="How well are thresholds understood by partners?",
+        started_by=people["host_dcs"],
+        updated_by=people["host_dcs"],
+        updated_at=timezone.now(),
+    )
+    url = reverse("reviews:self_assessment", args=[self_assessment.pk])
+    client.force_login(people["member"])
+    page = client.get(reverse("reviews:hypotheses", args=[subject.pk])).content.decode()
+    assert "No self-assessment has been submitted yet" in page
+    assert client.get(url).status_code == 404
+    SelfAssessment.objects.filter(pk=self_assessment.pk).update(
+        state="submitted",
+        signed_name="Hana Host",
+        signed_position="DCS",
+        signed_on=D(2026, 11, 1),
+        submitted_at=timezone.now(),
+        submitted_by=people["host_dcs"],
+    )
+    page = client.get(reverse("reviews:hypotheses", args=[subject.pk])).content.decode()
+    assert "How well are thresholds understood by partners?" in page
+    assert client.get(url).status_code == 200
+    # Someone on no team of Rutland's reviews reads nothing of it.
+    client.force_login(people["uninvolved"])
+    assert client.get(url).status_code == 404

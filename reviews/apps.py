@@ -13,6 +13,15 @@ class ReviewsConfig(AppConfig):
 
         # Every change to a review's record keeps who, what and when (R33).
         auditlog.register(models.Review)
+        for model in (
+            models.TeamMember,
+            models.Hypothesis,
+            models.HypothesisComment,
+            models.ConferenceCall,
+            models.Method,
+            models.Deployment,
+        ):
+            auditlog.register(model)
         # A self-assessment's saves are logged by its services (a conditional UPDATE sends
         # no signal); its start, its template versions and the DCS's delegations here.
         auditlog.register(models.SelfAssessment)

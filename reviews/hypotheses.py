@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from emslirp.models import User
 from emslirp.tasks import task_send_email
-from reviews import permissions
+from reviews import permissions, states
 from reviews.models import (
     ConferenceCall,
     Hypothesis,
@@ -27,6 +27,7 @@ from reviews.models import (
     Proposal,
     Review,
     ReviewKind,
+    ReviewState,
     TeamMember,
     TeamRole,
 )
@@ -61,6 +62,12 @@ def _notify(*, review: Review, to: list[User], subject: str, template: str, cont
         transaction.on_commit(
             lambda: task_send_email.delay(subject=subject, body=body, to=addresses)
         )
+
+
+def _agreed(review: Review, by: User) -> None:
+    """The decision, or the SAV team's agreement, closes the preparation's negotiation."""
+    if review.state == ReviewState.PREPARING:
+        states.review_state_set(review=review, state=ReviewState.AGREED, by=by, system=True)
 
 
 def _team(review: Review, role: str) -> list[User]:
@@ -138,6 +145,7 @@ def hypotheses_decide(
         h.save(update_fields=["decision", "decided_by", "decided_at"])
         if h.decision != h.proposal:
             against.append(h)
+    _agreed(review, by)
     if not notify:
         return
     _notify(
@@ -219,6 +227,7 @@ def conference_call_record(
         review=review, held_on=held_on, notes=notes.strip(), recorded_by=by
     )
     call.attended_by.set(attended_by)
+    _agreed(review, by)
     return call
 
 

@@ -15,6 +15,10 @@ class ReviewKind(models.TextChoices):
 
 class ReviewState(models.TextChoices):
     PLANNED = "planned", "Planned"
+    PREPARING = "preparing", "Preparing"
+    AGREED = "agreed", "Hypotheses agreed"
+    ON_SITE = "on_site", "On site"
+    AFTER_VISIT = "after_visit", "After the visit"
 
 
 class Review(models.Model):
@@ -475,3 +479,19 @@ class SelfAssessmentUserGrant(UserObjectPermissionBase):
 
 class SelfAssessmentGroupGrant(GroupObjectPermissionBase):
     content_object = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE)
+
+
+class ReviewStateChange(models.Model):
+    """One change of a review's state: from what, to what, by whom and when (R33)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="state_changes")
+    before = models.CharField(max_length=16, choices=ReviewState.choices)
+    after = models.CharField(max_length=16, choices=ReviewState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.review}: {self.before} to {self.after}"

@@ -12,8 +12,16 @@ from accreditation.selectors import conflict_local_authorities, is_accredited
 from emslirp.models import User
 from emslirp.object_permissions import object_grant, object_revoke
 from emslirp.working_days import is_working_day, working_days_from
-from reviews import permissions
-from reviews.models import SINGLE_ROLES, Deployment, Review, ReviewKind, TeamMember, TeamRole
+from reviews import permissions, states
+from reviews.models import (
+    SINGLE_ROLES,
+    Deployment,
+    Review,
+    ReviewKind,
+    ReviewState,
+    TeamMember,
+    TeamRole,
+)
 from reviews.selectors import person_local_authority
 from reviews.teams import ACCREDITATION_FOR, MEMBERS, ROLE_NAMES
 
@@ -104,6 +112,9 @@ def team_assign(*, review: Review, person: User, role: str, by: User) -> TeamMem
     member.assigned_by = by
     member.save()
     object_grant(perm=VIEW, person=person, obj=review)
+    if role == TeamRole.LEAD and review.state == ReviewState.PLANNED:
+        # A named lead starts the preparation.
+        states.review_state_set(review=review, state=ReviewState.PREPARING, by=by, system=True)
     return member
 
 
@@ -121,6 +132,8 @@ def team_remove(*, member: TeamMember, by: User) -> None:
         )
     object_revoke(perm=VIEW, person=member.person, obj=review)
     member.delete()
+    if member.role == TeamRole.LEAD and review.state == ReviewState.PREPARING:
+        states.review_state_set(review=review, state=ReviewState.PLANNED, by=by, system=True)
 
 
 # On-site days of each kind of review (R20).

@@ -12,7 +12,7 @@ from emslirp.forms import form_errors_add
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
 from reviews import hypotheses as hypotheses_service
-from reviews import permissions, selectors, services
+from reviews import permissions, selectors, services, states
 from reviews.forms import (
     CommentForm,
     ConferenceCallForm,
@@ -27,6 +27,7 @@ from reviews.forms import (
 from reviews.models import (
     Deployment,
     Review,
+    ReviewState,
     SelfAssessment,
     SelfAssessmentState,
     TeamMember,
@@ -97,6 +98,12 @@ def review(request, pk):
             "suggestions": suggestions,
             "removable": {m.pk for m in team if m.role in allowed},
             "can_read_hypotheses": permissions.hypotheses_rights(access).read,
+            "next_states": [
+                (state, ReviewState(state).label)
+                for state, who in states.TRANSITIONS[ReviewState(review.state)].items()
+                if who == "lead" and access.team_role == TeamRole.LEAD
+            ],
+            "history": review.state_changes.select_related("by") if access.sees_team else [],
             "sets_onsite": access.coordinator or access.team_role == TeamRole.LEAD,
             "onsite_form": OnsiteForm(
                 initial={"first_day": review.onsite_from.isoformat() if review.onsite_from else ""}
@@ -346,3 +353,20 @@ def deployment(request, pk):
         {"review": review, "rows": rows, "writes": writes, "form": form, "days": days},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def review_state(request, pk):
+    """The lead starts and ends the visit; every other change is made by the work that
+    completes a stage (R20)."""
+    review, _, _ = _review(request, pk)
+    try:
+        review = states.review_state_set(
+            review=review, state=request.POST.get("state", ""), by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The review is now: {review.get_state_display().lower()}.")
+    return redirect("reviews:review", pk=review.pk)

@@ -49,6 +49,15 @@ def test_the_demo_forms_the_next_pctrs_team(
         (4, "park", "park"),
     ]
     assert review.hypotheses.get(number=3).disagreement.startswith("The data on pathway plans")
+    # Through the services, the reviews reached their states: agreed for the next PCTR,
+    # preparing for those with only a lead, planned for the rest.
+    review.refresh_from_db()
+    assert review.state == "agreed"
+    led = Review.objects.filter(team__role=TeamRole.LEAD).exclude(pk=review.pk)
+    assert set(led.values_list("state", flat=True)) == {"preparing"}
+    assert set(Review.objects.filter(team__isnull=True).values_list("state", flat=True)) == {
+        "planned"
+    }
     assert mail.outbox == []
 
     places = TeamMember.objects.count()

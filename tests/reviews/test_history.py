@@ -1,0 +1,35 @@
+"""Every change to a review's records keeps who, what and when (R33): team places,
+hypotheses and their decisions are in the audit log."""
+
+import datetime
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+
+from reviews import hypotheses
+from reviews.models import Hypothesis, TeamMember
+from tests.reviews.test_hypotheses import DRAFTS, pctr  # noqa: F401 (a fixture)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 11, 27)
+    )
+
+
+def test_team_places_and_hypotheses_are_in_the_audit_log(pctr):  # noqa: F811
+    subject, people = pctr
+    hypotheses.hypotheses_save(review=subject, drafts=DRAFTS, by=people["lead"])
+    hypotheses.hypotheses_decide(
+        review=subject,
+        decisions={1: "investigate", 2: "investigate", 3: "park", 4: "park"},
+        by=people["host_dcs"],
+    )
+    places = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(TeamMember))
+    assert places.filter(action=LogEntry.Action.CREATE).count() == 4
+    third = Hypothesis.objects.get(review=subject, number=3)
+    entries = LogEntry.objects.get_for_object(third).order_by("timestamp", "pk")
+    assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert entries.last().changes_dict["decision"] == ["", "park"]

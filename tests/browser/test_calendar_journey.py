@@ -10,11 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from calendar_planner.periods import slot_end
-from emslirp import services
 from emslirp.models import LocalAuthority, PostKind
 from reviews.models import Review
+from tests.browser.people import coordinator_of, post_holder_in
 from tests.browser.test_accreditation_journey import sign_in
-from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,25 +23,10 @@ SINCE = datetime.date(2024, 4, 1)
 
 
 @pytest.fixture
-def people(la, east_midlands):
-    coordinator = UserFactory(
-        full_name="Coral Ordinator",
-        email="coordinator@example.org",
-        region=east_midlands,
-        is_staff=True,
-    )
-    services.post_assign(
-        holder=coordinator, kind=PostKind.COORDINATOR, region=east_midlands, started_on=SINCE
-    )
-    for email, kind in (
-        ("dcs@derby.example.org", PostKind.DCS),
-        ("ad@derby.example.org", PostKind.SAFEGUARDING_LEAD),
-    ):
-        person = UserFactory(email=email, region=east_midlands)
-        services.post_assign(
-            holder=person, kind=kind, local_authority=la("Derby City"), started_on=SINCE
-        )
-    return coordinator
+def people(east_midlands):
+    post_holder_in(east_midlands, "dcs@derby.example.org", PostKind.DCS, "Derby City")
+    post_holder_in(east_midlands, "ad@derby.example.org", PostKind.SAFEGUARDING_LEAD, "Derby City")
+    return coordinator_of(east_midlands)
 
 
 def test_a_coordinator_plans_adjusts_and_adopts_a_cycle(

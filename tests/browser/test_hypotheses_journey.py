@@ -8,13 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from accreditation.models import Role
-from calendar_planner.periods import slot_end
-from emslirp import services
-from emslirp.models import LocalAuthority, PostKind
+from emslirp.models import PostKind
 from reviews import services as review_services
-from reviews.models import Hypothesis, Review, TeamRole
+from reviews.models import Hypothesis, TeamRole
+from tests.browser.people import coordinator_of, pctr_of_rutland, post_holder_in
 from tests.browser.test_accreditation_journey import sign_in
-from tests.factories import AccreditationFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,30 +30,19 @@ TEXTS = [
 
 @pytest.fixture
 def pctr(east_midlands):
-    def la(name):
-        return LocalAuthority.objects.get(region=east_midlands, name=name)
-
-    coordinator = UserFactory(email="coordinator@example.org", region=east_midlands, is_staff=True)
-    services.post_assign(
-        holder=coordinator, kind=PostKind.COORDINATOR, region=east_midlands, started_on=SINCE
+    coordinator = coordinator_of(east_midlands)
+    lead = post_holder_in(
+        east_midlands,
+        "lead@derby.example.org",
+        PostKind.DCS,
+        "Derby City",
+        name="Lee Lead",
+        role=Role.LEAD_DCS,
     )
-    lead = UserFactory(email="lead@derby.example.org", full_name="Lee Lead", region=east_midlands)
-    services.post_assign(
-        holder=lead, kind=PostKind.DCS, local_authority=la("Derby City"), started_on=SINCE
+    post_holder_in(
+        east_midlands, "dcs@rutland.example.org", PostKind.DCS, "Rutland", name="Hana Host"
     )
-    AccreditationFactory(person=lead, role=Role.LEAD_DCS)
-    host = UserFactory(email="dcs@rutland.example.org", full_name="Hana Host", region=east_midlands)
-    services.post_assign(
-        holder=host, kind=PostKind.DCS, local_authority=la("Rutland"), started_on=SINCE
-    )
-    review = Review.objects.create(
-        kind="pctr",
-        host=la("Rutland"),
-        starts_on=START,
-        ends_on=slot_end("pctr", START),
-        lead_local_authority=la("Derby City"),
-        qa_local_authority=la("Lincolnshire"),
-    )
+    review = pctr_of_rutland(east_midlands)
     review_services.team_assign(review=review, person=lead, role=TeamRole.LEAD, by=coordinator)
     return review
 

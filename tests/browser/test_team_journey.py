@@ -8,12 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accreditation.models import Role
-from calendar_planner.periods import slot_end
-from emslirp import services
-from emslirp.models import LocalAuthority, PostKind
-from reviews.models import Review, TeamMember
+from emslirp.models import PostKind
+from reviews.models import TeamMember
+from tests.browser.people import coordinator_of, pctr_of_rutland, post_holder_in
 from tests.browser.test_accreditation_journey import sign_in
-from tests.factories import AccreditationFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,38 +23,24 @@ START = datetime.date(2027, 1, 1)
 
 @pytest.fixture
 def pctr(east_midlands):
-    def la(name):
-        return LocalAuthority.objects.get(region=east_midlands, name=name)
-
-    def person(email, name, kind, la_name, role):
-        user = UserFactory(email=email, full_name=name, region=east_midlands)
-        extra = {"tier": 3} if kind == PostKind.SENIOR_OFFICER else {}
-        services.post_assign(
-            holder=user, kind=kind, local_authority=la(la_name), started_on=SINCE, **extra
-        )
-        AccreditationFactory(person=user, role=role)
-        return user
-
-    coordinator = UserFactory(email="coordinator@example.org", region=east_midlands, is_staff=True)
-    services.post_assign(
-        holder=coordinator, kind=PostKind.COORDINATOR, region=east_midlands, started_on=SINCE
+    coordinator_of(east_midlands)
+    post_holder_in(
+        east_midlands,
+        "dcs@derby.example.org",
+        PostKind.DCS,
+        "Derby City",
+        name="Dee Lead",
+        role=Role.LEAD_DCS,
     )
-    person("dcs@derby.example.org", "Dee Lead", PostKind.DCS, "Derby City", Role.LEAD_DCS)
-    person(
+    post_holder_in(
+        east_midlands,
         "mia@leics.example.org",
-        "Mia Member",
         PostKind.SENIOR_OFFICER,
         "Leicestershire",
-        Role.PCTR_MEMBER,
+        name="Mia Member",
+        role=Role.PCTR_MEMBER,
     )
-    return Review.objects.create(
-        kind="pctr",
-        host=la("Rutland"),
-        starts_on=START,
-        ends_on=slot_end("pctr", START),
-        lead_local_authority=la("Derby City"),
-        qa_local_authority=la("Lincolnshire"),
-    )
+    return pctr_of_rutland(east_midlands)
 
 
 def test_the_coordinator_names_the_lead_who_adds_a_member(

@@ -4,6 +4,7 @@ would, from the people the suggestions offer; loading twice changes nothing."""
 
 import datetime
 
+from accreditation.models import Specialism
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
 from reviews import hypotheses, selectors, services
@@ -38,6 +39,12 @@ DRAFTS = [
     },
 ]
 DECISIONS = {1: "investigate", 2: "investigate", 3: "park", 4: "park"}
+SPECIALISMS = {
+    1: ["safeguarding", "partnerships"],
+    2: ["workforce-development"],
+    3: ["youth"],
+    4: ["early-years", "schools"],
+}
 DISAGREEMENT = "The data on pathway plans is the weakest in the region; it should be looked at."
 METHODS = {
     1: ["Audit of 20 contacts that did not proceed", "Observation at the front door"],
@@ -66,17 +73,27 @@ def load_reviews_demo(*, coordinator: User, today: datetime.date) -> dict[str, i
         created["team places"] += lead is not None
         created["team places"] += _place(review, TeamRole.QA, coordinator, today) is not None
         if whole and lead is not None:
-            # The lead forms the rest of the team (R14).
-            roles = [TeamRole.DATA_SPECIALIST] + [TeamRole.MEMBER] * 4
-            for role in roles:
-                created["team places"] += _place(review, role, lead.person, today) is not None
+            # The lead names the data specialist, drafts the hypotheses with them, and
+            # once the host has decided, chooses the members who cover them (R14, R18).
+            created["team places"] += (
+                _place(review, TeamRole.DATA_SPECIALIST, lead.person, today) is not None
+            )
             created["hypotheses"] = _desk_analysis(review, lead.person, today)
+            for _ in range(4):
+                created["team places"] += (
+                    _place(review, TeamRole.MEMBER, lead.person, today) is not None
+                )
     return created
 
 
 def _desk_analysis(review: Review, lead: User, today: datetime.date) -> int:
     host = post_holder(kind=PostKind.DCS, local_authority=review.host, on=today)
-    saved = hypotheses.hypotheses_save(review=review, drafts=DRAFTS, by=lead)
+    codes = {s.code: s for s in Specialism.objects.all()}
+    drafts = [
+        {**d, "specialisms": [codes[c] for c in SPECIALISMS.get(n, [])]}
+        for n, d in enumerate(DRAFTS, start=1)
+    ]
+    saved = hypotheses.hypotheses_save(review=review, drafts=drafts, by=lead)
     if host is None:
         return len(saved)
     hypotheses.hypotheses_decide(review=review, decisions=DECISIONS, by=host, notify=False)

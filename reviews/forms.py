@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
+from accreditation.models import Specialism
 from emslirp.models import User
 
 
@@ -56,6 +57,13 @@ class HypothesesForm(forms.Form):
             self.fields[f"{n}-linked_to_self_assessment"] = forms.BooleanField(
                 label=f"Hypothesis {n} is linked to the self-assessment", required=False
             )
+            self.fields[f"{n}-specialisms"] = forms.ModelMultipleChoiceField(
+                label=f"Expertise hypothesis {n} needs",
+                queryset=Specialism.objects.all(),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text="Team suggestions put first those who have it.",
+            )
             self.fields[f"{n}-proposal"] = forms.ChoiceField(
                 label=f"Proposal for hypothesis {n}",
                 choices=PROPOSALS,
@@ -66,6 +74,7 @@ class HypothesesForm(forms.Form):
                 Field.textarea(f"{n}-text", rows=3),
                 Field.checkbox(f"{n}-linked_to_data"),
                 Field.checkbox(f"{n}-linked_to_self_assessment"),
+                Field.checkboxes(f"{n}-specialisms", legend_size="s", small=True),
                 Field.radios(f"{n}-proposal", inline=True, legend_size="s"),
             ]
         self.count = count
@@ -87,6 +96,7 @@ class HypothesesForm(forms.Form):
                 "text": data[f"{n}-text"],
                 "linked_to_data": data[f"{n}-linked_to_data"],
                 "linked_to_self_assessment": data[f"{n}-linked_to_self_assessment"],
+                "specialisms": list(data[f"{n}-specialisms"]),
                 "proposal": data[f"{n}-proposal"],
             }
             for n in range(1, self.count + 1)

@@ -94,8 +94,9 @@ def hypotheses_save(*, review: Review, drafts: list[dict], by: User) -> list[Hyp
         if draft.get("proposal") not in Proposal.values:
             raise ValidationError({f"{n}-proposal": "Propose to investigate or to park it."})
     review.hypotheses.all().delete()
-    return [
-        Hypothesis.objects.create(
+    saved = []
+    for n, d in enumerate(drafts, start=1):
+        hypothesis = Hypothesis.objects.create(
             review=review,
             number=n,
             text=d["text"].strip(),
@@ -104,8 +105,9 @@ def hypotheses_save(*, review: Review, drafts: list[dict], by: User) -> list[Hyp
             proposal=d["proposal"],
             written_by=by,
         )
-        for n, d in enumerate(drafts, start=1)
-    ]
+        hypothesis.specialisms.set(d.get("specialisms") or [])
+        saved.append(hypothesis)
+    return saved
 
 
 def _decisions_check(hypotheses: list[Hypothesis], decisions: dict[int, str]) -> None:

@@ -171,6 +171,12 @@ class Hypothesis(models.Model):
     text = models.TextField()
     linked_to_data = models.BooleanField(default=False)
     linked_to_self_assessment = models.BooleanField(default=False)
+    specialisms = models.ManyToManyField(
+        "accreditation.Specialism",
+        blank=True,
+        related_name="+",
+        help_text="The expertise investigating it needs: team suggestions cover it (R14).",
+    )
     proposal = models.CharField(max_length=12, choices=Proposal.choices)
     decision = models.CharField(max_length=12, choices=Proposal.choices, blank=True)
     decided_by = models.ForeignKey(

@@ -62,8 +62,9 @@ def team_places(review: Review, team: list[TeamMember]) -> list[dict]:
 
 
 def team_suggestions(*, review: Review, role: str, on: datetime.date, limit: int = 10) -> list:
-    """Accredited people who may take ``role`` on ``review``, best first: those who have
-    been deployed least recently (never first), then by name (R14). Those the rules would
+    """Accredited people who may take ``role`` on ``review``, best first: those whose
+    specialisms cover most of the expertise the hypotheses to be investigated need, then
+    those deployed least recently (never first), then by name (R14). Those the rules would
     refuse (from the host LA, in conflict with it, from an LA already on the team as a
     member, already on the team) are left out. A fixed number of queries."""
     accreditation = ACCREDITATION_FOR[review.kind][role]
@@ -83,6 +84,13 @@ def team_suggestions(*, review: Review, role: str, on: datetime.date, limit: int
     on_team = {m.person_id for m in team}
     member_las = {m.local_authority_id for m in team if m.role == TeamRole.MEMBER}
     lead_la = next((m.local_authority_id for m in team if m.role == TeamRole.LEAD), None)
+    # The expertise the hypotheses to be investigated need: as decided, or as proposed
+    # while the decision is awaited.
+    needed = set(
+        review.hypotheses.filter(
+            Q(decision="investigate") | Q(decision="", proposal="investigate")
+        ).values_list("specialisms", flat=True)
+    ) - {None}
     out = []
     for person in people:
         row = pool_row(person, local_authorities=las)
@@ -101,9 +109,11 @@ def team_suggestions(*, review: Review, role: str, on: datetime.date, limit: int
         }.get(role)
         if planned is not None and la.pk != planned:
             continue
+        row["covers"] = len({s.pk for s in row["specialisms"]} & needed)
         out.append(row)
     out.sort(
         key=lambda r: (
+            -r["covers"],
             r["last_deployed"] or datetime.date.min,
             r["person"].full_name,
             r["person"].pk,

@@ -161,7 +161,7 @@ def hypotheses(request, pk):
         raise Http404
     items = list(
         review.hypotheses.select_related("decided_by").prefetch_related(
-            "comments__author", "methods"
+            "comments__author", "methods", "specialisms"
         )
     )
     decided = any(h.decision for h in items)
@@ -192,6 +192,7 @@ def hypotheses(request, pk):
                     f"{h.number}-linked_to_data": h.linked_to_data,
                     f"{h.number}-linked_to_self_assessment": h.linked_to_self_assessment,
                     f"{h.number}-proposal": h.proposal,
+                    f"{h.number}-specialisms": list(h.specialisms.all()),
                 }
             )
         draft = HypothesesForm(bound("draft"), initial=initial)

@@ -289,7 +289,7 @@ def test_hypotheses_page_query_count_is_pinned(client, pctr, count, django_asser
     for h in Hypothesis.objects.filter(review=subject):
         service.hypothesis_comment(hypothesis=h, text="Noted.", by=people["qa"])
     client.force_login(people["qa"])
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(reverse("reviews:hypotheses", args=[subject.pk]))
     assert len(response.context["hypotheses"]) == count
 

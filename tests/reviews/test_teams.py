@@ -277,3 +277,44 @@ def test_the_lead_is_asked_to_form_the_team_on_the_home_page(client, pctr, lead)
         "Review of Rutland</a>" in page
     )
     assert "Peer Challenge Team Review of Rutland</a>, January 2027: lead" in page
+
+
+def test_suggestions_put_first_who_covers_the_hypotheses_expertise(
+    east_midlands, pctr, lead, coordinator, la
+):
+    """R14: members who cover the expertise the hypotheses to investigate need come before
+    those deployed less recently."""
+    from accreditation.models import Specialism
+    from reviews import hypotheses
+    from reviews.selectors import team_suggestions
+    from tests.accreditation.test_pool import member
+
+    schools = member(east_midlands, la("Leicestershire"), "Sam Schools", specialisms=["schools"])
+    member(east_midlands, la("Derbyshire"), "Nia Never", specialisms=["youth"])
+    earlier = review(east_midlands, "pctr", "Lincolnshire", D(2026, 4, 1), "Rutland", "Derby City")
+    TeamMember.objects.create(
+        review=earlier,
+        person=schools,
+        role=TeamRole.MEMBER,
+        local_authority=la("Leicestershire"),
+        assigned_by=coordinator,
+    )
+    before = team_suggestions(review=pctr, role=TeamRole.MEMBER, on=TODAY)
+    assert [r["person"].full_name for r in before] == ["Nia Never", "Sam Schools"]
+    hypotheses.hypotheses_save(
+        review=pctr,
+        drafts=[
+            {
+                "text": "Exclusions are high.",
+                "proposal": "investigate",
+                "specialisms": [Specialism.objects.get(code="schools")],
+            },
+            {"text": "Youth offending is rising.", "proposal": "park"},
+        ],
+        by=lead,
+    )
+    after = team_suggestions(review=pctr, role=TeamRole.MEMBER, on=TODAY)
+    assert [(r["person"].full_name, r["covers"]) for r in after] == [
+        ("Sam Schools", 1),
+        ("Nia Never", 0),
+    ]

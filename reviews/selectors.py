@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from accreditation.models import Accreditation, ExpressionOfInterest
 from accreditation.selectors import pool, pool_row
 from emslirp.models import LocalAuthority, Post, PostKind, User
-from reviews.models import SINGLE_ROLES, Review, ReviewKind, TeamMember, TeamRole
+from reviews.models import SINGLE_ROLES, Review, ReviewKind, ReviewState, TeamMember, TeamRole
 from reviews.teams import ACCREDITATION_FOR, DAYS, MEMBERS, ROLE_NAMES, days_total
 
 
@@ -139,12 +139,28 @@ def home_items(*, person: User, on: datetime.date, current_posts=()) -> dict:
             person=person, review__ends_on__gte=on - datetime.timedelta(days=366)
         )
         .select_related("review__host")
-        .annotate(team_size=Count("review__team"))
+        .annotate(
+            team_size=Count("review__team", distinct=True),
+            drafted=Count("review__hypotheses", distinct=True),
+        )
         .order_by("review__starts_on", "pk")
     )
     needs_you = []
     for place in places:
         review = place.review
+        if (
+            place.role in (TeamRole.LEAD, TeamRole.DATA_SPECIALIST)
+            and review.state == ReviewState.PREPARING
+            and not place.drafted
+        ):
+            needs_you.append(
+                {
+                    "title": f"Draft the hypotheses for the {review.get_kind_display()} "
+                    f"of {review.host}",
+                    "url": reverse("reviews:hypotheses", args=[review.pk]),
+                    "due": review.starts_on,
+                }
+            )
         size = len(SINGLE_ROLES) + MEMBERS[review.kind]
         if place.role == TeamRole.LEAD and place.team_size < size and review.ends_on >= on:
             needs_you.append(

@@ -349,3 +349,16 @@ def test_the_desk_analysis_takes_the_kloes_from_the_submitted_self_assessment(cl
     # Someone on no team of Rutland's reviews reads nothing of it.
     client.force_login(people["uninvolved"])
     assert client.get(url).status_code == 404
+
+
+def test_the_lead_and_data_specialist_are_asked_to_draft_until_they_have(client, pctr):
+    subject, people = pctr
+    title = "Draft the hypotheses for the Peer Challenge Team Review of Rutland"
+    for who in ("lead", "data"):
+        client.force_login(people[who])
+        assert title in client.get(reverse("home")).content.decode()
+    client.force_login(people["member"])
+    assert title not in client.get(reverse("home")).content.decode()
+    drafted(subject, people)
+    client.force_login(people["data"])
+    assert title not in client.get(reverse("home")).content.decode()

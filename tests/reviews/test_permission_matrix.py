@@ -10,9 +10,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accreditation.models import Role
 from reviews import hypotheses as service
+from reviews.models import SelfAssessment, SelfAssessmentTemplate
 from tests.calendar_planner.people import review
 from tests.factories import UserFactory
 from tests.reviews.test_hypotheses import DRAFTS, team_for
@@ -35,36 +37,39 @@ PEOPLE = [
     "nobody",
 ]
 # What each person gets, per kind of review: (see the review page, see its team,
-# read the hypotheses, draft them, decide them, comment on them, place a team member).
+# read the hypotheses, draft them, decide them, comment on them, place a team member,
+# read the deployment grid, set the on-site days, read the host's submitted
+# self-assessment).
 # 200/302: allowed; 403: may see the review but not do this; 404: may not know of it.
 Y, N = True, False
 EXPECTED = {
     "pctr": {
-        "coordinator": (Y, Y, 200, 403, 403, 403, 302),
-        "lead": (Y, Y, 200, 302, 403, 302, 302),
-        "qa": (Y, Y, 200, 403, 403, 302, 403),
-        "data": (Y, Y, 200, 302, 403, 302, 403),
-        "member": (Y, Y, 200, 403, 403, 403, 403),
-        "host_dcs": (Y, Y, 200, 403, 302, 302, 403),
-        "host_ad": (Y, Y, 200, 403, 302, 302, 403),
-        "host_data": (Y, Y, 404, 404, 404, 404, 403),
-        "uninvolved": (N, N, 404, 404, 404, 404, 404),
-        "other_region_coordinator": (N, N, 404, 404, 404, 404, 404),
-        "nobody": (N, N, 404, 404, 404, 404, 404),
+        "coordinator": (Y, Y, 200, 403, 403, 403, 302, 200, 302, 200),
+        "lead": (Y, Y, 200, 302, 403, 302, 302, 200, 302, 200),
+        "qa": (Y, Y, 200, 403, 403, 302, 403, 200, 403, 200),
+        "data": (Y, Y, 200, 302, 403, 302, 403, 200, 403, 200),
+        "member": (Y, Y, 200, 403, 403, 403, 403, 200, 403, 200),
+        "host_dcs": (Y, Y, 200, 403, 302, 302, 403, 404, 403, 200),
+        "host_ad": (Y, Y, 200, 403, 302, 302, 403, 404, 403, 200),
+        "host_data": (Y, Y, 404, 404, 404, 404, 403, 404, 403, 404),
+        "uninvolved": (N, N, 404, 404, 404, 404, 404, 404, 404, 404),
+        "other_region_coordinator": (N, N, 404, 404, 404, 404, 404, 404, 404, 404),
+        "nobody": (N, N, 404, 404, 404, 404, 404, 404, 404, 404),
     },
     "sav": {
-        "coordinator": (Y, Y, 200, 403, 403, 403, 302),
-        "lead": (Y, Y, 200, 302, 403, 302, 302),
-        "qa": (Y, Y, 200, 403, 403, 302, 403),
-        "data": (Y, Y, 200, 302, 403, 302, 403),
-        "member": (Y, Y, 200, 403, 403, 403, 403),
-        # Unannounced (R30): the host's DCS knows of the window, nothing more.
-        "host_dcs": (Y, N, 404, 404, 404, 404, 403),
-        "host_ad": (N, N, 404, 404, 404, 404, 404),
-        "host_data": (N, N, 404, 404, 404, 404, 404),
-        "uninvolved": (N, N, 404, 404, 404, 404, 404),
-        "other_region_coordinator": (N, N, 404, 404, 404, 404, 404),
-        "nobody": (N, N, 404, 404, 404, 404, 404),
+        "coordinator": (Y, Y, 200, 403, 403, 403, 302, 200, 302, 200),
+        "lead": (Y, Y, 200, 302, 403, 302, 302, 200, 302, 200),
+        "qa": (Y, Y, 200, 403, 403, 302, 403, 200, 403, 200),
+        "data": (Y, Y, 200, 302, 403, 302, 403, 200, 403, 200),
+        "member": (Y, Y, 200, 403, 403, 403, 403, 200, 403, 200),
+        # Unannounced (R30): the host's DCS knows of the window, nothing more; the host's
+        # staff read their own self-assessment, which says nothing of the visit.
+        "host_dcs": (Y, N, 404, 404, 404, 404, 403, 404, 403, 200),
+        "host_ad": (N, N, 404, 404, 404, 404, 404, 404, 404, 200),
+        "host_data": (N, N, 404, 404, 404, 404, 404, 404, 404, 404),
+        "uninvolved": (N, N, 404, 404, 404, 404, 404, 404, 404, 404),
+        "other_region_coordinator": (N, N, 404, 404, 404, 404, 404, 404, 404, 404),
+        "nobody": (N, N, 404, 404, 404, 404, 404, 404, 404, 404),
     },
 }
 
@@ -91,7 +96,8 @@ def test_permission_matrix(client, east_midlands, coordinator, request, kind, wh
     people["other_region_coordinator"] = request.getfixturevalue("other_region_coordinator")
     people["nobody"] = UserFactory(region=east_midlands)
     service.hypotheses_save(review=subject, drafts=DRAFTS, by=people["lead"])
-    sees, sees_team, read, draft, decide, comment, place = EXPECTED[kind][who]
+    sees, sees_team, read, draft, decide, comment, place, grid, onsite, sa = EXPECTED[kind][who]
+    self_assessment = _submitted_self_assessment(subject.host, people["host_dcs"])
     client.force_login(people[who])
 
     page = client.get(reverse("reviews:review", args=[subject.pk]))
@@ -114,3 +120,27 @@ def test_permission_matrix(client, east_midlands, coordinator, request, kind, wh
     extra = accredited(east_midlands, "Nottinghamshire", MEMBER_ROLE[kind], name="Ext Ra")
     placing = reverse("reviews:review", args=[subject.pk])
     assert client.post(placing, {"role": "member", "person": extra.pk}).status_code == place
+
+    assert client.get(reverse("reviews:deployment", args=[subject.pk])).status_code == grid
+    first_day = "2027-01-04" if kind == "pctr" else "2027-03-09"
+    response = client.post(reverse("reviews:onsite", args=[subject.pk]), {"first_day": first_day})
+    assert response.status_code == onsite
+    reading = client.get(reverse("reviews:self_assessment", args=[self_assessment.pk]))
+    assert reading.status_code == sa
+
+
+def _submitted_self_assessment(la, dcs):
+    return SelfAssessment.objects.create(
+        local_authority=la,
+        year=2026,
+        template=SelfAssessmentTemplate.objects.order_by("-number").first(),
+        state="submitted",
+        signed_name=dcs.full_name,
+        signed_position="DCS",
+        signed_on=D(2026, 11, 1),
+        submitted_at=timezone.now(),
+        submitted_by=dcs,
+        started_by=dcs,
+        updated_by=dcs,
+        updated_at=timezone.now(),
+    )

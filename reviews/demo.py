@@ -7,8 +7,9 @@ import datetime
 from accreditation.models import Specialism
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
-from reviews import hypotheses, selectors, services
-from reviews.models import Review, ReviewKind, TeamMember, TeamRole
+from emslirp.working_days import working_days_from
+from reviews import hypotheses, selectors, services, states
+from reviews.models import Review, ReviewKind, ReviewState, TeamMember, TeamRole
 
 # The next PCTR gets its whole team; the one after, its lead and QA; the next SAV, its
 # lead and QA. The rest wait for the coordinator.
@@ -67,7 +68,7 @@ def load_reviews_demo(*, coordinator: User, today: datetime.date) -> dict[str, i
     pctrs = list(upcoming.filter(kind=ReviewKind.PCTR).order_by("starts_on", "host__name"))
     savs = list(upcoming.filter(kind=ReviewKind.SAV).order_by("starts_on", "host__name"))
     plans = [(r, True) for r in pctrs[:PCTR_FULL]]
-    plans += [(r, False) for r in pctrs[PCTR_FULL : PCTR_FULL + PCTR_NAMED] + savs[:1]]
+    plans += [(r, False) for r in pctrs[PCTR_FULL : PCTR_FULL + PCTR_NAMED]]
     for review, whole in plans:
         lead = _place(review, TeamRole.LEAD, coordinator, today)
         created["team places"] += lead is not None
@@ -83,7 +84,63 @@ def load_reviews_demo(*, coordinator: User, today: datetime.date) -> dict[str, i
                 created["team places"] += (
                     _place(review, TeamRole.MEMBER, lead.person, today) is not None
                 )
+    created["team places"] += _sav_agreed(savs, coordinator, today)
+    past = (
+        Review.objects.filter(kind=ReviewKind.PCTR, ends_on__lt=today, starts_on__year=today.year)
+        .select_related("host__region")
+        .order_by("-starts_on", "host__name")
+        .first()
+    )
+    if past is not None:
+        created["team places"] += _pctr_visited(past, coordinator, today)
     return created
+
+
+def _team(review: Review, coordinator: User, today: datetime.date, members: int):
+    """Lead and QA by the coordinator, then the data specialist and members by the lead.
+    Returns the lead's place (or None if nobody can lead it) and how many were placed."""
+    lead = _place(review, TeamRole.LEAD, coordinator, today)
+    if lead is None:
+        return None, 0
+    placed = 1 + (_place(review, TeamRole.QA, coordinator, today) is not None)
+    placed += _place(review, TeamRole.DATA_SPECIALIST, lead.person, today) is not None
+    for _ in range(members):
+        placed += _place(review, TeamRole.MEMBER, lead.person, today) is not None
+    return lead, placed
+
+
+def _sav_agreed(savs: list[Review], coordinator: User, today: datetime.date) -> int:
+    """The first coming SAV whose planned lead LA has an accredited lead AD: its team, its
+    hypotheses drafted and agreed by the team at the conference call (R15, R19)."""
+    for review in savs:
+        lead, placed = _team(review, coordinator, today, members=2)
+        if lead is None:
+            continue
+        hypotheses.hypotheses_save(review=review, drafts=DRAFTS[:3], by=lead.person)
+        hypotheses.conference_call_record(
+            review=review,
+            held_on=review.starts_on,
+            attended_by=[m.person for m in review.team.all()],
+            notes="Front door first; case audits on the second day.",
+            decisions={1: "investigate", 2: "investigate", 3: "park"},
+            by=lead.person,
+        )
+        return placed
+    return 0
+
+
+def _pctr_visited(review: Review, coordinator: User, today: datetime.date) -> int:
+    """This year's latest PCTR that is over: its team, the host's decision, the on-site
+    days and the visit started and ended by the lead."""
+    lead, placed = _team(review, coordinator, today, members=4)
+    if lead is None:
+        return 0
+    _desk_analysis(review, lead.person, today)
+    first_day = working_days_from(review.starts_on + datetime.timedelta(days=14), 1)[0]
+    services.review_onsite_set(review=review, first_day=first_day, by=lead.person)
+    for state in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
+        states.review_state_set(review=review, state=state, by=lead.person)
+    return placed
 
 
 def _desk_analysis(review: Review, lead: User, today: datetime.date) -> int:

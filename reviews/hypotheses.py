@@ -138,6 +138,8 @@ def hypotheses_decide(
         or not permissions.hypotheses_rights(_access(by, review)).decide
     ):
         raise PermissionDenied
+    if _locked(review):
+        raise ValidationError("The hypotheses have already been decided.")
     hypotheses = list(review.hypotheses.select_for_update())
     _decisions_check(hypotheses, decisions)
     now = timezone.now()
@@ -216,6 +218,11 @@ def conference_call_record(
         raise PermissionDenied
     if ConferenceCall.objects.filter(review=review).exists():
         raise ValidationError("The conference call has already been recorded.")
+    latest = review.onsite_from or review.ends_on
+    if not review.starts_on - datetime.timedelta(days=90) <= held_on <= latest:
+        raise ValidationError(
+            {"held_on": "The call is held before the visit, in the weeks before its window."}
+        )
     team = set(TeamMember.objects.filter(review=review).values_list("person_id", flat=True))
     if any(p.pk not in team for p in attended_by):
         raise ValidationError({"attended_by": "Only the team takes part in the call."})

@@ -149,6 +149,13 @@ def review_onsite_set(*, review: Review, first_day: datetime.date, by: User) -> 
     access = permissions.review_access(by, review, on=timezone.localdate())
     if not (access.coordinator or access.team_role == TeamRole.LEAD):
         raise PermissionDenied
+    if not review.starts_on <= first_day <= review.ends_on:
+        raise ValidationError(
+            {
+                "first_day": f"Choose a day between {review.starts_on:%-d %B %Y} and "
+                f"{review.ends_on:%-d %B %Y}."
+            }
+        )
     if not is_working_day(first_day):
         raise ValidationError(
             {"first_day": "Choose a working day: not a weekend or a bank holiday."}

@@ -32,6 +32,11 @@ def review_state_set(*, review: Review, state: str, by: User, system: bool = Fal
     """Move ``review`` to ``state``, or raise ValidationError (not a change its state
     allows) or PermissionDenied (not theirs to make)."""
     review = Review.objects.select_for_update().select_related("host__region").get(pk=review.pk)
+    today = timezone.localdate()
+    # Who may ask comes first: a refusal that named the state would tell a SAV's host
+    # DCS how far the preparation has got (R30).
+    if not system and permissions.review_access(by, review, on=today).team_role != TeamRole.LEAD:
+        raise PermissionDenied
     allowed = TRANSITIONS[ReviewState(review.state)]
     if state not in ReviewState.values or state not in allowed:
         wanted = ReviewState(state).label.lower() if state in ReviewState.values else repr(state)
@@ -41,14 +46,9 @@ def review_state_set(*, review: Review, state: str, by: User, system: bool = Fal
     who = allowed[state]
     if who == "system" and not system:
         raise PermissionDenied
-    if who == "lead":
-        today = timezone.localdate()
-        if permissions.review_access(by, review, on=today).team_role != TeamRole.LEAD:
-            raise PermissionDenied
-        if state == ReviewState.ON_SITE and (
-            review.onsite_from is None or review.onsite_from > today
-        ):
-            raise ValidationError("The visit starts on its first on-site day.")
+    starts = review.onsite_from
+    if state == ReviewState.ON_SITE and (starts is None or starts > today):
+        raise ValidationError("The visit starts on its first on-site day.")
     before = review.state
     review.state = state
     review.save(update_fields=["state"])

@@ -116,7 +116,10 @@ def review(request, pk):
 @login_required
 @require_POST
 def team_remove(request, pk, member_pk):
-    review, _, _ = _review(request, pk)
+    review, access, _ = _review(request, pk)
+    if not access.sees_team:
+        # A SAV's host DCS may not learn who, or how many, are on its team (R30).
+        raise Http404
     member = get_object_or_404(
         TeamMember.objects.select_related("person"), pk=member_pk, review=review
     )

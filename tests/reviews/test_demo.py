@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from emslirp.object_permissions import object_grantees
-from reviews.models import Review, TeamMember, TeamRole
+from reviews.models import ConferenceCall, Review, TeamMember, TeamRole
 
 TODAY = datetime.date(2026, 11, 27)
 
@@ -49,12 +49,17 @@ def test_the_demo_forms_the_next_pctrs_team(
         (4, "park", "park"),
     ]
     assert review.hypotheses.get(number=3).disagreement.startswith("The data on pathway plans")
-    # Through the services, the reviews reached their states: agreed for the next PCTR,
-    # preparing for those with only a lead, planned for the rest.
-    review.refresh_from_db()
-    assert review.state == "agreed"
-    led = Review.objects.filter(team__role=TeamRole.LEAD).exclude(pk=review.pk)
-    assert set(led.values_list("state", flat=True)) == {"preparing"}
+    # Through the services, the reviews reached each state before and around the visit:
+    # a PCTR and a SAV agreed (the SAV at its conference call), a PCTR preparing, one over
+    # (its visit started and ended by its lead), the rest planned.
+    led = Review.objects.filter(team__role=TeamRole.LEAD).order_by("starts_on", "kind")
+    assert [(r.kind, r.starts_on, r.state) for r in led] == [
+        ("pctr", datetime.date(2026, 7, 1), "after_visit"),
+        ("pctr", datetime.date(2027, 1, 1), "agreed"),
+        ("pctr", datetime.date(2027, 7, 1), "preparing"),
+        ("sav", datetime.date(2027, 7, 1), "agreed"),
+    ]
+    assert ConferenceCall.objects.get().review.kind == "sav"
     assert set(Review.objects.filter(team__isnull=True).values_list("state", flat=True)) == {
         "planned"
     }

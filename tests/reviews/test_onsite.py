@@ -87,3 +87,25 @@ def test_the_lead_writes_the_grid_and_the_team_reads_it(client, pctr):  # noqa: 
     client.force_login(people["member"])
     assert "Front door" in client.get(url).content.decode()
     assert client.post(url, data).status_code == 403
+
+
+def test_a_first_day_far_outside_the_window_is_refused_at_the_field(pctr):  # noqa: F811
+    subject, people = pctr
+    with pytest.raises(ValidationError) as caught:
+        services.review_onsite_set(review=subject, first_day=D(9999, 12, 31), by=people["lead"])
+    assert caught.value.message_dict == {
+        "first_day": ["Choose a day between 1 January 2027 and 31 March 2027."]
+    }
+
+
+def test_the_sav_hosts_dcs_learns_nothing_from_the_state_and_team_actions(client, sav):  # noqa: F811
+    """R30: the same answer whatever the preparation's stage or the team's size."""
+    subject, people = sav
+    client.force_login(people["host_dcs"])
+    for state in ("after_visit", "on_site", "agreed", "nonsense"):
+        response = client.post(reverse("reviews:review_state", args=[subject.pk]), {"state": state})
+        assert response.status_code == 403
+    member = subject.team.first()
+    for pk in (member.pk, member.pk + 1000):
+        url = reverse("reviews:team_remove", args=[subject.pk, pk])
+        assert client.post(url).status_code == 404

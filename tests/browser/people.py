@@ -3,7 +3,9 @@ would make them: a coordinator, post holders (optionally accredited), a planned 
 
 import datetime
 
-from calendar_planner.periods import slot_end
+from django.utils import timezone
+
+from calendar_planner.periods import add_months, quarter_start, slot_end
 from emslirp import services
 from emslirp.models import LocalAuthority, PostKind
 from reviews.models import Review
@@ -31,8 +33,10 @@ def post_holder_in(region, email, kind, la_name, *, name=None, role=None):
     return person
 
 
-def pctr_of_rutland(region, start=datetime.date(2027, 1, 1)):
-    """A PCTR of Rutland led from Derby City and quality-assured from Lincolnshire."""
+def pctr_of_rutland(region):
+    """A PCTR of Rutland in the next quarter, led from Derby City and quality-assured from
+    Lincolnshire: still to come whenever the journeys run."""
+    start = add_months(quarter_start(timezone.localdate()), 3)
 
     def la(name):
         return LocalAuthority.objects.get(region=region, name=name)

@@ -19,7 +19,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 SINCE = datetime.date(2024, 4, 1)
-START = datetime.date(2027, 1, 1)
 TEXTS = [
     "Thresholds at the front door are applied inconsistently.",
     "Supervision does not reach agency staff.",

@@ -236,3 +236,23 @@ class DeploymentForm(forms.Form):
             }
             for member, day, key in self.cells
         }
+
+
+class ReviewFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("", "PCTRs and SAVs"), ("pctr", "PCTRs"), ("sav", "SAVs")],
+    )
+    state = forms.ChoiceField(label="State", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from reviews.models import ReviewState
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Any state"), *ReviewState.choices]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("kind"), Field.select("state"), Button("filter", "Show")
+        )

@@ -4,6 +4,7 @@ from reviews import views
 
 app_name = "reviews"
 urlpatterns = [
+    path("", views.review_list, name="review_list"),
     path("<int:pk>/", views.review, name="review"),
     path("<int:pk>/hypotheses/", views.hypotheses, name="hypotheses"),
     path("<int:pk>/onsite/", views.onsite, name="onsite"),

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from emslirp.forms import form_errors_add
 from emslirp.models import PostKind, User
+from emslirp.permissions import coordinated_regions
 from emslirp.selectors import post_holder
 from reviews import hypotheses as hypotheses_service
 from reviews import permissions, selectors, services, states
@@ -22,6 +25,7 @@ from reviews.forms import (
     HypothesesForm,
     MethodsForm,
     OnsiteForm,
+    ReviewFilterForm,
     TeamPlaceForm,
 )
 from reviews.models import (
@@ -374,3 +378,34 @@ def review_state(request, pk):
     else:
         messages.success(request, f"The review is now: {review.get_state_display().lower()}.")
     return redirect("reviews:review", pk=review.pk)
+
+
+REVIEWS_PAGE_SIZE = 50
+
+
+@login_required
+def review_list(request):
+    """The coordinator's list of their region's reviews with their state and team (R2)."""
+    region = coordinated_regions(request.user).order_by("pk").first()
+    if region is None:
+        raise PermissionDenied
+    form = ReviewFilterForm(request.GET or None)
+    reviews = (
+        Review.objects.filter(host__region=region)
+        .select_related("host", "lead_local_authority", "qa_local_authority")
+        .annotate(team_size=Count("team"))
+        .order_by("-starts_on", "host__name", "pk")
+    )
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["kind"]:
+            reviews = reviews.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["state"]:
+            reviews = reviews.filter(state=form.cleaned_data["state"])
+    page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/review_list.html",
+        {"region": region, "form": form, "page": page, "query": query.urlencode()},
+    )

@@ -78,6 +78,13 @@ def test_a_coordinator_plans_adjusts_and_adopts_a_cycle(
     expect(page.locator("#matrix")).to_contain_text(f"Leads the PCTR of {host}")
     assert_accessible(page)
 
+    # The adopted reviews are listed for the coordinator, each planned, none with a team.
+    page.get_by_role("link", name="Calendar", exact=True).click()
+    page.get_by_role("link", name="All the region's reviews, with their state and team").click()
+    expect(page.locator("#review-count")).to_have_text("10 reviews")
+    expect(page.locator("#reviews")).to_contain_text(f"PCTR of {host}")
+    assert_accessible(page)
+
 
 def test_a_sav_is_hidden_from_the_host_lead_and_a_window_to_its_dcs(
     page, live_server, people, assert_accessible, east_midlands

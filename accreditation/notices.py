@@ -1,17 +1,14 @@
 """E-mails of accreditation, sent by the worker once the change has committed."""
 
-from django.conf import settings
-from django.db import transaction
-from django.template import loader
 from django.urls import reverse
 
-from emslirp.tasks import task_send_email
+from emslirp.notices import email_after_commit
 
 
 def _send(*, template: str, subject: str, to: str, context: dict) -> None:
-    context = {**context, "site_name": settings.SERVICE_NAME, "base_url": settings.BASE_URL}
-    body = loader.render_to_string(f"accreditation/email/{template}.txt", context)
-    transaction.on_commit(lambda: task_send_email.delay(subject=subject, body=body, to=[to]))
+    email_after_commit(
+        template=f"accreditation/email/{template}.txt", subject=subject, to=[to], context=context
+    )
 
 
 def eoi_submitted(*, application, sponsor) -> None:

@@ -10,6 +10,7 @@ from django.template import loader
 
 from emslirp.auth import normalise_email
 from emslirp.models import User
+from emslirp.notices import email_after_commit
 from emslirp.tasks import task_send_email
 
 
@@ -30,10 +31,12 @@ def welcome_send(*, person: User, request) -> None:
 def email_change_notice_send(*, person: User, old_email: str) -> None:
     """Tell the old address that the sign-in address changed: if the owner did not ask
     for it, they know at once whom to call."""
-    context = {"person": person, "old_email": old_email, "site_name": settings.SERVICE_NAME}
-    subject = f"Your {settings.SERVICE_NAME} sign-in address was changed"
-    body = loader.render_to_string("registration/email_changed.txt", context)
-    transaction.on_commit(lambda: task_send_email.delay(subject=subject, body=body, to=[old_email]))
+    email_after_commit(
+        template="registration/email_changed.txt",
+        subject=f"Your {settings.SERVICE_NAME} sign-in address was changed",
+        to=[old_email],
+        context={"person": person, "old_email": old_email},
+    )
 
 
 class SignInForm(AuthenticationForm):

@@ -9,15 +9,13 @@ conference call the day before the visit. Agreed hypotheses get up to three meth
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 
 from emslirp.models import User
-from emslirp.tasks import task_send_email
+from emslirp.notices import email_after_commit
 from reviews import permissions, states
 from reviews.models import (
     ConferenceCall,
@@ -49,19 +47,16 @@ def _locked(review: Review) -> bool:
 def _notify(*, review: Review, to: list[User], subject: str, template: str, context: dict):
     """E-mail the people of the review's team or host, once the change commits. A SAV's
     host is never among them before the visit (R30): only team members are passed."""
-    context = {
-        **context,
-        "review": review,
-        "site_name": settings.SERVICE_NAME,
-        "base_url": settings.BASE_URL,
-        "url": reverse("reviews:hypotheses", args=[review.pk]),
-    }
-    body = loader.render_to_string(f"reviews/email/{template}.txt", context)
-    addresses = sorted({p.email for p in to})
-    if addresses:
-        transaction.on_commit(
-            lambda: task_send_email.delay(subject=subject, body=body, to=addresses)
-        )
+    email_after_commit(
+        template=f"reviews/email/{template}.txt",
+        subject=subject,
+        to=[p.email for p in to],
+        context={
+            **context,
+            "review": review,
+            "url": reverse("reviews:hypotheses", args=[review.pk]),
+        },
+    )
 
 
 def _agreed(review: Review, by: User) -> None:

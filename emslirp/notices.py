@@ -1,0 +1,19 @@
+"""E-mail from any app: rendered now, sent by the worker once the change has committed."""
+
+from django.conf import settings
+from django.db import transaction
+from django.template import loader
+
+from emslirp.tasks import task_send_email
+
+
+def email_after_commit(*, template: str, subject: str, to: list[str], context: dict) -> None:
+    """Render the plain-text ``template`` with the service's name and address added to
+    ``context``, and send it to ``to`` once the current transaction commits (never if it
+    rolls back). Nothing is sent to an empty list."""
+    addresses = sorted(set(to))
+    if not addresses:
+        return
+    context = {**context, "site_name": settings.SERVICE_NAME, "base_url": settings.BASE_URL}
+    body = loader.render_to_string(template, context)
+    transaction.on_commit(lambda: task_send_email.delay(subject=subject, body=body, to=addresses))

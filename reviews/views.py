@@ -52,42 +52,34 @@ def _review(request, pk):
 
 
 @login_required
-def review(request, pk):
-    """A review: its slot and, for those who may see it, its team with the days each role
-    commits; for the coordinator and the lead, suggestions for the open places."""
-    review, access, today = _review(request, pk)
+def _review_page(
+    request,
+    review,
+    access,
+    today,
+    *,
+    role="",
+    form=None,
+    suggestions=None,
+    onsite_form=None,
+    status=200,
+):
+    """The review page: its slot and, for those who may see it, its team with the days each
+    role commits, and the forms its coordinator and lead use."""
     team = selectors.team_of(review) if access.sees_team else []
     places = selectors.team_places(review, team) if access.sees_team else []
-    role = request.GET.get("role") or request.POST.get("role") or ""
     allowed = permissions.placeable_roles(access)
     placeable = [
         r
         for r in (TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.MEMBER, TeamRole.QA)
         if r in allowed and any(p["role"] == r and p["member"] is None for p in places)
     ]
-    form = suggestions = None
-    if role in placeable:
+    if role in placeable and form is None:
         suggestions = selectors.team_suggestions(review=review, role=role, on=today)
-        form = TeamPlaceForm(
-            request.POST if request.method == "POST" else None,
-            suggestions=suggestions,
-            role_name=ROLE_NAMES[review.kind][role],
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                member = services.team_assign(
-                    review=review, person=form.cleaned_data["person"], role=role, by=request.user
-                )
-            except ValidationError as error:
-                form_errors_add(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"{member.person} is on the team as {member.get_role_display().lower()}.",
-                )
-                return redirect("reviews:review", pk=review.pk)
-    elif request.method == "POST":
-        raise PermissionDenied
+        form = TeamPlaceForm(suggestions=suggestions, role_name=ROLE_NAMES[review.kind][role])
+    if onsite_form is None:
+        first = review.onsite_from.isoformat() if review.onsite_from else ""
+        onsite_form = OnsiteForm(initial={"first_day": first})
     return render(
         request,
         "reviews/review.html",
@@ -109,11 +101,39 @@ def review(request, pk):
             ],
             "history": review.state_changes.select_related("by") if access.sees_team else [],
             "sets_onsite": access.coordinator or access.team_role == TeamRole.LEAD,
-            "onsite_form": OnsiteForm(
-                initial={"first_day": review.onsite_from.isoformat() if review.onsite_from else ""}
-            ),
+            "onsite_form": onsite_form,
         },
-        status=400 if form is not None and form.errors else 200,
+        status=status,
+    )
+
+
+@login_required
+def review(request, pk):
+    """A review's page; a POST places someone on the team, chosen from the suggestions."""
+    review, access, today = _review(request, pk)
+    role = request.GET.get("role") or request.POST.get("role") or ""
+    if request.method != "POST":
+        return _review_page(request, review, access, today, role=role)
+    if role not in permissions.placeable_roles(access):
+        raise PermissionDenied
+    suggestions = selectors.team_suggestions(review=review, role=role, on=today)
+    form = TeamPlaceForm(
+        request.POST, suggestions=suggestions, role_name=ROLE_NAMES[review.kind][role]
+    )
+    if form.is_valid():
+        try:
+            member = services.team_assign(
+                review=review, person=form.cleaned_data["person"], role=role, by=request.user
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(
+                request, f"{member.person} is on the team as {member.get_role_display().lower()}."
+            )
+            return redirect("reviews:review", pk=review.pk)
+    return _review_page(
+        request, review, access, today, role=role, form=form, suggestions=suggestions, status=400
     )
 
 
@@ -291,7 +311,7 @@ def _hypotheses_act(action, form, review, items, by) -> str:
 @require_POST
 def onsite(request, pk):
     """Set the on-site days (R20): the coordinator or the lead."""
-    review, access, _ = _review(request, pk)
+    review, access, today = _review(request, pk)
     if not (access.coordinator or access.team_role == TeamRole.LEAD):
         raise PermissionDenied
     form = OnsiteForm(request.POST)
@@ -305,8 +325,8 @@ def onsite(request, pk):
         else:
             messages.success(request, "The on-site days are set.")
             return redirect("reviews:review", pk=review.pk)
-    messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-    return redirect("reviews:review", pk=review.pk)
+    # The page again, with the date as typed and the message at its field.
+    return _review_page(request, review, access, today, onsite_form=form, status=400)
 
 
 @login_required

@@ -109,3 +109,18 @@ def test_the_sav_hosts_dcs_learns_nothing_from_the_state_and_team_actions(client
     for pk in (member.pk, member.pk + 1000):
         url = reverse("reviews:team_remove", args=[subject.pk, pk])
         assert client.post(url).status_code == 404
+
+
+def test_a_refused_first_day_is_shown_at_the_field_with_what_was_typed(client, pctr):  # noqa: F811
+    subject, people = pctr
+    client.force_login(people["lead"])
+    response = client.post(
+        reverse("reviews:onsite", args=[subject.pk]), {"first_day": "2027-06-01"}
+    )
+    assert response.status_code == 400
+    assert response.context["onsite_form"].errors["first_day"] == [
+        "Choose a day between 1 January 2027 and 31 March 2027."
+    ]
+    assert 'value="2027-06-01"' in response.content.decode()
+    subject.refresh_from_db()
+    assert subject.onsite_from is None

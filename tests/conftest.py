@@ -86,3 +86,14 @@ def real_worker(monkeypatch):
     finally:
         task_postrun.disconnect(_close_worker_connections)
         celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    """``on_day(date)`` makes ``date`` today for the code under test, which asks
+    ``django.utils.timezone.localdate``; call it again to move the day on."""
+
+    def set_today(day):
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: day)
+
+    return set_today

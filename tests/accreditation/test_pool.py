@@ -159,13 +159,13 @@ def test_the_pool_page_costs_the_same_for_10_and_200_people(
     ],
 )
 def test_the_pool_shows_and_filters_by_last_deployment(
-    client, coordinator, pool, la, monkeypatch, not_deployed_for, expected
+    client, coordinator, pool, la, on_day, not_deployed_for, expected
 ):
     """R9: Ann was last on a team whose review ended two months ago, Ben on one that ended
     twenty months ago, Cat never."""
     from reviews.models import Review, TeamMember
 
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: D(2026, 11, 27))
+    on_day(D(2026, 11, 27))
     for who, ends_on in (("ann", D(2026, 9, 30)), ("ben", D(2025, 3, 31))):
         review = Review.objects.create(
             kind="pctr",

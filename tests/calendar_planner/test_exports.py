@@ -17,9 +17,8 @@ TODAY = D(2026, 11, 27)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    """The calendar pages ask the date once per request: fix it so windows are 'future'."""
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(on_day):
+    on_day(TODAY)
 
 
 @pytest.fixture
@@ -156,11 +155,11 @@ def test_someone_with_no_post_in_the_region_sees_no_calendar(client, calendar, e
     [(D(2027, 4, 30), []), (D(2027, 5, 1), [SAV_WINDOW_ONLY])],
 )
 def test_the_host_lead_learns_of_the_sav_only_once_its_window_is_over(
-    client, calendar, east_midlands, monkeypatch, day, sees
+    client, calendar, east_midlands, on_day, day, sees
 ):
     """On the window's last day the visit may still be coming; the day after, it is over
     and the host's staff may see that it happened, but not who came (R30)."""
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: day)
+    on_day(day)
     client.force_login(_people(east_midlands)["host_ad"])
     rows = [r for r in _csv_rows(client) if r[1] == "Derby City"]
     assert rows == sees

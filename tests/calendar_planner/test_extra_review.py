@@ -16,8 +16,8 @@ TODAY = datetime.date(2026, 11, 27)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(on_day):
+    on_day(TODAY)
 
 
 @pytest.fixture

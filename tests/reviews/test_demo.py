@@ -11,14 +11,10 @@ from django.utils import timezone
 from emslirp.object_permissions import object_grantees
 from reviews.models import ConferenceCall, Review, TeamMember, TeamRole
 
-TODAY = datetime.date(2026, 11, 27)
 
-
-def test_the_demo_forms_the_next_pctrs_team(
-    east_midlands, django_capture_on_commit_callbacks, monkeypatch
-):
-    # The demo's current cycle runs 2026–2028: its "next PCTR" is that of a fixed day.
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def test_the_demo_forms_the_next_pctrs_team(east_midlands, django_capture_on_commit_callbacks):
+    # The demo's current cycle runs 2026–2028: its "next PCTR" is that of the fixed day
+    # the reviews' tests run on (tests/reviews/conftest.py).
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo", stdout=io.StringIO())
     today = timezone.localdate()

@@ -1,22 +1,12 @@
 """Every change to a review's records keeps who, what and when (R33): team places,
 hypotheses and their decisions are in the audit log."""
 
-import datetime
-
-import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
 from reviews import hypotheses
 from reviews.models import Hypothesis, TeamMember
 from tests.reviews.test_hypotheses import DRAFTS, pctr  # noqa: F401 (a fixture)
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr(
-        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 11, 27)
-    )
 
 
 def test_team_places_and_hypotheses_are_in_the_audit_log(pctr):  # noqa: F811

@@ -35,11 +35,6 @@ DRAFTS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
-
-
 def _one(region, kind, la_name, name):
     """The holder of ``kind`` in ``la_name``, made once however many reviews ask."""
     existing = User.objects.filter(full_name=name).first()

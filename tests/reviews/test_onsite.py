@@ -16,11 +16,6 @@ D = datetime.date
 TODAY = D(2026, 11, 27)
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
-
-
 def test_a_pctr_takes_three_working_days_skipping_a_bank_holiday(pctr):  # noqa: F811
     subject, people = pctr
     # New Year's Day 2027 is a Friday: a visit from Thursday 31 December would cross it,

@@ -77,11 +77,6 @@ EXPECTED = {
 MEMBER_ROLE = {"pctr": Role.PCTR_MEMBER, "sav": Role.SAV_MEMBER}
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
-
-
 def test_the_table_covers_everyone():
     for kind, rows in EXPECTED.items():
         assert list(rows) == PEOPLE, kind

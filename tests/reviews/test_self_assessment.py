@@ -42,11 +42,6 @@ AREAS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
-
-
 @pytest.fixture
 def dcs(east_midlands):
     return holder(east_midlands, PostKind.DCS, "Rutland", name="Rhona Director")

@@ -16,18 +16,11 @@ D = datetime.date
 DECISIONS = {1: "investigate", 2: "investigate", 3: "park", 4: "park"}
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    day = {"today": D(2026, 11, 27)}
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: day["today"])
-    return day
-
-
 def history(review):
     return [(c.before, c.after, c.by.full_name) for c in review.state_changes.all()]
 
 
-def test_a_review_moves_through_its_states_and_each_change_is_kept(client, pctr, _today):  # noqa: F811
+def test_a_review_moves_through_its_states_and_each_change_is_kept(client, pctr, on_day):  # noqa: F811
     subject, people = pctr
     subject.refresh_from_db()
     assert subject.state == ReviewState.PREPARING  # the lead was named
@@ -39,7 +32,7 @@ def test_a_review_moves_through_its_states_and_each_change_is_kept(client, pctr,
     # Not before its first on-site day.
     with pytest.raises(ValidationError, match="starts on its first on-site day"):
         states.review_state_set(review=subject, state=ReviewState.ON_SITE, by=people["lead"])
-    _today["today"] = D(2027, 2, 9)
+    on_day(D(2027, 2, 9))
     client.force_login(people["lead"])
     page = client.get(reverse("reviews:review", args=[subject.pk])).content.decode()
     assert "Start the visit</button>" in page
@@ -56,12 +49,12 @@ def test_a_review_moves_through_its_states_and_each_change_is_kept(client, pctr,
 
 
 @pytest.mark.parametrize("who", ["member", "qa", "host_dcs", "coordinator"])
-def test_only_the_lead_starts_the_visit(pctr, who, _today):  # noqa: F811
+def test_only_the_lead_starts_the_visit(pctr, who, on_day):  # noqa: F811
     subject, people = pctr
     hypotheses.hypotheses_save(review=subject, drafts=DRAFTS, by=people["lead"])
     hypotheses.hypotheses_decide(review=subject, decisions=DECISIONS, by=people["host_dcs"])
     services.review_onsite_set(review=subject, first_day=D(2027, 2, 9), by=people["lead"])
-    _today["today"] = D(2027, 2, 9)
+    on_day(D(2027, 2, 9))
     with pytest.raises(PermissionDenied):
         states.review_state_set(review=subject, state=ReviewState.ON_SITE, by=people[who])
 

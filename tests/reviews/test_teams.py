@@ -25,11 +25,6 @@ D = datetime.date
 TODAY = D(2026, 11, 27)
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
-
-
 def accredited(region, la_name, role, kind=PostKind.SENIOR_OFFICER, name=None):
     """A person holding ``kind`` in ``la_name``, accredited for ``role``."""
     person = holder(region, kind, la_name, name=name)

@@ -29,6 +29,7 @@ from reviews.models import (
     SelfAssessmentState,
     SelfAssessmentTemplate,
 )
+from reviews.self_assessment_selectors import self_assessment_get
 
 SCALE_VALUES = [1, 2, 3, 4]  # R17: 1 inadequate … 4 outstanding
 LIST_MAX_CEILING = 10
@@ -264,9 +265,7 @@ def self_assessment_start(
 
 
 def _load(self_assessment: SelfAssessment) -> SelfAssessment:
-    return SelfAssessment.objects.select_related(
-        "template", "local_authority__region", "submitted_by"
-    ).get(pk=self_assessment.pk)
+    return self_assessment_get(pk=self_assessment.pk)
 
 
 def _submitted_error(self_assessment: SelfAssessment) -> ValidationError:

@@ -202,6 +202,10 @@ def self_assessment(request, pk):
             can_submit=access.can_submit,
         )
         return _page(request, self_assessment, access, form)
+    if "submit" in request.POST and not access.can_submit:
+        # Refused before anything is saved: a delegate's click on a button the page never
+        # showed them changes nothing.
+        raise PermissionDenied
     form = SelfAssessmentForm(request.POST, template=template, can_submit=access.can_submit)
     if not form.is_valid():
         return _page(request, self_assessment, access, form, status=400)
@@ -223,8 +227,6 @@ def self_assessment(request, pk):
     if "submit" not in request.POST:
         messages.success(request, "Your changes are saved.")
         return redirect("reviews:self_assessment", pk=self_assessment.pk)
-    if not access.can_submit:
-        raise PermissionDenied
     try:
         submitted = services.self_assessment_submit(
             self_assessment=self_assessment, revision=revision, by=request.user, on=today

@@ -568,10 +568,14 @@ def test_once_submitted_the_la_reads_it_and_can_no_longer_change_it(client, sa, 
 def test_a_delegate_writes_but_does_not_sign_off(sa, dcs, colleague):
     services.self_assessment_delegate(self_assessment=sa, person=colleague, by=dcs, on=TODAY)
     revision = save(sa, colleague, 1, **complete())
+    sa.refresh_from_db()
+    assert (revision, sa.revision, sa.updated_by) == (2, 2, colleague)
     with pytest.raises(PermissionDenied):
         services.self_assessment_submit(
             self_assessment=sa, revision=revision, by=colleague, on=TODAY
         )
+    sa.refresh_from_db()
+    assert sa.state == SelfAssessmentState.DRAFT
 
 
 def test_what_was_typed_is_escaped_on_the_pages(client, sa, dcs, coordinator):
@@ -798,3 +802,15 @@ def test_region_page_query_count_is_pinned(
         r["local_authority"].name for r in response.context["rows"] if r["self_assessment"]
     ]
     assert submitted == sorted(names)
+
+
+def test_a_delegates_submit_from_the_page_is_refused_before_anything_is_saved(
+    client, sa, dcs, colleague
+):
+    services.self_assessment_delegate(self_assessment=sa, person=colleague, by=dcs, on=TODAY)
+    client.force_login(colleague)
+    url = reverse("reviews:self_assessment", args=[sa.pk])
+    data = {**post_data(sa, narrative="Written by the delegate."), "submit": ""}
+    assert client.post(url, data).status_code == 403
+    sa.refresh_from_db()
+    assert (sa.narrative, sa.revision, sa.state) == ("", 1, SelfAssessmentState.DRAFT)

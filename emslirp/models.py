@@ -327,3 +327,49 @@ class MouSignature(models.Model):
 
     def __str__(self):
         return f"{self.get_signatory_post_display()}: {self.signed_by}"
+
+
+# Stored PDFs (R23, R25) ---------------------------------------------------------------
+
+
+class PdfState(models.TextChoices):
+    PENDING = "pending", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be made"
+
+
+class StoredPdf(models.Model):
+    """A PDF made by the worker and kept in the database, never under a public media
+    URL: it is served only by a view that asks the permission functions and logs the
+    download. ``sha256`` is the digest of ``content``, shown beside every download."""
+
+    state = models.CharField(max_length=8, choices=PdfState.choices, default=PdfState.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    content = models.BinaryField(editable=False, default=b"")
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="ready") | (Q(rendered_at__isnull=False) & ~Q(sha256="")),
+                name="%(app_label)s_%(class)s_ready_has_digest",
+            )
+        ]
+
+
+class PdfDownload(models.Model):
+    """Who downloaded a stored PDF, and when (R33)."""
+
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "emslirp.apps.EmslirpConfig",
     "accreditation.apps.AccreditationConfig",
     "reviews.apps.ReviewsConfig",
+    "safeguarding.apps.SafeguardingConfig",
     "calendar_planner.apps.CalendarPlannerConfig",
 ]
 

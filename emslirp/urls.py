@@ -27,5 +27,6 @@ urlpatterns = [
     path("accreditation/", include("accreditation.urls")),
     path("calendar/", include("calendar_planner.urls")),
     path("reviews/", include("reviews.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from emslirp.models import LocalAuthority
+from emslirp.models import LocalAuthority, PdfDownload, StoredPdf
 
 
 class ReviewKind(models.TextChoices):
@@ -501,3 +501,443 @@ class ReviewStateChange(models.Model):
 
     def __str__(self):
         return f"{self.review}: {self.before} to {self.after}"
+
+
+# On site: the notebook (R21) ------------------------------------------------------------
+
+
+class Notebook(models.Model):
+    """The review's notebook header: the lead's pre-visit notes, prompts for the team on
+    site (R21). ``revision`` counts saves, so a save made on an older copy is refused
+    rather than overwriting what someone else saved since."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="notebook")
+    pre_visit_notes = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Notebook of {self.review}"
+
+
+class Note(models.Model):
+    """A running note on a hypothesis, written on site by a team member (R21). Notes are
+    only ever added, one row each, so two reviewers saving at once both keep their words.
+    ``client_key`` is made by the browser when the note is typed: a note sent again after
+    a failed connection is recognised and stored once."""
+
+    hypothesis = models.ForeignKey(Hypothesis, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    client_key = models.UUIDField()
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["hypothesis", "written_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "client_key"], name="note_sent_once"),
+            models.CheckConstraint(condition=~Q(text=""), name="note_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Note by {self.author} on {self.hypothesis}"
+
+
+class Finding(models.Model):
+    """A key finding on a hypothesis and the evidence it rests on (R21). An agreed action
+    traces to the findings it answers, so the QA sees which actions rest on evidence."""
+
+    hypothesis = models.ForeignKey(Hypothesis, on_delete=models.CASCADE, related_name="findings")
+    text = models.TextField()
+    evidence = models.TextField(blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField()
+    revision = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["hypothesis", "written_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="finding_not_empty")]
+
+    def __str__(self):
+        return f"Finding on {self.hypothesis}"
+
+
+class HypothesisReport(models.Model):
+    """What is reported back on one investigated hypothesis: the team's conclusions
+    (R21), the lead's comments and the host's comments at the verbal feedback (R22)."""
+
+    hypothesis = models.OneToOneField(Hypothesis, on_delete=models.CASCADE, related_name="report")
+    conclusions = models.TextField(blank=True)
+    lead_comments = models.TextField(blank=True)
+    host_comments = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Report on {self.hypothesis}"
+
+
+class EmergingIssue(models.Model):
+    """An issue the lead shares with the host before the verbal feedback, so that
+    nothing in it comes as a surprise (R24)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="emerging_issues")
+    text = models.TextField()
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shared_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["review", "shared_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="emerging_issue_not_empty")
+        ]
+
+    def __str__(self):
+        return f"Emerging issue on {self.review}"
+
+
+# After the visit: verbal feedback and the letter (R22, R23) -----------------------------
+
+
+class VerbalFeedback(models.Model):
+    """The record of the verbal feedback (R22): assembled from the notebook when shown,
+    never copied; what it adds is stored here and on the hypotheses' reports and the
+    agreed actions. The host reads it once ``given_on`` is recorded."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="verbal_feedback")
+    given_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    revision = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return f"Verbal feedback of {self.review}"
+
+
+class AgreedAction(models.Model):
+    """An action agreed at the verbal feedback (R22), whether the host agreed it, and the
+    findings it answers (R23: the QA checks that every action traces to evidence)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="agreed_actions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    host_agrees = models.BooleanField(null=True, help_text="Empty until the host has said.")
+    commentary = models.TextField(blank=True)
+    is_priority = models.BooleanField(
+        default=True, help_text="Stated in the letter as an area for priority action."
+    )
+    findings = models.ManyToManyField(Finding, blank=True, related_name="actions")
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="agreed_action_once"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="agreed_action_numbered"),
+            models.CheckConstraint(condition=~Q(text=""), name="agreed_action_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Action {self.number} of {self.review}"
+
+
+class LetterTemplate(models.Model):
+    """The region's agreed feedback letter, one per kind of review (R23): text the
+    coordinator edits in the admin, with placeholders the software fills in. A letter
+    keeps the words it was drafted with; a later edit changes only later drafts."""
+
+    region = models.ForeignKey(
+        "emslirp.Region", on_delete=models.CASCADE, related_name="letter_templates"
+    )
+    kind = models.CharField(max_length=8, choices=ReviewKind.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["region", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind"], name="letter_template_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} letter template ({self.region})"
+
+
+class LetterState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    WITH_QA = "with_qa", "With the QA to proofread"
+    APPROVED = "approved", "Proofread by the QA"
+    SHARED = "shared", "Shared with the host as a draft"
+    FINAL = "final", "Final"
+
+
+class Letter(models.Model):
+    """The feedback letter to the host DCS (R23): drafted by the lead from the verbal
+    feedback record, proofread by the QA, shared with the host as a draft, issued final
+    by the lead. Its words never change once final; its PDF is kept with its SHA-256."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="letter")
+    state = models.CharField(max_length=12, choices=LetterState.choices, default=LetterState.DRAFT)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    variations = models.TextField(
+        blank=True, help_text="Any variation between team members' findings."
+    )
+    revision = models.PositiveIntegerField(default=1)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    drafted_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    qa_comments = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="final") | Q(issued_by__isnull=False, issued_at__isnull=False),
+                name="letter_final_is_issued",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["approved", "shared", "final"])
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="letter_proofread_before_sharing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["shared", "final"]) | Q(shared_at__isnull=False),
+                name="letter_shared_before_final",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Letter of {self.review}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.state == LetterState.FINAL
+
+
+class LetterEvent(models.Model):
+    """One step of a letter's flow, by whom and when, with what was said (R23, R33)."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events")
+    before = models.CharField(max_length=12, choices=LetterState.choices)
+    after = models.CharField(max_length=12, choices=LetterState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["letter", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.letter}: {self.before} to {self.after}"
+
+
+class LetterPdf(StoredPdf):
+    """A rendering of the letter with the verbal feedback record attached. Drafts are
+    rendered again when asked; the final one is made once and never replaced (R23)."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="pdfs")
+    is_final = models.BooleanField(default=False)
+    letter_revision = models.PositiveIntegerField()
+
+    class Meta(StoredPdf.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter"], condition=Q(is_final=True), name="letter_one_final_pdf"
+            ),
+            *StoredPdf.Meta.constraints,
+        ]
+
+    def __str__(self):
+        return f"PDF of {self.letter} ({'final' if self.is_final else 'draft'})"
+
+
+class LetterPdfDownload(PdfDownload):
+    pdf = models.ForeignKey(LetterPdf, on_delete=models.CASCADE, related_name="downloads")
+
+
+# Escalation (R26) ----------------------------------------------------------------------
+
+
+class EscalationAbout(models.TextChoices):
+    PROCESS = "process", "The review process"
+    CONDUCT = "conduct", "The team's conduct"
+    FINDINGS = "findings", "The findings"
+
+
+class EscalationState(models.TextChoices):
+    RAISED = "raised", "Raised by the host"
+    ANSWERED = "answered", "Answered by the lead"
+    WITH_QA = "with_qa", "Referred to the QA"
+    CLOSED = "closed", "Closed"
+
+
+class EscalationOutcome(models.TextChoices):
+    RESOLVED = "resolved", "Resolved with the lead"
+    UPHELD = "upheld", "Upheld by the QA"
+    NOT_UPHELD = "not_upheld", "Not upheld by the QA"
+
+
+class Escalation(models.Model):
+    """A host's concern about a review (R26): raised by the host, answered by the lead,
+    adjudicated by the QA if it is not resolved, with its outcome recorded."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="escalations")
+    about = models.CharField(max_length=12, choices=EscalationAbout.choices)
+    concern = models.TextField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=12, choices=EscalationState.choices, default=EscalationState.RAISED
+    )
+    lead_response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    referred_at = models.DateTimeField(null=True, blank=True)
+    adjudication = models.TextField(blank=True)
+    adjudicated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    adjudicated_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=EscalationOutcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "raised_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(concern=""), name="escalation_has_concern"),
+            models.CheckConstraint(
+                condition=Q(state="closed", closed_at__isnull=False) & ~Q(outcome="")
+                | (~Q(state="closed") & Q(outcome="", closed_at__isnull=True)),
+                name="escalation_closed_with_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome__in=["upheld", "not_upheld"])
+                | (Q(adjudicated_by__isnull=False) & ~Q(adjudication="")),
+                name="escalation_adjudicated_by_qa",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Escalation about {self.get_about_display().lower()} on {self.review}"
+
+
+# Reflection and evaluation (R27) -------------------------------------------------------
+
+SCALE_1_5 = [(n, str(n)) for n in range(1, 6)]
+
+
+class Reflection(models.Model):
+    """One person's reflection on a review (R27): a team member or the host DCS. What
+    they write is never shown as theirs: others see only the composite of the whole team,
+    and only once enough have answered; the QA sees who has completed."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reflections")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    self_strengths = models.TextField(blank=True)
+    self_development = models.TextField(blank=True)
+    # The evaluation of the review process (handbook section K).
+    suitability = models.PositiveSmallIntegerField(choices=SCALE_1_5, null=True, blank=True)
+    length_comments = models.TextField(blank=True)
+    design_comments = models.TextField(blank=True)
+    hypotheses_comments = models.TextField(blank=True)
+    arrangements_comments = models.TextField(blank=True)
+    needs_identification = models.TextField(blank=True)
+    local_priorities = models.TextField(blank=True)
+    main_learning = models.TextField(blank=True)
+    leadership_development = models.PositiveSmallIntegerField(
+        choices=SCALE_1_5, null=True, blank=True
+    )
+    benefits = models.TextField(blank=True)
+    other_comments = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "person"], name="reflection_once"),
+            models.CheckConstraint(
+                condition=Q(suitability__isnull=True) | Q(suitability__gte=1, suitability__lte=5),
+                name="reflection_suitability_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(leadership_development__isnull=True)
+                | Q(leadership_development__gte=1, leadership_development__lte=5),
+                name="reflection_leadership_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True)
+                | Q(suitability__isnull=False, leadership_development__isnull=False),
+                name="reflection_submitted_with_scales",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reflection of {self.person} on {self.review}"
+
+
+class PeerFeedback(models.Model):
+    """What one reflection says of one colleague on the team: strengths and areas for
+    development (R27). Read only as part of the whole team's composite."""
+
+    reflection = models.ForeignKey(
+        Reflection, on_delete=models.CASCADE, related_name="peer_feedback"
+    )
+    colleague = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    strengths = models.TextField(blank=True)
+    development = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["reflection", "colleague"]
+        constraints = [
+            models.UniqueConstraint(fields=["reflection", "colleague"], name="peer_feedback_once")
+        ]
+
+    def __str__(self):
+        return f"Feedback on {self.colleague}"

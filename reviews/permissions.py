@@ -354,3 +354,154 @@ def self_assessments_region(user: User, *, on: datetime.date) -> Region | None:
     if not user.is_authenticated or not user.is_active:
         return None
     return coordinated_regions(user, on=on).order_by("pk").first()
+
+
+# On site and after (R21–R27, R29) -------------------------------------------------------
+# One function per row of R29's table, each answering from a ``ReviewAccess``. The host's
+# side is its DCS and 2nd-tier lead (and, for reflections, its DCS alone), and of a SAV
+# only once the visit has started (R30): ``ReviewAccess.host_decides``.
+
+
+@dataclasses.dataclass(frozen=True)
+class NotebookRights:
+    read: bool = False  # every note, finding and conclusion
+    write: bool = False  # add notes and findings, change one's own findings, conclusions
+    lead: bool = False  # the pre-visit notes, and any finding
+    read_emerging: bool = False
+    share_emerging: bool = False
+
+
+def notebook_rights(access: ReviewAccess) -> NotebookRights:
+    """R29's notebook row: the lead, data specialist and team members write (each their
+    own, all reading all), the QA reads, the host sees only the emerging issues the lead
+    shares (R24); the coordinator sees nothing of it."""
+    role = access.team_role
+    if role == TeamRole.LEAD:
+        return NotebookRights(True, True, True, True, True)
+    if role in (TeamRole.DATA_SPECIALIST, TeamRole.MEMBER):
+        return NotebookRights(read=True, write=True, read_emerging=True)
+    if role == TeamRole.QA:
+        return NotebookRights(read=True, read_emerging=True)
+    if access.host_decides:
+        return NotebookRights(read_emerging=True)
+    return NotebookRights()
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedbackRights:
+    read: bool = False
+    write: bool = False
+
+
+def verbal_feedback_rights(access: ReviewAccess, *, given: bool) -> FeedbackRights:
+    """R29's verbal feedback row: the lead writes, the team reads, the host reads it once
+    it has been given; the coordinator sees nothing of it."""
+    role = access.team_role
+    if role == TeamRole.LEAD:
+        return FeedbackRights(read=True, write=True)
+    if role in (TeamRole.QA, TeamRole.DATA_SPECIALIST, TeamRole.MEMBER):
+        return FeedbackRights(read=True)
+    if access.host_decides and given:
+        return FeedbackRights(read=True)
+    return FeedbackRights()
+
+
+@dataclasses.dataclass(frozen=True)
+class LetterRights:
+    read_draft: bool = False
+    write: bool = False  # draft, change, send to the QA, share, issue: the lead
+    proofread: bool = False  # the QA
+    read_final: bool = False
+
+
+def letter_rights(access: ReviewAccess, *, shared: bool, final: bool) -> LetterRights:
+    """R29's letter rows: the lead writes the draft, the QA reads and approves it, the
+    host reads it once shared; the final letter (and its PDF) is read by the coordinator
+    (the SDSA's reference copy), the host and the whole team."""
+    role = access.team_role
+    if role == TeamRole.LEAD:
+        return LetterRights(read_draft=True, write=True, read_final=final)
+    if role == TeamRole.QA:
+        return LetterRights(read_draft=True, proofread=True, read_final=final)
+    if role in (TeamRole.DATA_SPECIALIST, TeamRole.MEMBER):
+        return LetterRights(read_final=final)
+    if access.host_decides:
+        return LetterRights(read_draft=shared, read_final=final)
+    if access.coordinator:
+        return LetterRights(read_final=final)
+    return LetterRights()
+
+
+@dataclasses.dataclass(frozen=True)
+class IncidentRights:
+    read: bool = False  # every incident of the review
+    raise_: bool = False
+    read_own: bool = False  # the incidents one raised
+    sign_as_lead: bool = False
+    respond_as_host: bool = False
+
+
+def incident_rights(access: ReviewAccess) -> IncidentRights:
+    """R29's critical incident row: the coordinator and the QA read, the host reads,
+    responds and signs, the lead writes and signs, a team member raises one (and reads
+    what they raised); the data specialist has no part in it."""
+    role = access.team_role
+    if role == TeamRole.LEAD:
+        return IncidentRights(read=True, raise_=True, read_own=True, sign_as_lead=True)
+    if role == TeamRole.MEMBER:
+        return IncidentRights(raise_=True, read_own=True)
+    if role == TeamRole.QA:
+        return IncidentRights(read=True)
+    if role is None and access.host_decides:
+        return IncidentRights(read=True, respond_as_host=True)
+    if access.coordinator:
+        return IncidentRights(read=True)
+    return IncidentRights()
+
+
+@dataclasses.dataclass(frozen=True)
+class EscalationRights:
+    read: bool = False
+    raise_: bool = False  # the host
+    respond: bool = False  # the lead
+    adjudicate: bool = False  # the QA
+
+
+def escalation_rights(access: ReviewAccess) -> EscalationRights:
+    """R26: the host raises a concern, the lead works on it, the QA adjudicates; the
+    coordinator reads the outcome. Nobody else on the team is party to it."""
+    role = access.team_role
+    if role == TeamRole.LEAD:
+        return EscalationRights(read=True, respond=True)
+    if role == TeamRole.QA:
+        return EscalationRights(read=True, adjudicate=True)
+    if role is None and access.host_decides:
+        return EscalationRights(read=True, raise_=True)
+    if access.coordinator:
+        return EscalationRights(read=True)
+    return EscalationRights()
+
+
+@dataclasses.dataclass(frozen=True)
+class ReflectionRights:
+    write_own: bool = False
+    read_composite: bool = False
+    see_completion: bool = False
+
+
+# The roles that reflect: those on site (the QA follows the review from outside it).
+REFLECTING_ROLES = (TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.MEMBER)
+
+
+def reflection_rights(access: ReviewAccess) -> ReflectionRights:
+    """R27 and R29's last row: each member on site and the host DCS write their own and
+    read the whole team's composite; the QA sees who has completed, never what anyone
+    wrote; nobody else sees anything of it."""
+    role = access.team_role
+    if role in REFLECTING_ROLES:
+        return ReflectionRights(write_own=True, read_composite=True)
+    if role == TeamRole.QA:
+        return ReflectionRights(see_completion=True)
+    if role is None and access.host_dcs and (access.kind_is_pctr or access.visit_started):
+        return ReflectionRights(write_own=True, read_composite=True)
+    return ReflectionRights()

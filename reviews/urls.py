@@ -53,3 +53,13 @@ urlpatterns += [
         name="self_assessments_of_region",
     ),
 ]
+
+# On site and after (R21–R27): each part keeps its own URLs, in the same namespace.
+from reviews import escalation_urls, letter_urls, notebook_urls, reflection_urls  # noqa: E402
+
+urlpatterns += (
+    notebook_urls.urlpatterns
+    + letter_urls.urlpatterns
+    + escalation_urls.urlpatterns
+    + reflection_urls.urlpatterns
+)

@@ -1,0 +1,71 @@
+"""PDFs of review records (R23, R25): HTML from a project template, rendered by
+WeasyPrint in the worker and stored with its SHA-256 (``emslirp.models.StoredPdf``).
+
+The renderer fetches nothing but the project's own static files. What a reviewer typed
+reaches the HTML escaped, so ``<img src="file:///etc/passwd">`` in a note is printed as
+those characters; and should markup ever reach the renderer, ``ProjectStaticFetcher``
+refuses every URL that is not one of the project's static files: no ``file:``, no
+``http(s):``, no ``data:``.
+"""
+
+import hashlib
+import logging
+import mimetypes
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template import loader
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+# The address the templates' static URLs are resolved against. It names no real host:
+# the fetcher answers it from the static files on disk and never opens a connection.
+BASE_URL = "https://pdf.emslirp.invalid/"
+
+
+class FetchRefused(ValueError):
+    """A URL the renderer may not fetch. WeasyPrint logs it and leaves the resource out."""
+
+
+class ProjectStaticFetcher(URLFetcher):
+    """Serves ``BASE_URL`` + ``STATIC_URL`` + path from the static files; refuses the rest.
+    ``refused`` lists every URL refused, for the log and the tests."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=())
+        self.refused: list[str] = []
+        self.served: list[str] = []
+
+    def fetch(self, url, headers=None):
+        prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
+        if url.startswith(prefix):
+            relative = url[len(prefix) :].split("?")[0].split("#")[0]
+            found = finders.find(relative) if ".." not in Path(relative).parts else None
+            if found:
+                self.served.append(url)
+                kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                return URLFetcherResponse(
+                    url, body=Path(found).read_bytes(), headers={"Content-Type": kind}
+                )
+        self.refused.append(url)
+        logger.warning("PDF renderer refused to fetch %s", url[:200])
+        raise FetchRefused(f"not one of the project's static files: {url[:200]}")
+
+
+def html_to_pdf(html: str, *, fetcher: ProjectStaticFetcher | None = None) -> bytes:
+    """The PDF of ``html``, whose relative URLs resolve against ``BASE_URL``."""
+    fetcher = fetcher or ProjectStaticFetcher()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+def template_to_pdf(template: str, context: dict) -> tuple[bytes, str, float]:
+    """Render ``template`` to a PDF: its bytes, their SHA-256 (hex) and the seconds it took.
+    Called from Celery tasks only; a request never renders a PDF."""
+    started = time.perf_counter()
+    html = loader.render_to_string(template, {**context, "service_name": settings.SERVICE_NAME})
+    content = html_to_pdf(html)
+    return content, hashlib.sha256(content).hexdigest(), time.perf_counter() - started

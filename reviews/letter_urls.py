@@ -1,0 +1,3 @@
+"""URLs of the letter pages, added to the reviews namespace by reviews/urls.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Critical incidents (R25)."""
+
+app_name = "safeguarding"
+urlpatterns: list = []

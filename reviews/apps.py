@@ -20,8 +20,20 @@ class ReviewsConfig(AppConfig):
             models.ConferenceCall,
             models.Method,
             models.Deployment,
+            # On site and after (R21–R27).
+            models.Notebook,
+            models.Note,
+            models.Finding,
+            models.HypothesisReport,
+            models.EmergingIssue,
+            models.VerbalFeedback,
+            models.AgreedAction,
+            models.LetterTemplate,
+            models.Letter,
+            models.Escalation,
         ):
             auditlog.register(model)
+        # Reflections are not: the audit log would tie each answer to its writer (R27).
         # A self-assessment's saves are logged by its services (a conditional UPDATE sends
         # no signal); its start, its template versions and the DCS's delegations here.
         auditlog.register(models.SelfAssessment)

@@ -1,0 +1,310 @@
+"""Reads of the reflection and evaluation (R27, handbook section K): what the form asks,
+who writes about whom, one's own reflection, the whole team's composite and the QA's
+view of who has completed.
+
+Anonymity is kept here, where the answers are read: the composite is built from the
+answers' words only, never from the rows that say who wrote them, and it is not read at
+all until enough people other than the viewer have submitted. The QA's completion view
+reads who submitted and when, never a word of what they wrote.
+"""
+
+import dataclasses
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from emslirp.models import PostKind, User
+from emslirp.selectors import post_holder
+from reviews.models import PeerFeedback, Reflection, Review, ReviewState, TeamMember, TeamRole
+from reviews.permissions import REFLECTING_ROLES
+from reviews.teams import ROLE_NAMES
+
+# Below three, an answer can be traced to its writer: with one or two others, a viewer
+# who knows what they wrote themselves, and who else has answered, can tell whose words
+# are whose. Only once at least three people other than the viewer have submitted does
+# the composite appear (R27).
+MIN_ANSWERS = 3
+
+SCALE_ENDS = {
+    "suitability": ("poor", "excellent"),
+    "leadership_development": ("not helpful", "very helpful"),
+}
+SCALE_VALUES = (1, 2, 3, 4, 5)
+
+
+@dataclasses.dataclass(frozen=True)
+class Question:
+    field: str
+    label: str
+    hint: str = ""
+
+    @property
+    def is_scale(self) -> bool:
+        return self.field in SCALE_ENDS
+
+
+# The process evaluation, in the form's order and grouped as the form groups it. The
+# wording is the programme's own; the handbook gives the facts asked for.
+EVALUATION = (
+    (
+        "How the review went",
+        (
+            Question(
+                "suitability",
+                "How well did the review process serve its immediate purpose?",
+                "From 1, poor, to 5, excellent.",
+            ),
+            Question("length_comments", "Comments on its length and timescales"),
+            Question(
+                "design_comments",
+                "Comments on how it was designed",
+                "Its stages, activities and ways of working.",
+            ),
+            Question("hypotheses_comments", "Comments on how the hypotheses gave it focus"),
+            Question("arrangements_comments", "Comments on the practical arrangements"),
+        ),
+    ),
+    (
+        "Likely impact on the host authority",
+        (
+            Question(
+                "needs_identification",
+                "Will the challenge and review you took part in strengthen how the "
+                "authority identifies its local needs?",
+            ),
+            Question(
+                "local_priorities",
+                "Will being reviewed by peers help the authority shape its local priorities?",
+            ),
+        ),
+    ),
+    (
+        "Impact on you",
+        (
+            Question("main_learning", "What is the main thing you learned by taking part?"),
+            Question(
+                "leadership_development",
+                "How useful was the review to your own development as a leader?",
+                "From 1, not helpful, to 5, very helpful.",
+            ),
+            Question(
+                "benefits",
+                "Will taking part bring direct benefits to your own organisation and the "
+                "partnerships you work in?",
+            ),
+        ),
+    ),
+    ("Anything else", (Question("other_comments", "Other comments"),)),
+)
+QUESTIONS = tuple(q for _title, questions in EVALUATION for q in questions)
+SCALE_FIELDS = tuple(q.field for q in QUESTIONS if q.is_scale)
+SELF_FIELDS = ("self_strengths", "self_development")
+TEXT_FIELDS = SELF_FIELDS + tuple(q.field for q in QUESTIONS if not q.is_scale)
+ANSWER_FIELDS = SELF_FIELDS + tuple(q.field for q in QUESTIONS)
+PEER_PARTS = ("strengths", "development")
+
+
+def scale_label(field: str, value: int) -> str:
+    """A point of a 1–5 scale as the form shows it: its ends named."""
+    low, high = SCALE_ENDS[field]
+    return {1: f"1: {low}", 5: f"5: {high}"}.get(value, str(value))
+
+
+def reflections_open(review: Review) -> bool:
+    """Reflections are written once the visit is over (R27)."""
+    return review.state == ReviewState.AFTER_VISIT
+
+
+@dataclasses.dataclass(frozen=True)
+class Colleague:
+    person: User
+    role_name: str
+
+
+def reflecting_team(review: Review) -> list[TeamMember]:
+    """The team on site (lead, data specialist, members), lead first. One query."""
+    order = {TeamRole.LEAD: 0, TeamRole.DATA_SPECIALIST: 1, TeamRole.MEMBER: 2}
+    members = review.team.filter(role__in=REFLECTING_ROLES).select_related("person")
+    return sorted(members, key=lambda m: (order[m.role], m.person.full_name, m.pk))
+
+
+def reflection_colleagues(
+    *, review: Review, writer: User, team: list[TeamMember] | None = None
+) -> list[Colleague]:
+    """Whom ``writer`` gives feedback on: everyone on site but themselves. The host DCS,
+    who is not on the team, writes about the whole on-site team (R27). One query, none
+    when given the ``reflecting_team``."""
+    names = ROLE_NAMES[review.kind]
+    team = reflecting_team(review) if team is None else team
+    return [Colleague(m.person, names[m.role]) for m in team if m.person_id != writer.pk]
+
+
+def reflection_of(*, review: Review, person: User) -> Reflection | None:
+    """``person``'s own reflection on ``review``, draft or submitted, with what it says
+    of each colleague (``peer_by_colleague``: colleague pk → PeerFeedback). Two queries."""
+    reflection = Reflection.objects.filter(review=review, person=person).order_by().first()
+    if reflection is not None:
+        reflection.peer_by_colleague = {
+            f.colleague_id: f for f in PeerFeedback.objects.filter(reflection=reflection).order_by()
+        }
+    return reflection
+
+
+# The composite (R27) -------------------------------------------------------------------
+
+
+def _sorted_texts(texts) -> list[str]:
+    """The non-empty texts in an order that says nothing of who wrote them or when."""
+    kept = [t.strip() for t in texts if t and t.strip()]
+    return sorted(kept, key=lambda t: (t.casefold(), t))
+
+
+@dataclasses.dataclass(frozen=True)
+class ScaleSummary:
+    question: Question
+    answers: int
+    mean: Decimal | None
+    distribution: list[tuple[str, int]]  # (point as labelled on the form, how many)
+
+
+@dataclasses.dataclass(frozen=True)
+class AboutColleague:
+    person: User
+    role_name: str
+    strengths: list[str]
+    development: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Composite:
+    """What the whole team's reflections say together, with nothing of who said what.
+    ``shown`` is False, and the lists are empty, until ``others`` reaches MIN_ANSWERS."""
+
+    answered: int  # submitted reflections, the viewer's included
+    others: int  # submitted by people other than the viewer
+    viewer_submitted: bool
+    shown: bool = False
+    about: list[AboutColleague] = dataclasses.field(default_factory=list)
+    self_strengths: list[str] = dataclasses.field(default_factory=list)
+    self_development: list[str] = dataclasses.field(default_factory=list)
+    scales: list[ScaleSummary] = dataclasses.field(default_factory=list)
+    comments: list[tuple[Question, list[str]]] = dataclasses.field(default_factory=list)
+
+    @property
+    def still_needed(self) -> int:
+        return max(MIN_ANSWERS - self.others, 0)
+
+
+def _scale_summary(question: Question, values: list[int]) -> ScaleSummary:
+    answered = [v for v in values if v is not None]
+    mean = None
+    if answered:
+        mean = (Decimal(sum(answered)) / len(answered)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    return ScaleSummary(
+        question=question,
+        answers=len(answered),
+        mean=mean,
+        distribution=[(scale_label(question.field, n), answered.count(n)) for n in SCALE_VALUES],
+    )
+
+
+def reflections_composite(
+    *, review: Review, viewer: User, team: list[TeamMember] | None = None
+) -> Composite:
+    """The composite of the team's submitted reflections as ``viewer`` may see it (R27):
+    for each member on site, everything others wrote about them; everyone's own
+    strengths and areas for development; and the process evaluation (how many answered,
+    the mean and spread of each scale, and each question's comments). Every list is in
+    the order of its words, never of its writers, and nothing carries a writer.
+
+    Drafts are never read. Until MIN_ANSWERS people other than ``viewer`` have
+    submitted, only the counts are read. One query below the threshold, four above (three
+    when given the ``reflecting_team``)."""
+    # Unordered: the model's ordering would join the review for nothing.
+    submitted = Reflection.objects.filter(review=review, submitted_at__isnull=False).order_by()
+    writers = list(submitted.values_list("person_id", flat=True))
+    others = sum(1 for w in writers if w != viewer.pk)
+    base = {
+        "answered": len(writers),
+        "others": others,
+        "viewer_submitted": viewer.pk in writers,
+    }
+    if others < MIN_ANSWERS:
+        return Composite(**base)
+    # Only the answers' words and scales: the writer is left behind in the database.
+    answers = list(submitted.values_list(*ANSWER_FIELDS))
+    columns = {field: [row[n] for row in answers] for n, field in enumerate(ANSWER_FIELDS)}
+    about_rows = list(
+        PeerFeedback.objects.filter(
+            reflection__review=review, reflection__submitted_at__isnull=False
+        )
+        .order_by()
+        .values_list("colleague_id", "strengths", "development")
+    )
+    names = ROLE_NAMES[review.kind]
+    about = []
+    for member in reflecting_team(review) if team is None else team:
+        rows = [r for r in about_rows if r[0] == member.person_id]
+        about.append(
+            AboutColleague(
+                person=member.person,
+                role_name=names[member.role],
+                strengths=_sorted_texts(r[1] for r in rows),
+                development=_sorted_texts(r[2] for r in rows),
+            )
+        )
+    return Composite(
+        **base,
+        shown=True,
+        about=about,
+        self_strengths=_sorted_texts(columns["self_strengths"]),
+        self_development=_sorted_texts(columns["self_development"]),
+        scales=[_scale_summary(q, columns[q.field]) for q in QUESTIONS if q.is_scale],
+        comments=[(q, _sorted_texts(columns[q.field])) for q in QUESTIONS if not q.is_scale],
+    )
+
+
+# Completion, for the QA (R27) ----------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Completion:
+    name: str
+    role_name: str
+    submitted_at: datetime.datetime | None
+    expected: bool = True  # on the team on site, or the host's DCS, today
+
+
+def reflections_completion(*, review: Review, on: datetime.date) -> list[Completion]:
+    """Everyone asked to reflect (the team on site, and the host's DCS on ``on``), with
+    whether and when they submitted; then anyone who submitted one and is no longer
+    asked (they left the team, or the DCS post changed hands). Names and times only: the
+    reflections' contents are never read. Three queries."""
+    names = ROLE_NAMES[review.kind]
+    submitted = {
+        person_id: (name, submitted_at)
+        for person_id, name, submitted_at in Reflection.objects.filter(
+            review=review, submitted_at__isnull=False
+        )
+        .order_by()
+        .values_list("person_id", "person__full_name", "submitted_at")
+    }
+    asked = [(m.person, names[m.role]) for m in reflecting_team(review)]
+    host_dcs = post_holder(kind=PostKind.DCS, local_authority=review.host, on=on)
+    if host_dcs is not None and all(p.pk != host_dcs.pk for p, _role in asked):
+        asked.append((host_dcs, "Host DCS"))
+    rows = [
+        Completion(person.full_name, role_name, submitted.get(person.pk, (None, None))[1])
+        for person, role_name in asked
+    ]
+    asked_pks = {person.pk for person, _role in asked}
+    rows += sorted(
+        (
+            Completion(name, "No longer asked", submitted_at, expected=False)
+            for pk, (name, submitted_at) in submitted.items()
+            if pk not in asked_pks
+        ),
+        key=lambda c: (c.name, c.submitted_at),
+    )
+    return rows

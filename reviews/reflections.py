@@ -1,0 +1,189 @@
+"""Reflection and evaluation (R27, handbook section K): each member of the team on site,
+and the host's DCS, write about themselves, about each colleague on site and about the
+review process; they save drafts over days and submit once.
+
+Each function checks who may make the change and every rule it must keep, and leaves
+either the whole change or none: a reflection and what it says of each colleague are
+saved together. Reflections are deliberately not in the audit log (reviews/apps.py):
+its entries would name the writer of every answer.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from emslirp.models import User
+from reviews import permissions
+from reviews.models import PeerFeedback, Reflection, Review
+from reviews.reflection_selectors import (
+    ANSWER_FIELDS,
+    PEER_PARTS,
+    SCALE_FIELDS,
+    SCALE_VALUES,
+    TEXT_FIELDS,
+    reflection_colleagues,
+    reflections_open,
+)
+
+# Long enough for a considered answer, short enough that a paste of a whole document is
+# refused with a message rather than kept.
+MAX_CHARACTERS = 5000
+
+_SCALE_MISSING = {
+    "suitability": "Choose how well the review served its purpose, from 1 to 5, to submit.",
+    "leadership_development": (
+        "Choose how useful the review was to your development as a leader, from 1 to 5, to submit."
+    ),
+}
+
+
+def peer_key(colleague_pk: int, part: str) -> str:
+    """The name of the field that holds ``part`` (strengths or development) of what is
+    written about one colleague: the form's and the services' messages share it."""
+    return f"peer_{colleague_pk}_{part}"
+
+
+def _writer_check(*, review: Review, by: User) -> Review:
+    review = Review.objects.select_related("host__region").get(pk=review.pk)
+    access = permissions.review_access(by, review, on=timezone.localdate())
+    if not permissions.reflection_rights(access).write_own:
+        raise PermissionDenied
+    if not reflections_open(review):
+        raise ValidationError("Reflections open once the visit is over.")
+    return review
+
+
+def _text_check(value, field: str, errors: dict) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors[field] = "Type text here."
+        return ""
+    value = value.strip()
+    if len(value) > MAX_CHARACTERS:
+        errors[field] = f"This can be at most {MAX_CHARACTERS:,} characters; it has {len(value):,}."
+    return value
+
+
+def _answers_check(answers: dict, errors: dict) -> dict:
+    unknown = sorted(set(answers) - set(ANSWER_FIELDS))
+    if unknown:
+        raise ValidationError(f"The reflection has no question {', '.join(unknown)}.")
+    clean = {}
+    for field in TEXT_FIELDS:
+        clean[field] = _text_check(answers.get(field), field, errors)
+    for field in SCALE_FIELDS:
+        value = answers.get(field)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value not in SCALE_VALUES
+        ):
+            errors[field] = "Choose a number from 1 to 5."
+            value = None
+        clean[field] = value
+    return clean
+
+
+def _peers_check(*, review: Review, by: User, peer_feedback: dict, errors: dict) -> dict:
+    colleagues = {c.person.pk for c in reflection_colleagues(review=review, writer=by)}
+    strangers = [pk for pk in peer_feedback if pk not in colleagues]
+    if strangers:
+        raise ValidationError(
+            "Feedback can only be given on colleagues on site with you: "
+            f"{len(strangers)} of those given are not on the team."
+        )
+    clean = {}
+    for pk in colleagues:
+        texts = peer_feedback.get(pk) or {}
+        if set(texts) - set(PEER_PARTS):
+            raise ValidationError("Give strengths and areas for development only.")
+        clean[pk] = {
+            part: _text_check(texts.get(part), peer_key(pk, part), errors) for part in PEER_PARTS
+        }
+    return clean
+
+
+def _own(*, review: Review, by: User) -> Reflection:
+    """The writer's reflection, locked until the transaction ends; made if it is new.
+    Two first saves at once (a double click) give the one reflection."""
+    reflection = Reflection.objects.select_for_update().filter(review=review, person=by).first()
+    if reflection is not None:
+        return reflection
+    try:
+        with transaction.atomic():
+            return Reflection.objects.create(review=review, person=by, updated_at=timezone.now())
+    except IntegrityError:
+        return Reflection.objects.select_for_update().get(review=review, person=by)
+
+
+def _submitted_error(reflection: Reflection) -> ValidationError:
+    when = timezone.localtime(reflection.submitted_at)
+    return ValidationError(
+        f"You submitted your reflection on {when:%-d %B %Y}: it can no longer be changed."
+    )
+
+
+@transaction.atomic
+def reflection_save(
+    *, review: Review, by: User, answers: dict, peer_feedback: dict[int, dict]
+) -> Reflection:
+    """Save ``by``'s reflection on ``review`` as a draft, whole: ``answers`` holds the
+    answers by field (one left out is saved empty; a scale is 1 to 5 or None) and
+    ``peer_feedback`` maps each colleague's pk to their ``strengths`` and ``development``
+    (a colleague left out, or with both empty, has nothing said of them).
+
+    Only the team on site and the host's DCS write, once the visit is over, until they
+    submit (PermissionDenied; ValidationError otherwise). Colleagues are those on site
+    other than the writer: anyone else is refused. A text too long, or a scale off it,
+    is refused with a message at its field. Nothing is required in a draft (R27)."""
+    review = _writer_check(review=review, by=by)
+    errors = {}
+    clean = _answers_check(answers, errors)
+    peers = _peers_check(review=review, by=by, peer_feedback=peer_feedback, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    reflection = _own(review=review, by=by)
+    if reflection.submitted_at is not None:
+        raise _submitted_error(reflection)
+    for field, value in clean.items():
+        setattr(reflection, field, value)
+    reflection.updated_at = timezone.now()
+    reflection.save(update_fields=[*ANSWER_FIELDS, "updated_at"])
+    existing = {
+        f.colleague_id: f for f in PeerFeedback.objects.filter(reflection=reflection).order_by()
+    }
+    for pk, texts in peers.items():
+        feedback = existing.get(pk)
+        if not any(texts.values()):
+            if feedback is not None:
+                feedback.delete()
+            continue
+        if feedback is None:
+            PeerFeedback.objects.create(reflection=reflection, colleague_id=pk, **texts)
+        elif any(getattr(feedback, part) != text for part, text in texts.items()):
+            for part, text in texts.items():
+                setattr(feedback, part, text)
+            feedback.save(update_fields=list(PEER_PARTS))
+    return reflection
+
+
+@transaction.atomic
+def reflection_submit(*, review: Review, by: User) -> Reflection:
+    """Submit ``by``'s saved reflection on ``review``: both scales must be answered
+    (ValidationError at each one missing). From then on it counts towards the team's
+    composite and can no longer be changed by anyone (R27)."""
+    review = _writer_check(review=review, by=by)
+    reflection = Reflection.objects.select_for_update().filter(review=review, person=by).first()
+    if reflection is not None and reflection.submitted_at is not None:
+        raise _submitted_error(reflection)
+    missing = {
+        field: message
+        for field, message in _SCALE_MISSING.items()
+        if reflection is None or getattr(reflection, field) is None
+    }
+    if missing:
+        raise ValidationError(missing)
+    now = timezone.now()
+    reflection.submitted_at = now
+    reflection.updated_at = now
+    reflection.save(update_fields=["submitted_at", "updated_at"])
+    return reflection

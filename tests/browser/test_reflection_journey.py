@@ -1,0 +1,146 @@
+"""Reflection and evaluation in a real browser (R27): three of the team on site and the
+host DCS fill in their reflections and submit them; the first to submit finds the
+composite not there yet, and sees it once three others have submitted, with no writer
+named; the QA sees who has completed and when, and nothing of what they wrote. Each page
+is checked with axe-core."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from reviews.models import Reflection
+from tests.browser.test_accreditation_journey import sign_in
+from tests.reviews.visited import visited
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+SUITABILITY = "How well did the review process serve its immediate purpose?"
+LEADERSHIP = "How useful was the review to your own development as a leader?"
+
+
+@pytest.fixture
+def review(on_day, east_midlands, coordinator):
+    on_day(datetime.date(2026, 11, 27))
+    return visited(east_midlands, coordinator, "pctr")
+
+
+def _fill(page, tag: str, colleagues: list[str]):
+    page.get_by_label("Your strengths in this review").fill(f"{tag} keeps calm.")
+    page.get_by_label("Your areas for development").fill(f"{tag} could delegate more.")
+    for name in colleagues:
+        page.get_by_label(f"Strengths of {name}", exact=True).fill(f"{tag} on {name}: thorough.")
+        page.get_by_label(f"Areas for development of {name}", exact=True).fill(
+            f"{tag} on {name}: speak up sooner."
+        )
+    page.get_by_label("What is the main thing you learned by taking part?").fill(
+        f"{tag} learned to listen."
+    )
+
+
+def _submit(page, live_server, subject, email, tag, colleagues, scales=("4", "3")):
+    sign_in(page, live_server, email)
+    page.goto(f"{live_server.url}/reviews/{subject.pk}/reflection/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your reflection")
+    _fill(page, tag, colleagues)
+    page.get_by_role("group", name=SUITABILITY).get_by_label(scales[0], exact=True).check()
+    page.get_by_role("group", name=LEADERSHIP).get_by_label(scales[1], exact=True).check()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Your reflection is submitted.")).to_be_visible()
+
+
+def test_the_composite_appears_once_three_others_have_submitted(
+    page, live_server, review, assert_accessible
+):
+    subject, people = review
+    lead, data, member, host = (people[k] for k in ("lead", "data", "member", "host_dcs"))
+
+    # The lead starts: a draft is kept, a submission without the scales is refused with
+    # a message at each, and what was typed is still there.
+    sign_in(page, live_server, lead.email)
+    page.goto(f"{live_server.url}/reviews/{subject.pk}/reflection/")
+    expect(page.get_by_role("heading", level=3, name="Dai Ta (Data specialist)")).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=3, name="Mo Member (Core team member)")
+    ).to_be_visible()
+    assert_accessible(page)
+    _fill(page, "Lead", ["Dai Ta", "Mo Member"])
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text("Your reflection is saved as a draft.")).to_be_visible()
+    expect(page.get_by_label("Your strengths in this review")).to_have_value("Lead keeps calm.")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("how well the review served its purpose, from 1 to 5")
+    expect(summary).to_contain_text("useful the review was to your development as a leader")
+    expect(page.get_by_label("Strengths of Mo Member", exact=True)).to_have_value(
+        "Lead on Mo Member: thorough."
+    )
+    assert_accessible(page)
+    page.get_by_role("group", name=SUITABILITY).get_by_label("5: excellent").check()
+    page.get_by_role("group", name=LEADERSHIP).get_by_label("4", exact=True).check()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Your reflection is submitted.")).to_be_visible()
+    expect(page.get_by_role("button", name="Save as draft")).to_have_count(0)
+    expect(page.get_by_text("Lead learned to listen.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="See what the whole team said").click()
+    expect(page.locator("#composite-status")).to_contain_text("Not yet: 1 reflection submitted")
+    expect(page.locator("#composite-status")).to_contain_text("3 more are needed")
+    expect(page.locator("#own")).to_contain_text("Lead learned to listen.")
+    assert_accessible(page)
+
+    _submit(page, live_server, subject, data.email, "Data", ["Lee Lead", "Mo Member"])
+    _submit(page, live_server, subject, member.email, "Member", ["Lee Lead", "Dai Ta"], ("3", "2"))
+    page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/")
+    expect(page.locator("#composite-status")).to_contain_text("1 more is needed")
+    _submit(page, live_server, subject, host.email, "Host", ["Lee Lead", "Dai Ta", "Mo Member"])
+
+    # Three others have submitted: the lead now sees the whole team's composite.
+    sign_in(page, live_server, lead.email)
+    page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/")
+    expect(page.locator("#composite-status")).to_contain_text("4 reflections submitted")
+    about_lead = page.locator(".app-composite-person", has_text="Lee Lead (Lead DCS)")
+    expect(about_lead.locator("li")).to_have_text(
+        [
+            "Data on Lee Lead: thorough.",
+            "Host on Lee Lead: thorough.",
+            "Member on Lee Lead: thorough.",
+            "Data on Lee Lead: speak up sooner.",
+            "Host on Lee Lead: speak up sooner.",
+            "Member on Lee Lead: speak up sooner.",
+        ]
+    )
+    expect(page.locator("#self li")).to_have_text(
+        [
+            "Data keeps calm.",
+            "Host keeps calm.",
+            "Lead keeps calm.",
+            "Member keeps calm.",
+            "Data could delegate more.",
+            "Host could delegate more.",
+            "Lead could delegate more.",
+            "Member could delegate more.",
+        ]
+    )
+    expect(page.locator("#process")).to_contain_text("4 answers; the mean is 4.0 out of 5")
+    expect(page.locator("#process")).not_to_contain_text("Hana Host")
+    assert_accessible(page)
+
+    # The QA sees who has completed and when, never what, and not the composite.
+    sign_in(page, live_server, people["qa"].email)
+    page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/completion/")
+    expect(page.locator("#completion-count")).to_have_text("4 of 4 submitted.")
+    rows = page.locator("#completion tbody tr")
+    expect(rows.locator("th")).to_have_text(["Lee Lead", "Dai Ta", "Mo Member", "Hana Host"])
+    expect(rows.locator("td:last-child strong")).to_have_text(["Yes", "Yes", "Yes", "Yes"])
+    expect(page.locator("main")).not_to_contain_text("keeps calm")
+    expect(page.locator("main")).not_to_contain_text("learned to listen")
+    assert_accessible(page)
+    for path in ("reflections/", "reflection/"):
+        page.goto(f"{live_server.url}/reviews/{subject.pk}/{path}")
+        expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    assert Reflection.objects.filter(review=subject, submitted_at__isnull=False).count() == 4

@@ -1,0 +1,479 @@
+"""Reflection and evaluation (R27, R29): the team on site and the host DCS write about
+themselves, each colleague on site and the process; the composite appears only once
+three people other than the reader have submitted, and never says who wrote what; the
+QA sees who has completed and when, never a word of it; nobody else sees anything."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from accreditation.models import Role
+from reviews import reflection_selectors as selectors
+from reviews import reflections as service
+from reviews import services
+from reviews.models import PeerFeedback, Reflection, ReviewState, TeamRole
+from tests.reviews.test_teams import accredited
+from tests.reviews.visited import visited
+
+WRITERS = ("lead", "data", "member", "host_dcs")
+NOBODY = ("coordinator", "host_ad", "host_data", "uninvolved")
+
+
+def world(region, coordinator, kind="pctr", *, state=ReviewState.AFTER_VISIT):
+    """The visited review with two more people on site for a PCTR (one for a SAV, which
+    has two safeguarding experts): ``m2`` and, on a PCTR, ``m3``."""
+    review, people = visited(region, coordinator, kind, state=state)
+    role = Role.PCTR_MEMBER if kind == "pctr" else Role.SAV_MEMBER
+    extra = [("m2", "Nottingham City", "Nia Second")]
+    if kind == "pctr":
+        extra.append(("m3", "Leicester City", "Theo Third"))
+    for key, la_name, name in extra:
+        people[key] = accredited(region, la_name, role, name=name)
+        services.team_assign(
+            review=review, person=people[key], role=TeamRole.MEMBER, by=people["lead"]
+        )
+    return review, people
+
+
+def answers(tag: str, *, suitability=4, leadership=3) -> dict:
+    """Every answer, each text marked with ``tag`` so that a page can be searched for it."""
+    texts = {field: f"{tag} {field.replace('_', ' ')}." for field in selectors.TEXT_FIELDS}
+    return {**texts, "suitability": suitability, "leadership_development": leadership}
+
+
+def peers(review, writer, tag: str) -> dict:
+    return {
+        c.person.pk: {
+            "strengths": f"{tag} praises {c.person.full_name}.",
+            "development": f"{tag} would push {c.person.full_name}.",
+        }
+        for c in selectors.reflection_colleagues(review=review, writer=writer)
+    }
+
+
+def write(review, person, tag, *, submit=True, **scales):
+    service.reflection_save(
+        review=review,
+        by=person,
+        answers=answers(tag, **scales),
+        peer_feedback=peers(review, person, tag),
+    )
+    if submit:
+        service.reflection_submit(review=review, by=person)
+
+
+def _composite_html(response) -> str:
+    """The composite part of the page: from its heading to the reader's own reflection."""
+    html = response.content.decode()
+    return html[html.index("<h1") : html.index("Your own reflection")]
+
+
+# Who writes, and about whom ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["pctr", "sav"])
+def test_the_team_on_site_and_the_host_dcs_write_and_nobody_else(east_midlands, coordinator, kind):
+    review, people = visited(east_midlands, coordinator, kind)
+    for who in WRITERS:
+        write(review, people[who], who, submit=False)
+    assert sorted(
+        Reflection.objects.filter(review=review).values_list("person__full_name", flat=True)
+    ) == sorted(people[w].full_name for w in WRITERS)
+    for who in ("qa", *NOBODY):
+        with pytest.raises(PermissionDenied):
+            service.reflection_save(review=review, by=people[who], answers={}, peer_feedback={})
+        with pytest.raises(PermissionDenied):
+            service.reflection_submit(review=review, by=people[who])
+    assert Reflection.objects.filter(review=review).count() == len(WRITERS)
+
+
+def test_each_writes_about_everyone_else_on_site_and_the_host_about_all(east_midlands, coordinator):
+    review, people = world(east_midlands, coordinator)
+    names = lambda who: [  # noqa: E731
+        c.person.full_name
+        for c in selectors.reflection_colleagues(review=review, writer=people[who])
+    ]
+    assert names("host_dcs") == ["Lee Lead", "Dai Ta", "Mo Member", "Nia Second", "Theo Third"]
+    assert names("member") == ["Lee Lead", "Dai Ta", "Nia Second", "Theo Third"]
+    assert names("lead") == ["Dai Ta", "Mo Member", "Nia Second", "Theo Third"]
+
+
+def test_the_form_names_each_colleague_and_labels_the_scales_ends(
+    client, east_midlands, coordinator
+):
+    review, people = visited(east_midlands, coordinator)
+    client.force_login(people["member"])
+    response = client.get(reverse("reviews:reflection", args=[review.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    legends = re.findall(r'<h3 class="govuk-fieldset__heading">\s*([^<]+?)\s*</h3>', html)
+    assert legends[:2] == ["Lee Lead (Lead DCS)", "Dai Ta (Data specialist)"]
+    assert "Strengths of Lee Lead" in html and "Areas for development of Dai Ta" in html
+    assert "Mo Member" not in html  # nothing about themselves as a colleague
+    radios = re.findall(
+        r'govuk-radios__label" for="id_(\w+)_(\d)">\s*([^<]+?)\s*</label>',
+        html,
+    )
+    assert [(f, n, label) for f, n, label in radios if n in "15"] == [
+        ("suitability", "1", "1: poor"),
+        ("suitability", "5", "5: excellent"),
+        ("leadership_development", "1", "1: not helpful"),
+        ("leadership_development", "5", "5: very helpful"),
+    ]
+    buttons = re.findall(r'<button[^>]*name="(\w+)"[^>]*>\s*([^<]+?)\s*</button>', html)
+    assert buttons == [("save", "Save as draft"), ("submit", "Submit")]
+
+
+def test_a_colleague_not_on_the_team_is_refused_and_nothing_is_saved(east_midlands, coordinator):
+    review, people = visited(east_midlands, coordinator)
+    for stranger in ("uninvolved", "qa", "member"):  # not on site, off site, oneself
+        with pytest.raises(ValidationError, match="not on the team"):
+            service.reflection_save(
+                review=review,
+                by=people["member"],
+                answers=answers("Mine"),
+                peer_feedback={people[stranger].pk: {"strengths": "Kind.", "development": ""}},
+            )
+    assert Reflection.objects.filter(review=review).count() == 0
+    assert PeerFeedback.objects.count() == 0
+
+
+def test_a_text_too_long_is_refused_at_its_field_and_nothing_is_saved(east_midlands, coordinator):
+    review, people = visited(east_midlands, coordinator)
+    feedback = peers(review, people["member"], "Mine")
+    lead = people["lead"].pk
+    feedback[lead]["development"] = "x" * (service.MAX_CHARACTERS + 1)
+    with pytest.raises(ValidationError) as caught:
+        service.reflection_save(
+            review=review,
+            by=people["member"],
+            answers={**answers("Mine"), "suitability": 7},
+            peer_feedback=feedback,
+        )
+    assert caught.value.message_dict == {
+        f"peer_{lead}_development": ["This can be at most 5,000 characters; it has 5,001."],
+        "suitability": ["Choose a number from 1 to 5."],
+    }
+    assert Reflection.objects.filter(review=review).count() == 0
+
+
+def test_a_draft_keeps_everything_and_a_second_save_replaces_it_whole(east_midlands, coordinator):
+    review, people = visited(east_midlands, coordinator)
+    member = people["member"]
+    write(review, member, "First", submit=False, suitability=None)
+    feedback = peers(review, member, "Second")
+    del feedback[people["data"].pk]  # nothing more to say about them
+    service.reflection_save(
+        review=review,
+        by=member,
+        answers={"self_strengths": "  Listening.  "},
+        peer_feedback=feedback,
+    )
+    own = selectors.reflection_of(review=review, person=member)
+    assert (own.self_strengths, own.main_learning, own.suitability, own.submitted_at) == (
+        "Listening.",
+        "",
+        None,
+        None,
+    )
+    assert {
+        (f.colleague.full_name, f.strengths, f.development) for f in own.peer_by_colleague.values()
+    } == {("Lee Lead", "Second praises Lee Lead.", "Second would push Lee Lead.")}
+
+
+# Submitting ----------------------------------------------------------------------------
+
+
+def test_submit_needs_both_scales_each_marked_at_its_field(east_midlands, coordinator):
+    review, people = visited(east_midlands, coordinator)
+    with pytest.raises(ValidationError) as caught:
+        service.reflection_submit(review=review, by=people["lead"])  # nothing saved yet
+    assert set(caught.value.message_dict) == {"suitability", "leadership_development"}
+    write(review, people["lead"], "Lead", submit=False, suitability=5, leadership=None)
+    with pytest.raises(ValidationError) as caught:
+        service.reflection_submit(review=review, by=people["lead"])
+    assert caught.value.message_dict == {
+        "leadership_development": [
+            "Choose how useful the review was to your development as a leader, from 1 to 5, "
+            "to submit."
+        ]
+    }
+    assert Reflection.objects.get(person=people["lead"]).submitted_at is None
+
+
+def _posted(review, writer, tag, **overrides) -> dict:
+    data = {k: "" if v is None else str(v) for k, v in answers(tag).items()}
+    for pk, texts in peers(review, writer, tag).items():
+        for part, text in texts.items():
+            data[f"peer_{pk}_{part}"] = text
+    return {**data, **overrides}
+
+
+def test_a_refused_submit_keeps_what_was_typed_and_marks_each_scale(
+    client, east_midlands, coordinator
+):
+    review, people = visited(east_midlands, coordinator)
+    client.force_login(people["data"])
+    url = reverse("reviews:reflection", args=[review.pk])
+    data = _posted(review, people["data"], "Typed", suitability="", leadership_development="")
+    response = client.post(url, {**data, "submit": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    for message in (
+        "Choose how well the review served its purpose, from 1 to 5, to submit.",
+        "Choose how useful the review was to your development as a leader, from 1 to 5, to submit.",
+    ):
+        assert html.count(message) == 2  # in the summary and at the field
+    assert (
+        'id="id_suitability_1_error"' in html
+        and html.startswith("<!DOCTYPE")
+        and ("<title>Error: Your reflection" in html)
+    )
+    assert "Typed main learning." in html and f"Typed praises {people['lead'].full_name}." in html
+    saved = Reflection.objects.get(person=people["data"])
+    assert (saved.main_learning, saved.submitted_at) == ("Typed main learning.", None)
+
+
+def test_submitted_it_is_read_only_for_its_writer(client, east_midlands, coordinator):
+    review, people = visited(east_midlands, coordinator)
+    client.force_login(people["data"])
+    url = reverse("reviews:reflection", args=[review.pk])
+    response = client.post(url, {**_posted(review, people["data"], "Final"), "submit": ""})
+    assert response.status_code == 302
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.context["form"] is None
+    assert "Save as draft" not in html and "Final main learning." in html
+    client.post(url, {**_posted(review, people["data"], "Changed"), "save": ""})
+    with pytest.raises(ValidationError, match="can no longer be changed"):
+        write(review, people["data"], "Changed", submit=False)
+    assert Reflection.objects.get(person=people["data"]).main_learning == "Final main learning."
+
+
+def test_reflections_open_once_the_visit_is_over(client, east_midlands, coordinator):
+    review, people = visited(east_midlands, coordinator, state=ReviewState.ON_SITE)
+    with pytest.raises(ValidationError, match="open once the visit is over"):
+        write(review, people["lead"], "Early", submit=False)
+    client.force_login(people["lead"])
+    response = client.get(reverse("reviews:reflection", args=[review.pk]))
+    assert response.context["form"] is None
+    assert "Reflections open once the visit is over." in response.content.decode()
+
+
+# Who sees what (R29) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["pctr", "sav"])
+def test_who_may_not_see_the_reflections(client, east_midlands, coordinator, kind):
+    review, people = visited(east_midlands, coordinator, kind)
+    for who in WRITERS[:3]:
+        write(review, people[who], f"Secret of {who}")
+    pages = {
+        name: reverse(f"reviews:{name}", args=[review.pk])
+        for name in ("reflection", "reflections_composite", "reflections_completion")
+    }
+    expected = {
+        "coordinator": (403, 403, 403),
+        "host_ad": (403, 403, 403),
+        "host_data": (403, 403, 403),
+        "uninvolved": (404, 404, 404),
+        "qa": (403, 403, 200),
+        "lead": (200, 200, 403),
+        "data": (200, 200, 403),
+        "member": (200, 200, 403),
+        "host_dcs": (200, 200, 403),
+    }
+    for who, statuses in expected.items():
+        client.force_login(people[who])
+        got = tuple(client.get(url).status_code for url in pages.values())
+        assert got == statuses, who
+        if 200 not in got:
+            for url in pages.values():
+                assert client.post(url, {"save": ""}).status_code == statuses[0], who
+    assert Reflection.objects.filter(review=review).count() == 3
+
+
+# The composite (R27) -------------------------------------------------------------------
+
+
+def test_the_composite_waits_for_three_others_and_counts_only_submitted(
+    client, east_midlands, coordinator
+):
+    review, people = world(east_midlands, coordinator)
+    url = reverse("reviews:reflections_composite", args=[review.pk])
+    for who in ("lead", "data", "member"):
+        write(review, people[who], f"Written by {who}")
+    write(review, people["m2"], "Draft by m2", submit=False)
+
+    client.force_login(people["lead"])  # two others have submitted: not yet
+    response = client.get(url)
+    composite = response.context["composite"]
+    assert (composite.shown, composite.answered, composite.others) == (False, 3, 2)
+    html = response.content.decode()
+    assert "Not yet: 3 reflections submitted so far, yours included." in html
+    assert "1 more is needed" in html
+    assert "Written by data" not in html and "Written by member" not in html
+    assert "Written by lead" not in _composite_html(response)
+
+    client.force_login(people["m2"])  # their draft does not count, three others have
+    response = client.get(url)
+    assert (response.context["composite"].shown, response.context["composite"].others) == (True, 3)
+    assert "Draft by m2" not in _composite_html(response)
+
+    service.reflection_submit(review=review, by=people["m2"])
+    client.force_login(people["lead"])  # now three others have
+    response = client.get(url)
+    assert response.context["composite"].shown
+    assert "Draft by m2 main learning." in _composite_html(response)
+
+
+def test_the_composite_holds_every_submitted_text_in_order_and_no_writer(
+    client, east_midlands, coordinator
+):
+    review, people = world(east_midlands, coordinator)
+    # Tags whose alphabetical order is not the order of writing.
+    tags = {"member": "Delta", "host_dcs": "Alpha", "lead": "Charlie", "data": "Bravo"}
+    scales = {"member": (5, 2), "host_dcs": (4, 2), "lead": (4, 5), "data": (1, 3)}
+    for who, tag in tags.items():
+        write(review, people[who], tag, suitability=scales[who][0], leadership=scales[who][1])
+    write(review, people["m2"], "Zulu draft", submit=False)
+    client.force_login(people["m3"])
+    response = client.get(reverse("reviews:reflections_composite", args=[review.pk]))
+    composite = response.context["composite"]
+    assert composite.shown
+    html = _composite_html(response)
+
+    writers = [people[w] for w in tags]
+    by_subject = {a.person.full_name: a for a in composite.about}
+    assert list(by_subject) == ["Lee Lead", "Dai Ta", "Mo Member", "Nia Second", "Theo Third"]
+    for subject in by_subject.values():
+        about = [(w, tags[k]) for k, w in zip(tags, writers, strict=True) if w != subject.person]
+        name = subject.person.full_name
+        assert subject.strengths == sorted(f"{t} praises {name}." for _w, t in about)
+        assert subject.development == sorted(f"{t} would push {name}." for _w, t in about)
+    assert composite.self_strengths == [f"{t} self strengths." for t in sorted(tags.values())]
+    assert composite.self_development == [f"{t} self development." for t in sorted(tags.values())]
+    comments = {q.field: texts for q, texts in composite.comments}
+    assert comments["main_learning"] == [f"{t} main learning." for t in sorted(tags.values())]
+    assert set(comments) == set(selectors.TEXT_FIELDS) - set(selectors.SELF_FIELDS)
+    summary = {
+        s.question.field: (s.answers, s.mean, [c for _p, c in s.distribution])
+        for s in composite.scales
+    }
+    assert summary == {
+        "suitability": (4, Decimal("3.5"), [1, 0, 0, 2, 1]),
+        "leadership_development": (4, Decimal("3.0"), [0, 2, 1, 0, 1]),
+    }
+
+    # Every submitted text is on the page, in alphabetical order within its list.
+    for field in selectors.TEXT_FIELDS:
+        positions = [html.index(f"{t} {field.replace('_', ' ')}.") for t in sorted(tags.values())]
+        assert positions == sorted(positions), field
+    # No draft, and no writer: the writers appear only as the people written about, in
+    # their own heading, and the host DCS, who is written about by nobody, not at all.
+    assert "Zulu draft" not in html
+    for writer in writers:
+        assert " by " + writer.full_name not in html
+    assert "Hana Host" not in html
+    for name in ("Lee Lead", "Dai Ta", "Mo Member"):
+        headings = re.findall(rf"<h3[^>]*>{name} \(", html)
+        assert len(headings) == 1
+        # Beyond their heading, a name is only ever inside texts about that person.
+        assert html.count(name) == 1 + 2 * sum(1 for w in writers if w.full_name != name)
+
+
+def test_the_reader_sees_their_own_reflection_apart_as_theirs(client, east_midlands, coordinator):
+    review, people = visited(east_midlands, coordinator)
+    for who in WRITERS:
+        write(review, people[who], f"Own {who}")
+    client.force_login(people["lead"])
+    response = client.get(reverse("reviews:reflections_composite", args=[review.pk]))
+    html = response.content.decode()
+    own = html[html.index("Your own reflection") :]
+    assert "Own lead main learning." in own and "Own data main learning." not in own
+    assert "Own lead praises Dai Ta." in own
+
+
+def test_what_was_typed_reaches_the_composite_escaped(client, east_midlands, coordinator):
+    review, people = visited(east_midlands, coordinator)
+    for who in WRITERS:
+        write(review, people[who], f"<script>alert('{who}')</script>")
+    client.force_login(people["lead"])
+    html = client.get(reverse("reviews:reflections_composite", args=[review.pk])).content.decode()
+    assert "<script>alert(" not in html
+    assert "&lt;script&gt;alert(&#x27;data&#x27;)&lt;/script&gt; main learning." in html
+
+
+# The QA's completion page (R27) --------------------------------------------------------
+
+
+def test_the_qa_sees_who_has_completed_and_when_never_what(client, east_midlands, coordinator):
+    review, people = world(east_midlands, coordinator)
+    for who in ("lead", "host_dcs"):
+        write(review, people[who], f"Confidential {who}")
+    write(review, people["member"], "Confidential draft member", submit=False)
+    client.force_login(people["qa"])
+    response = client.get(reverse("reviews:reflections_completion", args=[review.pk]))
+    rows = [(r.name, r.role_name, r.submitted_at is not None) for r in response.context["rows"]]
+    assert rows == [
+        ("Lee Lead", "Lead DCS", True),
+        ("Dai Ta", "Data specialist", False),
+        ("Mo Member", "Core team member", False),
+        ("Nia Second", "Core team member", False),
+        ("Theo Third", "Core team member", False),
+        ("Hana Host", "Host DCS", True),
+    ]
+    html = response.content.decode()
+    assert "2 of 6 submitted." in html
+    assert html.count("Not yet") == 4 and html.count(">Yes<") == 2
+    assert "Confidential" not in html
+    for field in selectors.TEXT_FIELDS:
+        assert field.replace("_", " ") + "." not in html
+    assert "praises" not in html and "would push" not in html
+
+
+# Query counts --------------------------------------------------------------------------
+
+
+def _submit_by(review, people, keys):
+    for key in keys:
+        write(review, people[key], f"Pinned {key}")
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_the_composite_page_below_the_threshold_query_count_is_pinned(
+    client, east_midlands, coordinator, count, django_assert_num_queries
+):
+    review, people = world(east_midlands, coordinator)
+    _submit_by(review, people, ("lead", "data")[:count])
+    client.force_login(people["m3"])
+    with django_assert_num_queries(11):
+        response = client.get(reverse("reviews:reflections_composite", args=[review.pk]))
+    assert response.context["composite"].others == count
+
+
+@pytest.mark.parametrize("count", [3, 5])
+def test_the_composite_page_query_count_is_pinned(
+    client, east_midlands, coordinator, count, django_assert_num_queries
+):
+    review, people = world(east_midlands, coordinator)
+    _submit_by(review, people, ("lead", "data", "member", "m2", "host_dcs")[:count])
+    client.force_login(people["m3"])
+    with django_assert_num_queries(13):
+        response = client.get(reverse("reviews:reflections_composite", args=[review.pk]))
+    assert response.context["composite"].answered == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_completion_page_query_count_is_pinned(
+    client, east_midlands, coordinator, count, django_assert_num_queries
+):
+    review, people = world(east_midlands, coordinator)
+    _submit_by(review, people, ("lead", "data", "host_dcs")[:count])
+    client.force_login(people["qa"])
+    with django_assert_num_queries(11):
+        response = client.get(reverse("reviews:reflections_completion", args=[review.pk]))
+    assert sum(1 for r in response.context["rows"] if r.submitted_at) == count

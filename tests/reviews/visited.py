@@ -47,6 +47,7 @@ def visited(region, coordinator, kind: str = ReviewKind.PCTR, *, state=ReviewSta
             texts=[f"Audit of ten cases for hypothesis {n}."],
             by=people["lead"],
         )
+    subject.refresh_from_db()
     for step in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
         if subject.state == state:
             break

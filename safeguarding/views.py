@@ -1,0 +1,224 @@
+"""Pages of critical incidents (R25): a review's incidents, raising one, the record with
+what each person may do to it, and the download of its PDF. Each asks
+``reviews.permissions.incident_rights``: 404 to anyone who may not see the review or the
+incident, 403 to someone who sees the review but has no part in its incidents (R29)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from emslirp.forms import form_errors_add
+from emslirp.models import PdfState
+from reviews import permissions
+from reviews.models import TeamRole
+from reviews.teams import ROLE_NAMES
+from reviews.views import _review
+from safeguarding import selectors, services
+from safeguarding.forms import AddendumForm, HostResponseForm, IncidentRaiseForm, RaisedWithHostForm
+from safeguarding.models import CriticalIncident, IncidentPdf
+
+
+def _incident(request, pk):
+    """The incident and the user's rights on its review's incidents; 404 alike for an
+    incident that does not exist and one the user may not read (R29)."""
+    found = get_object_or_404(
+        CriticalIncident.objects.select_related("review__host__region"), pk=pk
+    )
+    access = permissions.review_access(request.user, found.review, on=timezone.localdate())
+    rights = permissions.incident_rights(access)
+    if not access.sees_review or not selectors.incident_may_read(rights, found, request.user):
+        raise Http404
+    return found, rights
+
+
+@login_required
+def incidents(request, review_pk):
+    """The review's critical incidents the user may read: all of them for those who read
+    the review's incidents, their own for a team member (R29)."""
+    review, access, _ = _review(request, review_pk)
+    rights = permissions.incident_rights(access)
+    if not (rights.read or rights.read_own or rights.raise_):
+        raise PermissionDenied
+    items = list(selectors.incidents_visible(review=review, user=request.user, rights=rights))
+    return render(
+        request,
+        "safeguarding/incidents.html",
+        {
+            "review": review,
+            "rights": rights,
+            "incidents": items,
+            "can_raise": rights.raise_ and review.state in services.RAISING_STATES,
+        },
+    )
+
+
+@login_required
+def incident_raise(request, review_pk):
+    """The form that raises a critical incident: the lead or a team member, while the
+    team is on site or after the visit (R25)."""
+    review, access, _ = _review(request, review_pk)
+    if not permissions.incident_rights(access).raise_:
+        raise PermissionDenied
+    open_ = review.state in services.RAISING_STATES
+    identifiers = selectors.incident_identifiers(review)
+    initial = {}
+    if identifiers.filter(pk=request.user.pk).exists():
+        initial["identified_by"] = request.user.pk
+    form = IncidentRaiseForm(
+        request.POST if request.method == "POST" else None,
+        identifiers=identifiers,
+        initial=initial,
+    )
+    if request.method == "POST":
+        if not open_:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                record = services.incident_raise(
+                    review=review, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form_errors_add(form, error)
+            else:
+                messages.success(
+                    request,
+                    "The critical incident is recorded. The host and the QA have been told.",
+                )
+                return redirect("safeguarding:incident", pk=record.pk)
+    return render(
+        request,
+        "safeguarding/incident_raise.html",
+        {"review": review, "form": form, "open": open_},
+        status=400 if form.errors else 200,
+    )
+
+
+ACTIONS = ("raised_with_host", "respond", "sign", "addendum", "pdf")
+
+
+def _allowed(incident: CriticalIncident, rights: permissions.IncidentRights) -> dict:
+    """What the user may do to the record now, for the forms shown and the POSTs taken."""
+    open_ = not incident.is_frozen
+    lead_to_sign = rights.sign_as_lead and incident.lead_signed_at is None
+    host_to_sign = rights.respond_as_host and incident.host_signed_at is None
+    return {
+        "raised_with_host": open_ and lead_to_sign,
+        "respond": open_ and host_to_sign,
+        "sign": open_
+        and (
+            (lead_to_sign and incident.raised_with_host_at is not None)
+            or (host_to_sign and bool(incident.host_action))
+        ),
+        "lead_to_sign": open_ and lead_to_sign,
+        "host_to_sign": open_ and host_to_sign,
+        "addendum": incident.is_frozen and (rights.sign_as_lead or rights.respond_as_host),
+        "pdf": True,
+    }
+
+
+@login_required
+def incident(request, pk):
+    """The critical incident record: every field of the form, who signed and when, the
+    addenda and the PDFs; and the forms for whoever may act now: the lead's time raised
+    with the host, the host's action, the signatures, addenda once both have signed."""
+    found, rights = _incident(request, pk)
+    review = found.review
+    record = selectors.incident_for_page(review=review, pk=found.pk)
+    allowed = _allowed(record, rights)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and not allowed.get(action):
+        raise PermissionDenied
+
+    def bound(name):
+        return request.POST if action == name else None
+
+    forms = {
+        "raised_with_host": RaisedWithHostForm(
+            bound("raised_with_host"),
+            initial={
+                "raised_with_host_at": timezone.localtime(record.raised_with_host_at).strftime(
+                    "%Y-%m-%d %H:%M"
+                )
+                if record.raised_with_host_at
+                else ""
+            },
+        ),
+        "respond": HostResponseForm(bound("respond"), initial={"host_action": record.host_action}),
+        "addendum": AddendumForm(bound("addendum")),
+    }
+    failed = None
+    if action:
+        form = forms.get(action)
+        try:
+            if form is not None and not form.is_valid():
+                failed = form
+            else:
+                message = _act(action, form, record, request.user)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect("safeguarding:incident", pk=record.pk)
+            form_errors_add(form, error)
+            failed = form
+        if failed is None:
+            messages.success(request, message)
+            return redirect("safeguarding:incident", pk=record.pk)
+    return render(
+        request,
+        "safeguarding/incident.html",
+        {
+            "review": review,
+            "incident": record,
+            "rights": rights,
+            "allowed": allowed,
+            "forms": forms,
+            "failed": failed,
+            "pdfs": record.pdfs.all(),
+            "lead_title": ROLE_NAMES[review.kind][TeamRole.LEAD],
+        },
+        status=400 if failed is not None else 200,
+    )
+
+
+def _act(action, form, record, by) -> str:
+    if action == "raised_with_host":
+        services.incident_raised_with_host_record(
+            incident=record, at=form.cleaned_data["raised_with_host_at"], by=by
+        )
+        return "The time you raised it with the host DCS is recorded."
+    if action == "respond":
+        services.incident_respond(
+            incident=record, host_action=form.cleaned_data["host_action"], by=by
+        )
+        return "The host's action is recorded; the lead has been told."
+    if action == "sign":
+        signed = services.incident_sign(incident=record, by=by)
+        if signed.is_frozen:
+            return "You have signed. Both have signed: responsibility now rests with the host."
+        return "You have signed the record."
+    if action == "addendum":
+        services.incident_addendum_add(incident=record, text=form.cleaned_data["text"], by=by)
+        return "Your addendum is added to the record."
+    services.incident_pdf_request(incident=record, by=by)
+    return "The PDF is being made: it is listed below once ready."
+
+
+@login_required
+@require_GET
+def incident_pdf(request, pk, pdf_pk):
+    """Download one PDF of the incident record, for whoever reads the incident; every
+    download is logged (R33, R35). Never cached, never shown inline."""
+    found, _ = _incident(request, pk)
+    pdf = get_object_or_404(IncidentPdf, pk=pdf_pk, incident=found, state=PdfState.READY)
+    services.incident_pdf_download_log(pdf=pdf, by=request.user)
+    response = HttpResponse(bytes(pdf.content), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="critical-incident-{found.pk}-{pdf.pk}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,241 @@
+"""The critical incident pages (R25, R29): the list shows each person what they may read,
+the raise form keeps what was typed and says at the field what is wrong with a date and
+time, the record page offers each person only the forms they may use, and anyone who may
+not see the review or the incident gets a 404."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from safeguarding.models import CriticalIncident
+from tests.reviews.visited import visited
+from tests.safeguarding.test_incidents import RAISED_WITH_HOST, TEXTS, raise_one, signed
+
+
+@pytest.fixture
+def pctr(east_midlands, coordinator):
+    return visited(east_midlands, coordinator, "pctr")
+
+
+def _field_error(page: str, field: str) -> str:
+    """The message shown at ``field``, by the GOV.UK pack's error markup."""
+    return page.split(f'id="id_{field}_1_error" class="govuk-error-message">')[1].split("</span>")[
+        1
+    ]
+
+
+def _get(client, person, name, *args):
+    client.force_login(person)
+    return client.get(reverse(name, args=args))
+
+
+def test_the_list_shows_all_to_readers_and_their_own_to_a_member(pctr, client):
+    review, people = pctr
+    by_lead = raise_one(review, people, "lead", incident="Found by the lead.")
+    by_member = raise_one(review, people, "member", incident="Found by the member.")
+    mine = reverse("safeguarding:incident", args=[by_member.pk])
+    theirs = reverse("safeguarding:incident", args=[by_lead.pk])
+    for who in ("lead", "qa", "host_dcs", "host_ad", "coordinator"):
+        page = _get(client, people[who], "safeguarding:incidents", review.pk).content.decode()
+        assert (mine in page, theirs in page) == (True, True), who
+        assert "2 critical incidents" in page
+    page = _get(client, people["member"], "safeguarding:incidents", review.pk).content.decode()
+    assert (mine in page, theirs in page) == (True, False)
+    assert "1 critical incident" in page
+    # Raising is for the lead and the team members only.
+    raise_url = reverse("safeguarding:incident_raise", args=[review.pk])
+    assert raise_url in page
+    page = _get(client, people["qa"], "safeguarding:incidents", review.pk).content.decode()
+    assert raise_url not in page
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("data", 403), ("host_data", 403), ("uninvolved", 404)]
+)
+def test_the_list_is_refused_to_those_with_no_part_in_incidents(pctr, client, who, status):
+    review, people = pctr
+    raise_one(review, people, "member")
+    assert _get(client, people[who], "safeguarding:incidents", review.pk).status_code == status
+
+
+@pytest.mark.parametrize("who", ["data", "host_data", "uninvolved"])
+def test_the_record_is_a_404_to_those_who_may_not_read_it(pctr, client, who):
+    review, people = pctr
+    incident = raise_one(review, people, "lead")
+    assert _get(client, people[who], "safeguarding:incident", incident.pk).status_code == 404
+
+
+def test_a_member_cannot_open_an_incident_someone_else_raised(pctr, client):
+    review, people = pctr
+    by_lead = raise_one(review, people, "lead")
+    assert _get(client, people["member"], "safeguarding:incident", by_lead.pk).status_code == 404
+    # Nor raise one through the page for someone who may not.
+    client.force_login(people["data"])
+    url = reverse("safeguarding:incident_raise", args=[review.pk])
+    assert client.post(url, {**TEXTS}).status_code == 403
+
+
+def test_raising_through_the_page(pctr, client, django_capture_on_commit_callbacks):
+    review, people = pctr
+    client.force_login(people["member"])
+    url = reverse("safeguarding:incident_raise", args=[review.pk])
+    form = client.get(url).content.decode()
+    assert "Lee Lead" in form and "Mo Member" in form
+    assert "Quinn Assure" not in form  # the QA is not on site
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                **TEXTS,
+                "identified_at": "2026-11-17 10:30",
+                "identified_by": people["member"].pk,
+            },
+        )
+    incident = CriticalIncident.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("safeguarding:incident", args=[incident.pk])
+    assert (incident.incident, incident.raised_by, incident.identified_at.isoformat()) == (
+        TEXTS["incident"],
+        people["member"],
+        "2026-11-17T10:30:00+00:00",
+    )
+    assert len(mail.outbox) == 4
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("17 Nov at half ten", "Enter a real date and 24-hour time it was identified"),
+        ("2026-11-31 10:30", "Enter a real date and 24-hour time it was identified"),
+        ("2026-11-17", "Add the time it was identified, for example 2026-11-17 14:30."),
+        ("2026-12-01 09:00", "The date and time it was identified cannot be in the future."),
+        ("", "Enter the date and time it was identified."),
+    ],
+)
+def test_a_bad_date_and_time_is_named_at_its_field_and_nothing_typed_is_lost(
+    pctr, client, typed, message
+):
+    review, people = pctr
+    client.force_login(people["member"])
+    response = client.post(
+        reverse("safeguarding:incident_raise", args=[review.pk]),
+        {**TEXTS, "identified_at": typed, "identified_by": people["member"].pk},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert CriticalIncident.objects.count() == 0
+    assert message in _field_error(page, "identified_at")
+    assert "There is a problem" in page
+    for text in TEXTS.values():
+        assert text in page
+    assert f'value="{typed}"' in page or not typed
+
+
+def test_a_time_before_the_visit_is_explained_at_its_field(pctr, client):
+    review, people = pctr
+    client.force_login(people["member"])
+    response = client.post(
+        reverse("safeguarding:incident_raise", args=[review.pk]),
+        {**TEXTS, "identified_at": "2026-11-02 10:30", "identified_by": people["member"].pk},
+    )
+    error = _field_error(response.content.decode(), "identified_at")
+    assert "on or after its first on-site day, 16 November 2026." in error
+    assert 'value="2026-11-02 10:30"' in response.content.decode()
+
+
+def _forms(page: str) -> set[str]:
+    return {
+        name
+        for name in ("raised-with-host", "respond", "sign", "addendum", "pdf")
+        if f'<form method="post" novalidate id="{name}">' in page
+    }
+
+
+def test_each_person_is_offered_only_what_they_may_do(pctr, client):
+    review, people = pctr
+    incident = raise_one(review, people, "member")
+    url = ("safeguarding:incident", incident.pk)
+    expected = {
+        "lead": {"raised-with-host", "pdf"},
+        "host_dcs": {"respond", "pdf"},
+        "host_ad": {"respond", "pdf"},
+        "qa": {"pdf"},
+        "coordinator": {"pdf"},
+        "member": {"pdf"},
+    }
+    for who, forms in expected.items():
+        page = _get(client, people[who], *url).content.decode()
+        assert _forms(page) == forms, who
+        assert TEXTS["evidence"] in page
+    for who in ("qa", "coordinator", "member"):
+        client.force_login(people[who])
+        for action in ("sign", "respond", "raised_with_host", "addendum"):
+            response = client.post(
+                reverse(*url[:1], args=url[1:]),
+                {"action": action, "host_action": "X", "raised_with_host_at": "2026-11-17 12:00"},
+            )
+            assert response.status_code == 403, (who, action)
+    incident.refresh_from_db()
+    assert (incident.host_action, incident.raised_with_host_at) == ("", None)
+
+
+def test_the_lead_and_host_complete_and_sign_through_the_page(pctr, client):
+    review, people = pctr
+    incident = raise_one(review, people, "member")
+    url = reverse("safeguarding:incident", args=[incident.pk])
+    client.force_login(people["lead"])
+    response = client.post(url, {"action": "raised_with_host", "raised_with_host_at": "yesterday"})
+    assert response.status_code == 400
+    assert 'value="yesterday"' in response.content.decode()
+    client.post(url, {"action": "raised_with_host", "raised_with_host_at": "2026-11-17 11:15"})
+    page = client.get(url).content.decode()
+    assert "17 November 2026, 11:15" in page
+    assert _forms(page) == {"raised-with-host", "sign", "pdf"}
+    assert client.post(url, {"action": "sign"}).status_code == 302
+
+    client.force_login(people["host_dcs"])
+    response = client.post(url, {"action": "respond", "host_action": "  "})
+    assert response.status_code == 400
+    assert "Say what action the host will take." in response.content.decode()
+    client.post(url, {"action": "respond", "host_action": "Every plan reviewed."})
+    client.post(url, {"action": "sign"})
+    page = client.get(url).content.decode()
+    assert 'id="frozen"' in page
+    assert _forms(page) == {"addendum", "pdf"}
+    client.post(url, {"action": "addendum", "text": "The child was seen."})
+    incident.refresh_from_db()
+    assert incident.is_frozen
+    assert [a.text for a in incident.addenda.all()] == ["The child was seen."]
+    # A sign sent again after freezing is refused.
+    assert client.post(url, {"action": "sign"}).status_code == 403
+
+
+def test_a_frozen_record_offers_no_changes(pctr, client):
+    review, people = pctr
+    incident = signed(review, people)
+    assert incident.raised_with_host_at == RAISED_WITH_HOST
+    for who in ("lead", "host_dcs"):
+        page = _get(client, people[who], "safeguarding:incident", incident.pk).content.decode()
+        assert _forms(page) == {"addendum", "pdf"}
+        client.force_login(people[who])
+        for action in ("sign", "respond", "raised_with_host"):
+            assert (
+                client.post(
+                    reverse("safeguarding:incident", args=[incident.pk]), {"action": action}
+                ).status_code
+                == 403
+            )
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_list_takes_the_same_queries_for_one_or_three(
+    pctr, client, count, django_assert_num_queries
+):
+    review, people = pctr
+    for _ in range(count):
+        raise_one(review, people, "member")
+    client.force_login(people["qa"])
+    url = reverse("safeguarding:incidents", args=[review.pk])
+    with django_assert_num_queries(9):
+        page = client.get(url).content.decode()
+    assert page.count('href="/safeguarding/incident/') == count

@@ -11,8 +11,11 @@ import json
 from django import forms
 from django.contrib import admin
 
+from emslirp import permissions as core_permissions
+from emslirp.admin import RegionScopedAdmin
 from reviews import self_assessment_services as services
-from reviews.models import SelfAssessmentTemplate
+from reviews.letter_placeholders import placeholders_help, placeholders_problems
+from reviews.models import LetterTemplate, SelfAssessmentTemplate
 
 
 class StructureField(forms.JSONField):
@@ -71,3 +74,54 @@ class SelfAssessmentTemplateAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.self_assessment_template_publish(template=obj, by=request.user)
+
+
+# The feedback letter's template (R23) -----------------------------------------------------
+# Letters themselves have no admin at all: a final letter never changes (R23), and the
+# coordinator reads the final letter on the review's letter page, as R29 gives it.
+
+
+class LetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["region", "kind", "subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 90})}
+        help_texts = {
+            "body": (
+                "Placeholders are filled in from the records when the lead drafts a letter: "
+                f"{placeholders_help()}. To print a brace itself, type it twice: {{{{ or }}}}. "
+                "Letters drafted already keep their words."
+            ),
+            "subject": "Placeholders may be used here too.",
+        }
+
+    def _placeholders_clean(self, name: str) -> str:
+        text = self.cleaned_data[name]
+        problems = placeholders_problems(text)
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
+
+    def clean_subject(self):
+        return self._placeholders_clean("subject")
+
+    def clean_body(self):
+        return self._placeholders_clean("body")
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(RegionScopedAdmin):
+    form = LetterTemplateForm
+    list_display = ["kind", "region", "subject", "updated_at", "updated_by"]
+    list_select_related = ["region", "updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def scope(self, request, queryset):
+        return queryset.filter(region__in=core_permissions.manageable_regions(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

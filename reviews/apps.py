@@ -44,3 +44,13 @@ class ReviewsConfig(AppConfig):
         coordinator_permissions_add(
             {"reviews.view_selfassessmenttemplate", "reviews.add_selfassessmenttemplate"}
         )
+        # A coordinator reads and changes their region's letter templates, and adds one
+        # for a kind their region lacks (a region made after the seed migration has none);
+        # never deletes one, as the lead cannot draft a letter without it (R23, R31).
+        coordinator_permissions_add(
+            {
+                "reviews.view_lettertemplate",
+                "reviews.change_lettertemplate",
+                "reviews.add_lettertemplate",
+            }
+        )

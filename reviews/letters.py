@@ -1,0 +1,522 @@
+"""Changes to the feedback letter and its PDFs (R23, R29, R33).
+
+One function per step of the letter's flow: drafted by the lead from the region's
+template and the verbal feedback record, changed by the lead while a draft, sent to the
+QA, proofread (approved, or returned with comments), shared with the host as a draft,
+issued final by the lead. Each asks ``reviews.permissions.letter_rights`` itself, moves
+the letter only from the state it names (a conditional UPDATE, so two clicks at once
+make one step), writes a ``LetterEvent`` and tells whoever is next by e-mail once the
+change commits. Nothing changes a final letter, and nothing replaces its PDF.
+
+PDFs are made by the worker (``reviews.tasks``): a request only records that one is
+wanted. The final PDF is made once, when the letter is issued, and kept with its SHA-256.
+"""
+
+import logging
+
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from emslirp.models import PdfState, User
+from emslirp.notices import email_after_commit
+from emslirp.pdf import template_to_pdf
+from reviews import letter_selectors as selectors
+from reviews import permissions
+from reviews.feedback_record import verbal_feedback_record
+from reviews.letter_placeholders import placeholders_fill
+from reviews.models import (
+    Letter,
+    LetterEvent,
+    LetterPdf,
+    LetterState,
+    Review,
+    TeamRole,
+    VerbalFeedback,
+)
+
+logger = logging.getLogger(__name__)
+
+PDF_TEMPLATE = "reviews/pdf/letter.html"
+SUBJECT_MAX = Letter._meta.get_field("subject").max_length
+FINAL_NEVER_CHANGES = "The letter is final: it never changes once issued (R23)."
+_FAILURE_MAX = 2000
+
+
+class LetterConflict(Exception):
+    """A save of the draft based on ``base_revision``, which a later save has overtaken.
+    Nothing was saved; ``content`` is what the person sent, to be kept on their page."""
+
+    def __init__(self, *, base_revision: int, content: dict):
+        super().__init__(f"Saved over since revision {base_revision}.")
+        self.base_revision = base_revision
+        self.content = content
+
+
+def _rights(user: User, review: Review, letter: Letter | None) -> permissions.LetterRights:
+    access = permissions.review_access(user, review, on=timezone.localdate())
+    state = letter.state if letter is not None else None
+    return permissions.letter_rights(
+        access,
+        shared=state in (LetterState.SHARED, LetterState.FINAL),
+        final=state == LetterState.FINAL,
+    )
+
+
+def _load(letter: Letter) -> Letter:
+    return (
+        Letter.objects.select_for_update()
+        .select_related("review__host__region", "issued_by", "approved_by", "drafted_by")
+        .get(pk=letter.pk)
+    )
+
+
+def _event(*, letter: Letter, before: str, after: str, by: User, at, comment: str = "") -> None:
+    LetterEvent.objects.create(
+        letter=letter, before=before, after=after, by=by, at=at, comment=comment
+    )
+
+
+def _log(*, before: Letter, after: Letter, by: User) -> None:
+    # A conditional UPDATE sends no signal: the history entry is written here (R33).
+    changes = model_instance_diff(before, after)
+    if changes:
+        LogEntry.objects.log_create(after, action=LogEntry.Action.UPDATE, changes=changes, actor=by)
+
+
+def _url(review: Review) -> str:
+    return reverse("reviews:letter", args=[review.pk])
+
+
+def _notify(*, letter: Letter, to: list[User], subject: str, template: str, context=None):
+    review = letter.review
+    email_after_commit(
+        template=f"reviews/email/letter_{template}.txt",
+        subject=subject,
+        to=[p.email for p in to],
+        context={
+            **(context or {}),
+            "review": review,
+            "letter": letter,
+            "due_on": selectors.letter_due_on(review),
+            "url": _url(review),
+        },
+    )
+
+
+def _state_label(state: str) -> str:
+    return LetterState(state).label.lower()
+
+
+def _move(
+    *,
+    letter: Letter,
+    by: User,
+    before: str,
+    after: str,
+    may: str,
+    values: dict | None = None,
+    comment: str = "",
+    revision: int | None = None,
+) -> Letter:
+    """Move ``letter`` from ``before`` to ``after`` for ``by``, who needs the right named
+    ``may``; set ``values`` with it. PermissionDenied, or ValidationError if the letter is
+    not (or no longer) in ``before``. Runs inside the caller's transaction."""
+    letter = _load(letter)
+    if not getattr(_rights(by, letter.review, letter), may):
+        raise PermissionDenied
+    if letter.state == LetterState.FINAL:
+        raise ValidationError(FINAL_NEVER_CHANGES)
+    if letter.state != before:
+        raise ValidationError(
+            f"The letter is {_state_label(letter.state)}: this step needs it "
+            f"{_state_label(before)}. Reload the page to see where it is."
+        )
+    now = timezone.now()
+    values = {**(values or {}), "updated_at": now}
+    match = {"pk": letter.pk, "state": before}
+    if revision is not None:
+        match["revision"] = revision
+    # The conditional UPDATE is the lock: of two steps from the same state, one moves it.
+    if not Letter.objects.filter(**match).update(state=after, **values):
+        raise ValidationError("The letter changed meanwhile. Reload the page to see it.")
+    moved = _load(letter)
+    _event(letter=moved, before=before, after=after, by=by, at=now, comment=comment)
+    _log(before=letter, after=moved, by=by)
+    return moved
+
+
+# Drafting and changing the draft --------------------------------------------------------
+
+
+@transaction.atomic
+def letter_draft(*, review: Review, by: User) -> Letter:
+    """Draft the review's letter from the region's template for its kind, the
+    placeholders filled from the records: the host's DCS in post today, the host LA, the
+    on-site days, the priority actions of the verbal feedback, the lead's name and post
+    (R23). The lead drafts it, once the verbal feedback has been given, and only once."""
+    review = Review.objects.select_related("host__region").get(pk=review.pk)
+    if not _rights(by, review, None).write:
+        raise PermissionDenied
+    if Letter.objects.filter(review=review).exists():
+        raise ValidationError("The letter is drafted already.")
+    feedback = VerbalFeedback.objects.filter(review=review).first()
+    if feedback is None or feedback.given_on is None:
+        raise ValidationError(
+            "The letter is drafted once the verbal feedback has been given and its date "
+            "recorded (R22, R23)."
+        )
+    if review.onsite_to is None:
+        raise ValidationError("The on-site days are not set: the letter names them.")
+    template = selectors.letter_template_of(review)
+    if template is None:
+        raise ValidationError(
+            f"The region has no letter template for a {review.get_kind_display()}: "
+            "ask the coordinator to add one."
+        )
+    values = selectors.letter_placeholder_values(
+        review=review, record=verbal_feedback_record(review), on=timezone.localdate()
+    )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            letter = Letter.objects.create(
+                review=review,
+                subject=placeholders_fill(template.subject, values)[:SUBJECT_MAX],
+                body=placeholders_fill(template.body, values),
+                drafted_by=by,
+                drafted_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:
+        # Drafted by a second click between the check and the insert: one letter stays.
+        raise ValidationError("The letter is drafted already.") from None
+    _event(
+        letter=letter,
+        before=LetterState.DRAFT,
+        after=LetterState.DRAFT,
+        by=by,
+        at=now,
+        comment=f"Drafted from the region's {review.get_kind_display()} letter template.",
+    )
+    return letter
+
+
+def letter_content_check(*, subject: str, body: str, variations: str) -> dict:
+    """The draft's words as they are saved, or ValidationError at each field."""
+    errors = {}
+    subject = " ".join(subject.split())
+    if not subject:
+        errors["subject"] = "Write the letter's subject."
+    elif len(subject) > SUBJECT_MAX:
+        errors["subject"] = (
+            f"The subject can be at most {SUBJECT_MAX} characters; it has {len(subject)}."
+        )
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        errors["body"] = "Write the letter."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "subject": subject,
+        "body": body,
+        "variations": variations.replace("\r\n", "\n").strip(),
+    }
+
+
+@transaction.atomic
+def letter_update(
+    *, letter: Letter, subject: str, body: str, variations: str, revision: int, by: User
+) -> Letter:
+    """Save the draft's subject, body and the variation between team members' findings
+    (R23), as the lead's page showed it at ``revision``. Only the lead, only while a draft.
+    A save based on an older revision than the letter's is refused with
+    ``LetterConflict``, nothing saved and the words sent kept on the exception."""
+    current = _load(letter)
+    if not _rights(by, current.review, current).write:
+        raise PermissionDenied
+    if current.state != LetterState.DRAFT:
+        raise ValidationError(
+            FINAL_NEVER_CHANGES
+            if current.is_final
+            else f"The letter is {_state_label(current.state)}: only a draft is changed."
+        )
+    content = letter_content_check(subject=subject, body=body, variations=variations)
+    if revision != current.revision:
+        raise LetterConflict(base_revision=revision, content=content)
+    if all(getattr(current, k) == v for k, v in content.items()):
+        return current
+    now = timezone.now()
+    saved = Letter.objects.filter(pk=current.pk, revision=revision, state=LetterState.DRAFT).update(
+        **content, revision=F("revision") + 1, updated_at=now
+    )
+    if not saved:
+        raise LetterConflict(base_revision=revision, content=content)
+    after = _load(current)
+    _event(
+        letter=after,
+        before=LetterState.DRAFT,
+        after=LetterState.DRAFT,
+        by=by,
+        at=now,
+        comment=f"Changed the draft (revision {after.revision}).",
+    )
+    _log(before=current, after=after, by=by)
+    return after
+
+
+# The flow -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_send_to_qa(*, letter: Letter, by: User, revision: int | None = None) -> Letter:
+    """The lead sends the draft to the QA to proofread (R23); the QA is told. With
+    ``revision``, only if the draft is still at it."""
+    moved = _move(
+        letter=letter,
+        by=by,
+        before=LetterState.DRAFT,
+        after=LetterState.WITH_QA,
+        may="write",
+        revision=revision,
+    )
+    qa = selectors.letter_team(moved.review, TeamRole.QA)
+    if not qa:
+        raise ValidationError("The review has no QA to proofread the letter.")
+    _notify(
+        letter=moved,
+        to=qa,
+        subject=f"Please proofread the feedback letter to {moved.review.host}",
+        template="with_qa",
+        context={"by": by},
+    )
+    return moved
+
+
+@transaction.atomic
+def letter_proofread(*, letter: Letter, approve: bool, comments: str, by: User) -> Letter:
+    """The QA's proofreading (R23): approve the draft, or return it to the lead with
+    comments, which are then required. Actions that trace to no recorded evidence do not
+    stop an approval; the QA's page shows them first. The lead is told."""
+    comments = comments.replace("\r\n", "\n").strip()
+    if not approve and not comments:
+        # Asked before the state so the message goes to the field; the rights first.
+        current = _load(letter)
+        if not _rights(by, current.review, current).proofread:
+            raise PermissionDenied
+        raise ValidationError({"comments": "Say what the lead should change."})
+    now = timezone.now()
+    if approve:
+        moved = _move(
+            letter=letter,
+            by=by,
+            before=LetterState.WITH_QA,
+            after=LetterState.APPROVED,
+            may="proofread",
+            values={"approved_by": by, "approved_at": now, "qa_comments": comments},
+            comment=comments,
+        )
+    else:
+        moved = _move(
+            letter=letter,
+            by=by,
+            before=LetterState.WITH_QA,
+            after=LetterState.DRAFT,
+            may="proofread",
+            values={"qa_comments": comments},
+            comment=comments,
+        )
+    _notify(
+        letter=moved,
+        to=selectors.letter_team(moved.review, TeamRole.LEAD),
+        subject=(
+            f"The QA approved the feedback letter to {moved.review.host}"
+            if approve
+            else f"The QA returned the feedback letter to {moved.review.host}"
+        ),
+        template="approved" if approve else "returned",
+        context={"by": by, "comments": comments},
+    )
+    return moved
+
+
+@transaction.atomic
+def letter_share(*, letter: Letter, by: User) -> Letter:
+    """The lead shares the approved draft with the host (R23): from now on the host's DCS
+    and 2nd-tier lead read it, and they are told."""
+    moved = _move(
+        letter=letter,
+        by=by,
+        before=LetterState.APPROVED,
+        after=LetterState.SHARED,
+        may="write",
+        values={"shared_at": timezone.now()},
+    )
+    review = moved.review
+    _notify(
+        letter=moved,
+        to=selectors.letter_recipients_host(review, on=timezone.localdate()),
+        subject=f"The draft feedback letter of the {review.get_kind_display()} is ready to read",
+        template="shared",
+        context={"by": by},
+    )
+    return moved
+
+
+@transaction.atomic
+def letter_issue(*, letter: Letter, by: User) -> Letter:
+    """The lead signs the shared letter off as final (R23): it never changes again. Its
+    PDF is made once by the worker and kept with its SHA-256; the host, the QA and the
+    coordinators (the SDSA's reference copy) are told the final letter is ready."""
+    now = timezone.now()
+    moved = _move(
+        letter=letter,
+        by=by,
+        before=LetterState.SHARED,
+        after=LetterState.FINAL,
+        may="write",
+        values={"issued_by": by, "issued_at": now},
+    )
+    pdf = LetterPdf.objects.create(
+        letter=moved,
+        is_final=True,
+        letter_revision=moved.revision,
+        requested_by=by,
+        requested_at=now,
+    )
+    _dispatch(pdf)
+    review = moved.review
+    today = timezone.localdate()
+    _notify(
+        letter=moved,
+        to=[
+            *selectors.letter_recipients_host(review, on=today),
+            *selectors.letter_team(review, TeamRole.QA),
+            *selectors.letter_coordinators(review, on=today),
+        ],
+        subject=f"The final feedback letter of the {review.get_kind_display()} of "
+        f"{review.host} is ready",
+        template="final",
+        context={"by": by},
+    )
+    return moved
+
+
+# PDFs ----------------------------------------------------------------------------------
+
+
+def _dispatch(pdf: LetterPdf) -> None:
+    from reviews.tasks import task_letter_pdf_render
+
+    pdf_id = pdf.pk
+    transaction.on_commit(lambda: task_letter_pdf_render.delay(pdf_id=pdf_id))
+
+
+@transaction.atomic
+def letter_pdf_request(*, letter: Letter, by: User) -> LetterPdf:
+    """Ask the worker for a PDF of the draft, as it stands, with the verbal feedback
+    record attached: for whoever reads the draft. Nothing is rendered here (R23).
+
+    The final letter's PDF is made once, when it is issued, and never again: asking for
+    it again is refused, unless its making failed, when the lead asks for it to be tried
+    again."""
+    letter = _load(letter)
+    rights = _rights(by, letter.review, letter)
+    if letter.is_final:
+        if not (rights.read_final or rights.read_draft):
+            raise PermissionDenied
+        final = LetterPdf.objects.filter(letter=letter, is_final=True).defer("content").first()
+        if final is not None and final.state == PdfState.FAILED and rights.write:
+            LetterPdf.objects.filter(pk=final.pk, state=PdfState.FAILED).update(
+                state=PdfState.PENDING, failure=""
+            )
+            final.state, final.failure = PdfState.PENDING, ""
+            _dispatch(final)
+            return final
+        raise ValidationError(
+            "The final letter's PDF is made once, when the letter is issued, and never "
+            "made again (R23)."
+        )
+    if not rights.read_draft:
+        raise PermissionDenied
+    pdf = LetterPdf.objects.create(
+        letter=letter,
+        is_final=False,
+        letter_revision=letter.revision,
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
+    _dispatch(pdf)
+    return pdf
+
+
+def letter_pdf_render(*, pdf: LetterPdf) -> LetterPdf:
+    """Render ``pdf`` (the letter, then the verbal feedback record on a new page) and
+    store its bytes, SHA-256, size and the seconds it took; or mark it failed with the
+    error. Only a PDF still to be made (pending, or failed before) is rendered: a ready
+    PDF, above all the final one, is never rendered again nor overwritten
+    (ValidationError). Called by the worker."""
+    pdf = (
+        LetterPdf.objects.defer("content")
+        .select_related("letter__review__host__region", "letter__issued_by")
+        .get(pk=pdf.pk)
+    )
+    if pdf.state == PdfState.READY:
+        raise ValidationError(
+            "The final letter's PDF is made once and never replaced (R23)."
+            if pdf.is_final
+            else "This PDF is made already; ask for a new one to see later changes."
+        )
+    if pdf.is_final and not pdf.letter.is_final:
+        raise ValidationError("A final PDF is made of a final letter only.")
+    waiting = (PdfState.PENDING, PdfState.FAILED)
+    try:
+        content, digest, seconds = template_to_pdf(
+            PDF_TEMPLATE, selectors.letter_pdf_context(pdf=pdf)
+        )
+    except Exception as error:
+        # Whatever went wrong is kept for the page; the request can be made again.
+        logger.exception("letter PDF %s could not be made", pdf.pk)
+        LetterPdf.objects.filter(pk=pdf.pk, state__in=waiting).update(
+            state=PdfState.FAILED, failure=f"{type(error).__name__}: {error}"[:_FAILURE_MAX]
+        )
+        pdf.refresh_from_db()
+        return pdf
+    # Only a row still waiting is written: a render that finished first is never replaced.
+    stored = LetterPdf.objects.filter(pk=pdf.pk, state__in=waiting).update(
+        state=PdfState.READY,
+        content=content,
+        sha256=digest,
+        size=len(content),
+        rendered_at=timezone.now(),
+        render_seconds=seconds,
+        failure="",
+        letter_revision=pdf.letter.revision,
+    )
+    if not stored:
+        raise ValidationError("This PDF was made meanwhile; it is never replaced (R23).")
+    logger.info("letter PDF %s made in %.2f s (%d bytes)", pdf.pk, seconds, len(content))
+    pdf.refresh_from_db()
+    return pdf
+
+
+def letter_pdf_may_download(*, pdf: LetterPdf, by: User) -> bool:
+    """A draft's PDF is read by whoever reads the draft; the final one by whoever reads
+    the final letter (R29)."""
+    rights = _rights(by, pdf.letter.review, pdf.letter)
+    return rights.read_final if pdf.is_final else rights.read_draft
+
+
+@transaction.atomic
+def letter_pdf_download(*, pdf: LetterPdf, by: User) -> bytes:
+    """The bytes of the ready ``pdf`` for ``by``, the download recorded with who and
+    when (R33). PermissionDenied for anyone who may not read it."""
+    pdf = LetterPdf.objects.select_related("letter__review__host__region").get(pk=pdf.pk)
+    if pdf.state != PdfState.READY or not letter_pdf_may_download(pdf=pdf, by=by):
+        raise PermissionDenied
+    pdf.downloads.create(by=by, at=timezone.now())
+    return bytes(pdf.content)

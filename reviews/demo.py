@@ -8,7 +8,7 @@ from accreditation.models import Specialism
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
 from emslirp.working_days import working_days_from
-from reviews import hypotheses, selectors, services, states
+from reviews import demo_after, hypotheses, selectors, services, states
 from reviews.models import Review, ReviewKind, ReviewState, TeamMember, TeamRole
 
 # The next PCTR gets its whole team; the one after, its lead and QA; the next SAV, its
@@ -85,14 +85,24 @@ def load_reviews_demo(*, coordinator: User, today: datetime.date) -> dict[str, i
                     _place(review, TeamRole.MEMBER, lead.person, today) is not None
                 )
     created["team places"] += _sav_agreed(savs, coordinator, today)
-    past = (
+    # This year's PCTRs that are over, latest first: the first with its final letter, the
+    # second with its reflections complete, the third with a critical incident open.
+    past = list(
         Review.objects.filter(kind=ReviewKind.PCTR, ends_on__lt=today, starts_on__year=today.year)
         .select_related("host__region")
-        .order_by("-starts_on", "host__name")
-        .first()
+        .order_by("-starts_on", "host__name")[:3]
     )
-    if past is not None:
-        created["team places"] += _pctr_visited(past, coordinator, today)
+    after = (
+        ("final letters", lambda r: demo_after.letter_final(r, today=today)),
+        ("reflections", lambda r: demo_after.reflections_complete(r, today=today)),
+        ("open critical incidents", demo_after.incident_open),
+    )
+    for review, (what, make) in zip(past, after, strict=False):
+        placed = _pctr_visited(review, coordinator, today)
+        created["team places"] += placed
+        if placed:
+            review.refresh_from_db()
+            created[what] = make(review)
     return created
 
 

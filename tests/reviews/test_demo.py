@@ -2,6 +2,7 @@
 through the services, each member holding their grant on the review (R14, R29)."""
 
 import datetime
+import hashlib
 import io
 
 from django.core import mail
@@ -9,7 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from emslirp.object_permissions import object_grantees
-from reviews.models import ConferenceCall, Review, TeamMember, TeamRole
+from reviews.models import ConferenceCall, LetterPdf, Review, TeamMember, TeamRole
+from reviews.reflection_selectors import reflecting_team
+from safeguarding.models import CriticalIncident
 
 
 def test_the_demo_forms_the_next_pctrs_team(east_midlands, django_capture_on_commit_callbacks):
@@ -50,6 +53,8 @@ def test_the_demo_forms_the_next_pctrs_team(east_midlands, django_capture_on_com
     # (its visit started and ended by its lead), the rest planned.
     led = Review.objects.filter(team__role=TeamRole.LEAD).order_by("starts_on", "kind")
     assert [(r.kind, r.starts_on, r.state) for r in led] == [
+        ("pctr", datetime.date(2026, 1, 1), "after_visit"),
+        ("pctr", datetime.date(2026, 4, 1), "after_visit"),
         ("pctr", datetime.date(2026, 7, 1), "after_visit"),
         ("pctr", datetime.date(2027, 1, 1), "agreed"),
         ("pctr", datetime.date(2027, 7, 1), "preparing"),
@@ -59,6 +64,27 @@ def test_the_demo_forms_the_next_pctrs_team(east_midlands, django_capture_on_com
     assert set(Review.objects.filter(team__isnull=True).values_list("state", flat=True)) == {
         "planned"
     }
+    # After the visit (R21–R27): the latest has its final letter, rendered by the worker
+    # and kept with its digest; the one before, every reflection in; the first, a
+    # critical incident the host has yet to answer.
+    final = LetterPdf.objects.get(is_final=True, state="ready")
+    assert final.letter.review.starts_on == datetime.date(2026, 7, 1)
+    assert final.letter.state == "final"
+    assert final.sha256 == hashlib.sha256(bytes(final.content)).hexdigest()
+    assert [a.text for a in final.letter.review.agreed_actions.filter(findings__isnull=True)] == [
+        "Refresh the early help offer with schools."
+    ]
+    reflected = Review.objects.get(kind="pctr", starts_on=datetime.date(2026, 4, 1))
+    assert (
+        reflected.reflections.count()
+        == reflected.reflections.exclude(submitted_at=None).count()
+        == len(reflecting_team(reflected)) + 1
+    )  # and the host DCS
+    incident = CriticalIncident.objects.get()
+    assert incident.review.starts_on == datetime.date(2026, 1, 1)
+    assert (incident.raised_with_host_at is not None, incident.host_action) == (True, "")
+    assert not incident.is_frozen
+    # The demo's people are fictional: nobody was e-mailed of any of it.
     assert mail.outbox == []
 
     places = TeamMember.objects.count()

@@ -10,6 +10,7 @@ from accreditation.demo import load_accreditation_demo
 from calendar_planner.demo import load_calendar_demo
 from emslirp.demo import COORDINATOR_EMAIL, DEMO_PASSWORD, fictional_names, load_demo
 from emslirp.models import Region, User
+from emslirp.notices import notices_held
 from reviews.demo import load_reviews_demo
 
 # The core demo names its people from the start of the run; the apps' demos from here on.
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             # Demo accounts share one published password: never on a live register.
             raise CommandError("The demo region is never loaded in production.")
         today = timezone.localdate()
-        with transaction.atomic():
+        with transaction.atomic(), notices_held():
             created = load_demo(today=today)
             region = Region.objects.get(name="East Midlands")
             created |= load_accreditation_demo(

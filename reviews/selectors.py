@@ -3,11 +3,23 @@
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from accreditation.models import Accreditation, ExpressionOfInterest
 from accreditation.selectors import pool, pool_row
 from emslirp.models import LocalAuthority, Post, PostKind, User
-from reviews.models import SINGLE_ROLES, Review, ReviewKind, ReviewState, TeamMember, TeamRole
+from reviews import permissions
+from reviews.models import (
+    SINGLE_ROLES,
+    Letter,
+    LetterState,
+    Review,
+    ReviewKind,
+    ReviewState,
+    TeamMember,
+    TeamRole,
+    VerbalFeedback,
+)
 from reviews.teams import ACCREDITATION_FOR, DAYS, MEMBERS, ROLE_NAMES, days_total
 
 
@@ -198,3 +210,54 @@ def home_items(*, person: User, on: datetime.date, current_posts=()) -> dict:
 # Self-assessments (R17): their reads live in reviews.self_assessment_selectors; the home
 # page asks this one.
 from reviews.self_assessment_selectors import self_assessment_home_items  # noqa: E402, F401
+
+# The visit and after it (R21–R27): the review page's links ---------------------------
+
+VISIT_STATES = (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
+
+
+def visit_links(review: Review, access: permissions.ReviewAccess) -> list[tuple[str, str]]:
+    """The records of the visit and after it that ``access`` may open, as (label, URL),
+    each asked of its row of R29's table. At most two queries (the letter's state and
+    whether the verbal feedback was given), none before the visit."""
+    if review.state not in (ReviewState.AGREED, *VISIT_STATES):
+        return []
+    url = lambda name: reverse(f"reviews:{name}", args=[review.pk])  # noqa: E731
+    links = []
+    notebook = permissions.notebook_rights(access)
+    if notebook.read:
+        links.append(("Notebook", url("notebook")))
+    if review.state == ReviewState.AGREED:
+        return links
+    if notebook.read_emerging:
+        links.append(("Emerging issues shared with the host", url("emerging_issues")))
+    given = VerbalFeedback.objects.filter(review=review, given_on__isnull=False).exists()
+    if permissions.verbal_feedback_rights(access, given=given).read:
+        links.append(("Verbal feedback record", url("verbal_feedback")))
+    letter_state = Letter.objects.filter(review=review).values_list("state", flat=True).first()
+    letter = permissions.letter_rights(
+        access,
+        shared=letter_state in (LetterState.SHARED, LetterState.FINAL),
+        final=letter_state == LetterState.FINAL,
+    )
+    if letter.write or letter.read_draft or letter.read_final:
+        links.append(("Feedback letter", url("letter")))
+    incidents = permissions.incident_rights(access)
+    if incidents.read or incidents.raise_ or incidents.read_own:
+        links.append(
+            (
+                "Critical incidents",
+                reverse("safeguarding:incidents", kwargs={"review_pk": review.pk}),
+            )
+        )
+    if permissions.escalation_rights(access).read:
+        links.append(("Concerns raised by the host", url("escalations")))
+    if review.state == ReviewState.AFTER_VISIT:
+        reflection = permissions.reflection_rights(access)
+        if reflection.write_own:
+            links.append(("Your reflection", url("reflection")))
+        if reflection.read_composite:
+            links.append(("The team's reflections", url("reflections_composite")))
+        if reflection.see_completion:
+            links.append(("Who has reflected", url("reflections_completion")))
+    return links

@@ -94,6 +94,7 @@ def _review_page(
             "suggestions": suggestions,
             "removable": {m.pk for m in team if m.role in allowed},
             "can_read_hypotheses": permissions.hypotheses_rights(access).read,
+            "visit_links": selectors.visit_links(review, access) if access.sees_team else [],
             "next_states": [
                 (state, ReviewState(state).label)
                 for state, who in states.TRANSITIONS[ReviewState(review.state)].items()

@@ -7,6 +7,7 @@ A new page or action is a new column of ``EXPECTED``: a person left out of it fa
 test, so nobody can be forgotten."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -14,11 +15,26 @@ from django.utils import timezone
 
 from accreditation.models import Role
 from reviews import hypotheses as service
-from reviews.models import SelfAssessment, SelfAssessmentTemplate
+from reviews.models import (
+    AgreedAction,
+    EmergingIssue,
+    Escalation,
+    Finding,
+    Letter,
+    LetterPdf,
+    LetterState,
+    Note,
+    Reflection,
+    SelfAssessment,
+    SelfAssessmentTemplate,
+    VerbalFeedback,
+)
+from safeguarding.models import CriticalIncident, IncidentPdf
 from tests.calendar_planner.people import review
 from tests.factories import UserFactory
 from tests.reviews.test_hypotheses import DRAFTS, team_for
 from tests.reviews.test_teams import accredited
+from tests.reviews.visited import visited
 
 D = datetime.date
 TODAY = D(2026, 11, 27)
@@ -139,3 +155,191 @@ def _submitted_self_assessment(la, dcs):
         updated_by=dcs,
         updated_at=timezone.now(),
     )
+
+
+# On site and after (R21–R27, R29): the same people, on a review whose visit is over, with
+# one of every record: a note, a finding, the verbal feedback given, an emerging issue, a
+# final letter with a draft PDF and the final PDF, a critical incident raised by the
+# member with its PDF, a host's concern, and reflections.
+AFTER_PAGES = [
+    "notebook",
+    "verbal feedback",
+    "emerging issues",
+    "letter",
+    "final letter PDF",
+    "draft letter PDF",
+    "incidents",
+    "incident",
+    "incident PDF",
+    "escalations",
+    "escalation",
+    "reflection",
+    "reflections composite",
+    "reflections completion",
+]
+_ = 404  # may not know of the review
+F = 403  # sees the review, not this
+AFTER_EXPECTED = {
+    "pctr": {
+        "coordinator": (F, F, F, 200, 200, 404, 200, 200, 200, 200, 200, F, F, F),
+        "lead": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, F),
+        "qa": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, F, F, 200),
+        "data": (200, 200, 200, 200, 200, 404, F, 404, 404, F, F, 200, 200, F),
+        "member": (200, 200, 200, 200, 200, 404, 200, 200, 200, F, F, 200, 200, F),
+        "host_dcs": (F, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, F),
+        "host_ad": (F, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, F, F, F),
+        "host_data": (F, F, F, F, 404, 404, F, 404, 404, F, F, F, F, F),
+        "uninvolved": (_,) * 14,
+        "other_region_coordinator": (_,) * 14,
+        "nobody": (_,) * 14,
+    },
+}
+# Once a SAV's visit has started its host is no longer kept in the dark (R30): after the
+# visit the table is the PCTR's.
+AFTER_EXPECTED["sav"] = AFTER_EXPECTED["pctr"]
+
+
+def test_the_after_table_covers_everyone_and_every_page():
+    for kind, rows in AFTER_EXPECTED.items():
+        assert list(rows) == PEOPLE, kind
+        assert {len(row) for row in rows.values()} == {len(AFTER_PAGES)}, kind
+
+
+def _after_world(east_midlands, coordinator, kind):
+    """The visited review and one of each record, made directly so that only the rights
+    decide the answers; returns (review, people, urls by page)."""
+    subject, people = visited(east_midlands, coordinator, kind)
+    now = timezone.now()
+    first = subject.hypotheses.get(number=1)
+    Note.objects.create(
+        hypothesis=first,
+        author=people["member"],
+        text="Seen.",
+        client_key=uuid.uuid4(),
+        written_at=now,
+    )
+    finding = Finding.objects.create(
+        hypothesis=first,
+        text="Thresholds vary.",
+        evidence="Audit.",
+        written_by=people["member"],
+        written_at=now,
+        updated_at=now,
+    )
+    VerbalFeedback.objects.create(
+        review=subject, given_on=D(2026, 11, 18), recorded_by=people["lead"], recorded_at=now
+    )
+    action = AgreedAction.objects.create(review=subject, number=1, text="One front door.")
+    action.findings.add(finding)
+    EmergingIssue.objects.create(
+        review=subject, text="Agency supervision.", shared_by=people["lead"], shared_at=now
+    )
+    letter = Letter.objects.create(
+        review=subject,
+        state=LetterState.FINAL,
+        subject="Rutland",
+        body="Dear Hana",
+        drafted_by=people["lead"],
+        drafted_at=now,
+        updated_at=now,
+        approved_by=people["qa"],
+        approved_at=now,
+        shared_at=now,
+        issued_by=people["lead"],
+        issued_at=now,
+    )
+    pdf = {
+        "state": "ready",
+        "requested_by": people["lead"],
+        "requested_at": now,
+        "content": b"%PDF-1.7 test",
+        "sha256": "0" * 64,
+        "size": 13,
+        "rendered_at": now,
+    }
+    draft_pdf = LetterPdf.objects.create(letter=letter, letter_revision=1, **pdf)
+    final_pdf = LetterPdf.objects.create(letter=letter, letter_revision=1, is_final=True, **pdf)
+    incident = CriticalIncident.objects.create(
+        review=subject,
+        local_authority_name="Rutland",
+        host_dcs_name="Hana Host",
+        lead_name="Lee Lead",
+        review_dates="16 to 18 November 2026",
+        incident="A child.",
+        nature="Unsafe.",
+        evidence="Seen.",
+        identified_at=now,
+        identified_by=people["member"],
+        initial_action="Told the lead.",
+        raised_by=people["member"],
+        raised_at=now,
+    )
+    incident_pdf = IncidentPdf.objects.create(incident=incident, **pdf)
+    escalation = Escalation.objects.create(
+        review=subject,
+        about="process",
+        concern="Too short.",
+        raised_by=people["host_dcs"],
+        raised_at=now,
+    )
+    for who in ("lead", "data", "member"):
+        Reflection.objects.create(
+            review=subject,
+            person=people[who],
+            suitability=4,
+            leadership_development=4,
+            main_learning=f"Learnt by {who}.",
+            submitted_at=now,
+            updated_at=now,
+        )
+    pk = subject.pk
+    urls = {
+        "notebook": reverse("reviews:notebook", args=[pk]),
+        "verbal feedback": reverse("reviews:verbal_feedback", args=[pk]),
+        "emerging issues": reverse("reviews:emerging_issues", args=[pk]),
+        "letter": reverse("reviews:letter", args=[pk]),
+        "final letter PDF": reverse("reviews:letter_pdf", args=[pk, final_pdf.pk]),
+        "draft letter PDF": reverse("reviews:letter_pdf", args=[pk, draft_pdf.pk]),
+        "incidents": reverse("safeguarding:incidents", kwargs={"review_pk": pk}),
+        "incident": reverse("safeguarding:incident", args=[incident.pk]),
+        "incident PDF": reverse("safeguarding:incident_pdf", args=[incident.pk, incident_pdf.pk]),
+        "escalations": reverse("reviews:escalations", args=[pk]),
+        "escalation": reverse("reviews:escalation", args=[pk, escalation.pk]),
+        "reflection": reverse("reviews:reflection", args=[pk]),
+        "reflections composite": reverse("reviews:reflections_composite", args=[pk]),
+        "reflections completion": reverse("reviews:reflections_completion", args=[pk]),
+    }
+    return subject, people, urls
+
+
+@pytest.mark.parametrize("kind", ["pctr", "sav"])
+@pytest.mark.parametrize("who", PEOPLE)
+def test_permission_matrix_after_the_visit(client, east_midlands, coordinator, request, kind, who):
+    subject, people, urls = _after_world(east_midlands, coordinator, kind)
+    people["other_region_coordinator"] = request.getfixturevalue("other_region_coordinator")
+    people["nobody"] = UserFactory(region=east_midlands)
+    client.force_login(people[who])
+    got = tuple(client.get(urls[page]).status_code for page in AFTER_PAGES)
+    assert dict(zip(AFTER_PAGES, got, strict=True)) == dict(
+        zip(AFTER_PAGES, AFTER_EXPECTED[kind][who], strict=True)
+    )
+    # The review page links to exactly the pages the person may open.
+    page = client.get(reverse("reviews:review", args=[subject.pk]))
+    if page.status_code == 200:
+        linked = {label for label, url in page.context["visit_links"]}
+        opens = {p for p, status in zip(AFTER_PAGES, got, strict=True) if status == 200}
+        assert {LINKED_PAGE[label] for label in linked} == opens & set(LINKED_PAGE.values())
+
+
+# The review page's link labels, and the page each opens.
+LINKED_PAGE = {
+    "Notebook": "notebook",
+    "Emerging issues shared with the host": "emerging issues",
+    "Verbal feedback record": "verbal feedback",
+    "Feedback letter": "letter",
+    "Critical incidents": "incidents",
+    "Concerns raised by the host": "escalations",
+    "Your reflection": "reflection",
+    "The team's reflections": "reflections composite",
+    "Who has reflected": "reflections completion",
+}

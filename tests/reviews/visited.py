@@ -23,12 +23,12 @@ def visited(region, coordinator, kind: str = ReviewKind.PCTR, *, state=ReviewSta
     people = team_for(region, subject, coordinator, kind)
     hypotheses.hypotheses_save(review=subject, drafts=DRAFTS, by=people["lead"])
     subject = services.review_onsite_set(review=subject, first_day=FIRST_DAY, by=coordinator)
-    numbers = {h.number: h for h in Hypothesis.objects.filter(review=subject)}
+    # The services take decisions by hypothesis number.
     decisions = {1: "investigate", 2: "investigate", 3: "park", 4: "park"}
     if kind == ReviewKind.PCTR:
         hypotheses.hypotheses_decide(
             review=subject,
-            decisions={numbers[n].pk: d for n, d in decisions.items()},
+            decisions=decisions,
             by=people["host_dcs"],
         )
     else:
@@ -37,7 +37,7 @@ def visited(region, coordinator, kind: str = ReviewKind.PCTR, *, state=ReviewSta
             held_on=FIRST_DAY - datetime.timedelta(days=3),
             attended_by=[people[r] for r in ("lead", "data", "member", "qa")],
             notes="Agreed the lines of enquiry.",
-            decisions={numbers[n].pk: d for n, d in decisions.items()},
+            decisions=decisions,
             by=people["lead"],
         )
     numbers = {h.number: h for h in Hypothesis.objects.filter(review=subject)}

@@ -1,0 +1,602 @@
+"""Changes to the notebook, the verbal feedback record and the emerging issues (R21, R22,
+R24).
+
+Each function asks ``reviews.permissions`` itself (PermissionDenied), checks the rules its
+change must keep (ValidationError, at the field where there is one) and leaves the whole
+change or none of it. Several reviewers write at once from laptops on site, so nobody's
+words may be lost to another's save (R21):
+
+- running notes are only ever added, one row each; a note sent again after a dropped
+  connection carries the same ``client_key`` and is stored once;
+- everything else that several people may change (the pre-visit notes, a finding, a
+  hypothesis's report, the verbal feedback and its actions) carries a ``revision``. A save
+  names the revision it was made on and goes through only if the row is still at it (a
+  conditional UPDATE, which holds when two saves reach the database at once); otherwise
+  ``RevisionConflict`` is raised with both versions, and nothing is saved.
+
+A conditional UPDATE sends no signal, so these functions write the history entry
+themselves (R33); rows created or deleted are logged by the audit log's signals.
+"""
+
+import datetime
+import time
+import uuid
+
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, OperationalError, models, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from emslirp.models import User
+from emslirp.notices import email_after_commit
+from reviews import permissions
+from reviews.models import (
+    AgreedAction,
+    EmergingIssue,
+    Finding,
+    Hypothesis,
+    HypothesisReport,
+    Note,
+    Notebook,
+    Proposal,
+    Review,
+    ReviewState,
+    VerbalFeedback,
+)
+from reviews.notebook_selectors import (
+    emerging_issue_recipients,
+    letter_is_final,
+    pre_visit_writable,
+)
+
+# Generous limits: a day's notes on one hypothesis fit, a pasted document does not.
+NOTE_MAX = 10_000
+PRE_VISIT_MAX = 20_000
+FINDING_MAX = 4_000
+EVIDENCE_MAX = 4_000
+REPORT_MAX = 10_000
+ACTION_MAX = 2_000
+COMMENTARY_MAX = 4_000
+EMERGING_MAX = 4_000
+_LOCKED_ATTEMPTS = 5
+# A save that loses the race to the UPDATE looks again this many times in all.
+_SAVE_ATTEMPTS = 3
+
+
+class RevisionConflict(Exception):
+    """A save made on a revision someone else has saved over since. Nothing was saved.
+
+    ``mine`` is what the person sent, ``theirs`` what is stored now (both keyed by field),
+    ``revision`` the stored revision to save on once they have merged, and ``saved_by``
+    and ``saved_at`` who saved last and when, where the record keeps it."""
+
+    def __init__(
+        self,
+        *,
+        mine: dict,
+        theirs: dict,
+        revision: int,
+        saved_by: User | None = None,
+        saved_at: datetime.datetime | None = None,
+    ):
+        super().__init__(f"Saved over since; now at revision {revision}.")
+        self.mine = mine
+        self.theirs = theirs
+        self.revision = revision
+        self.saved_by = saved_by
+        self.saved_at = saved_at
+
+
+def _access(by: User, review: Review) -> permissions.ReviewAccess:
+    return permissions.review_access(by, review, on=timezone.localdate())
+
+
+def _review(pk: int) -> Review:
+    return Review.objects.select_related("host__region").get(pk=pk)
+
+
+def _text(value: str, *, field: str, limit: int, required: str = "") -> str:
+    """``value`` stripped, or ValidationError at ``field``: empty when ``required`` says
+    what to write, or longer than ``limit``."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: required})
+    if len(value) > limit:
+        raise ValidationError(
+            {field: f"This can be at most {limit:,} characters; it has {len(value):,}."}
+        )
+    return value
+
+
+def _writing_check(review: Review) -> None:
+    if review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
+        raise ValidationError("The notebook is written once the visit has started.")
+    if letter_is_final(review):
+        raise ValidationError("The letter is final: the notebook and the feedback are closed.")
+
+
+def _investigated_check(hypothesis: Hypothesis) -> None:
+    if hypothesis.decision != Proposal.INVESTIGATE:
+        raise ValidationError("This hypothesis is not one the review investigates.")
+
+
+def _log_update(*, before: models.Model, values: dict, by: User) -> None:
+    """The history entry of a conditional UPDATE of ``before``'s row with ``values``."""
+    after = type(before)(
+        **{f.attname: getattr(before, f.attname) for f in before._meta.concrete_fields}
+    )
+    for name, value in values.items():
+        setattr(after, name, value)
+    changes = model_instance_diff(before, after, fields_to_check=list(values))
+    if changes:
+        LogEntry.objects.log_create(after, action=LogEntry.Action.UPDATE, changes=changes, actor=by)
+
+
+def _update_on_revision(
+    instance: models.Model, *, revision: int, values: dict, by: User
+) -> models.Model | None:
+    """Write ``values`` to ``instance``'s row as revision ``revision + 1`` if the row is
+    still at ``revision``, log it and return the row as saved; else None, with nothing
+    changed. The database lets one of two saves from the same revision through."""
+    model = type(instance)
+    with transaction.atomic():
+        saved = model.objects.filter(pk=instance.pk, revision=revision).update(
+            **values, revision=F("revision") + 1
+        )
+        if not saved:
+            return None
+        _log_update(before=instance, values={**values, "revision": revision + 1}, by=by)
+    return model.objects.get(pk=instance.pk)
+
+
+# The notebook (R21) ---------------------------------------------------------------------
+
+
+def notebook_pre_visit_save(*, review: Review, text: str, revision: int, by: User) -> Notebook:
+    """Save the lead's pre-visit notes, prompts for the team on site (R21), on
+    ``revision`` (0 when the page showed none yet). Only the lead writes them, from the
+    agreement of the hypotheses until the visit ends. A save overtaken by another raises
+    ``RevisionConflict`` with both texts; saving what is already stored changes nothing."""
+    review = _review(review.pk)
+    if not permissions.notebook_rights(_access(by, review)).lead:
+        raise PermissionDenied
+    if not pre_visit_writable(review):
+        raise ValidationError(
+            "The pre-visit notes are written from the agreement of the hypotheses until "
+            "the visit ends."
+        )
+    text = _text(text, field="pre_visit_notes", limit=PRE_VISIT_MAX)
+    now = timezone.now()
+    current = Notebook.objects.filter(review=review).first()
+    if current is None and revision == 0:
+        try:
+            with transaction.atomic():
+                return Notebook.objects.create(
+                    review=review, pre_visit_notes=text, updated_by=by, updated_at=now
+                )
+        except IntegrityError:
+            # Another save created it first: theirs is compared with this one below.
+            current = Notebook.objects.get(review=review)
+    if current is not None and current.revision == revision:
+        saved = _update_on_revision(
+            current,
+            revision=revision,
+            values={"pre_visit_notes": text, "updated_by_id": by.pk, "updated_at": now},
+            by=by,
+        )
+        if saved is not None:
+            return saved
+        current = Notebook.objects.get(review=review)
+    if current is None:
+        raise ValidationError("The page was not made from this notebook: reload it.")
+    if current.pre_visit_notes == text:
+        return current
+    raise RevisionConflict(
+        mine={"pre_visit_notes": text},
+        theirs={"pre_visit_notes": current.pre_visit_notes},
+        revision=current.revision,
+        saved_by=current.updated_by,
+        saved_at=current.updated_at,
+    )
+
+
+def note_add(*, hypothesis: Hypothesis, text: str, client_key, by: User) -> Note:
+    """Add a running note to an investigated hypothesis, tagged with its author and the
+    time (R21). Notes are only ever inserted, so two reviewers saving at once both keep
+    their words. ``client_key`` is made by the browser when the note is started: the same
+    note sent again (a retry after a dropped connection) is stored once, and the stored
+    note is returned. Any team member writing the notebook adds notes while the team is
+    on site or after the visit, until the letter is final."""
+    review = _review(hypothesis.review_id)
+    if not permissions.notebook_rights(_access(by, review)).write:
+        raise PermissionDenied
+    _writing_check(review)
+    _investigated_check(hypothesis)
+    text = _text(text, field="text", limit=NOTE_MAX, required="Write your note before saving it.")
+    try:
+        key = client_key if isinstance(client_key, uuid.UUID) else uuid.UUID(str(client_key))
+    except ValueError:
+        raise ValidationError("The note came without its key: reload the page.") from None
+    for attempt in range(1, _LOCKED_ATTEMPTS + 1):
+        try:
+            sent = _note_store(hypothesis=hypothesis, text=text, key=key, by=by)
+            break
+        except OperationalError as error:
+            # SQLite (development, and the tests' shared in-memory database) refuses a
+            # write that meets another writer's open transaction at once ("locked")
+            # rather than waiting for it. A note is safe to send again, its key storing
+            # it once, so it is tried again; never inside a caller's transaction.
+            if "locked" not in str(error) or attempt == _LOCKED_ATTEMPTS:
+                raise
+            if transaction.get_connection().in_atomic_block:
+                raise
+            time.sleep(0.05 * attempt)
+    if sent.hypothesis_id != hypothesis.pk:
+        raise ValidationError("This note was already saved on another hypothesis.")
+    return sent
+
+
+def _note_store(*, hypothesis: Hypothesis, text: str, key: uuid.UUID, by: User) -> Note:
+    """The note sent with ``key`` by ``by``: the one stored already, else inserted now."""
+    sent = Note.objects.filter(author=by, client_key=key).first()
+    if sent is not None:
+        return sent
+    try:
+        # A savepoint: a resend racing the first send loses on the unique constraint
+        # without spoiling a transaction the caller may have open.
+        with transaction.atomic():
+            return Note.objects.create(
+                hypothesis=hypothesis,
+                author=by,
+                text=text,
+                client_key=key,
+                written_at=timezone.now(),
+            )
+    except IntegrityError:
+        return Note.objects.get(author=by, client_key=key)
+
+
+def finding_add(*, hypothesis: Hypothesis, text: str, evidence: str, by: User) -> Finding:
+    """Record a key finding on an investigated hypothesis and the evidence it rests on
+    (R21), written by any team member writing the notebook."""
+    review = _review(hypothesis.review_id)
+    if not permissions.notebook_rights(_access(by, review)).write:
+        raise PermissionDenied
+    _writing_check(review)
+    _investigated_check(hypothesis)
+    text = _text(text, field="text", limit=FINDING_MAX, required="Write the finding.")
+    evidence = _text(evidence, field="evidence", limit=EVIDENCE_MAX)
+    now = timezone.now()
+    return Finding.objects.create(
+        hypothesis=hypothesis,
+        text=text,
+        evidence=evidence,
+        written_by=by,
+        written_at=now,
+        updated_at=now,
+    )
+
+
+def finding_save(*, finding: Finding, text: str, evidence: str, revision: int, by: User) -> Finding:
+    """Change a key finding and its evidence, on ``revision``. Its writer changes their
+    own; the lead changes any (R21, R29). A save overtaken by another raises
+    ``RevisionConflict`` with both versions."""
+    finding = Finding.objects.select_related("hypothesis").get(pk=finding.pk)
+    review = _review(finding.hypothesis.review_id)
+    rights = permissions.notebook_rights(_access(by, review))
+    if not (rights.write and (rights.lead or finding.written_by_id == by.pk)):
+        raise PermissionDenied
+    _writing_check(review)
+    mine = {
+        "text": _text(text, field="text", limit=FINDING_MAX, required="Write the finding."),
+        "evidence": _text(evidence, field="evidence", limit=EVIDENCE_MAX),
+    }
+    if finding.revision == revision:
+        saved = _update_on_revision(
+            finding, revision=revision, values={**mine, "updated_at": timezone.now()}, by=by
+        )
+        if saved is not None:
+            return saved
+        finding = Finding.objects.get(pk=finding.pk)
+    theirs = {"text": finding.text, "evidence": finding.evidence}
+    if theirs == mine:
+        return finding
+    raise RevisionConflict(
+        mine=mine, theirs=theirs, revision=finding.revision, saved_at=finding.updated_at
+    )
+
+
+def _report_save(
+    *, hypothesis: Hypothesis, values: dict, revision: int, by: User
+) -> HypothesisReport:
+    """Save ``values`` on the hypothesis's report, on ``revision`` (0 when there is none
+    yet), or raise RevisionConflict with both versions of those fields.
+
+    The report holds the team's conclusions and the lead's comments: a save overtaken
+    only by saves of the other part (the fields it saves still empty) overwrites nobody's
+    words, and goes through on the revision now stored."""
+    now = timezone.now()
+    for _attempt in range(_SAVE_ATTEMPTS):
+        current = HypothesisReport.objects.filter(hypothesis=hypothesis).first()
+        if current is None and revision == 0:
+            try:
+                with transaction.atomic():
+                    return HypothesisReport.objects.create(
+                        hypothesis=hypothesis, **values, updated_by=by, updated_at=now
+                    )
+            except IntegrityError:
+                continue  # made meanwhile: compared with this save on the next round
+        if current is None:
+            raise ValidationError("The page was not made from this report: reload it.")
+        theirs = {name: getattr(current, name) for name in values}
+        if current.revision != revision:
+            if theirs == values:
+                return current
+            if any(theirs.values()):
+                raise RevisionConflict(
+                    mine=values,
+                    theirs=theirs,
+                    revision=current.revision,
+                    saved_by=current.updated_by,
+                    saved_at=current.updated_at,
+                )
+        saved = _update_on_revision(
+            current,
+            revision=current.revision,
+            values={**values, "updated_by_id": by.pk, "updated_at": now},
+            by=by,
+        )
+        if saved is not None:
+            return saved
+        # Someone saved between the read and the UPDATE: look again at what they saved.
+    raise ValidationError("The report is being saved by others just now: save again.")
+
+
+def conclusions_save(
+    *, hypothesis: Hypothesis, text: str, revision: int, by: User
+) -> HypothesisReport:
+    """Save the team's conclusions on an investigated hypothesis for reporting back (R21),
+    on ``revision`` of its report (0 when it has none yet). Any team member writing the
+    notebook saves them; one overtaken by another's save raises ``RevisionConflict``
+    with both texts."""
+    review = _review(hypothesis.review_id)
+    if not permissions.notebook_rights(_access(by, review)).write:
+        raise PermissionDenied
+    _writing_check(review)
+    _investigated_check(hypothesis)
+    text = _text(text, field="conclusions", limit=REPORT_MAX)
+    return _report_save(
+        hypothesis=hypothesis, values={"conclusions": text}, revision=revision, by=by
+    )
+
+
+# The verbal feedback record (R22) ---------------------------------------------------------
+
+
+def _feedback_rights(by: User, review: Review) -> permissions.FeedbackRights:
+    given = VerbalFeedback.objects.filter(review=review, given_on__isnull=False).exists()
+    return permissions.verbal_feedback_rights(_access(by, review), given=given)
+
+
+def hypothesis_report_save(
+    *,
+    hypothesis: Hypothesis,
+    lead_comments: str,
+    host_comments: str,
+    revision: int,
+    by: User,
+) -> HypothesisReport:
+    """Save the lead's comments on an investigated hypothesis and the host's comments at
+    the feedback (R22), on ``revision`` of its report (0 when it has none yet: it is made).
+    Only the lead writes them, while the record is open."""
+    review = _review(hypothesis.review_id)
+    if not _feedback_rights(by, review).write:
+        raise PermissionDenied
+    _writing_check(review)
+    _investigated_check(hypothesis)
+    values = {
+        "lead_comments": _text(lead_comments, field="lead_comments", limit=REPORT_MAX),
+        "host_comments": _text(host_comments, field="host_comments", limit=REPORT_MAX),
+    }
+    return _report_save(hypothesis=hypothesis, values=values, revision=revision, by=by)
+
+
+def _feedback_lock(*, review: Review, revision: int, by: User, mine: dict, theirs) -> tuple:
+    """Move the verbal feedback from ``revision`` to the next, making it at revision 1
+    when ``revision`` is 0 and there is none: (feedback before, feedback after). Raises
+    RevisionConflict, with ``mine`` and ``theirs(feedback)``, when someone saved since."""
+    now = timezone.now()
+    current = VerbalFeedback.objects.filter(review=review).first()
+    if current is None and revision == 0:
+        try:
+            with transaction.atomic():
+                made = VerbalFeedback.objects.create(review=review, recorded_by=by, recorded_at=now)
+            return made, made
+        except IntegrityError:
+            current = VerbalFeedback.objects.get(review=review)
+    if current is None:
+        raise ValidationError("The page was not made from this record: reload it.")
+    if current.revision == revision:
+        saved = VerbalFeedback.objects.filter(pk=current.pk, revision=revision).update(
+            revision=F("revision") + 1, recorded_by=by, recorded_at=now
+        )
+        if saved:
+            return current, VerbalFeedback.objects.get(pk=current.pk)
+        current = VerbalFeedback.objects.get(pk=current.pk)
+    stored = theirs(current)
+    if stored == mine:
+        return current, current  # what was sent is what is stored: nothing to merge
+    raise RevisionConflict(
+        mine=mine,
+        theirs=stored,
+        revision=current.revision,
+        saved_by=current.recorded_by,
+        saved_at=current.recorded_at,
+    )
+
+
+def verbal_feedback_save(
+    *, review: Review, given_on: datetime.date | None, revision: int, by: User
+) -> VerbalFeedback:
+    """Record the day the verbal feedback was given (R22), on ``revision`` of the record
+    (0 when there is none yet). The lead records it, while the record is open; it is not
+    in the future nor before the first on-site day. From then the host's DCS and
+    2nd-tier lead read the record (R29)."""
+    review = _review(review.pk)
+    if not _feedback_rights(by, review).write:
+        raise PermissionDenied
+    _writing_check(review)
+    if given_on is not None:
+        if given_on > timezone.localdate():
+            raise ValidationError({"given_on": "The feedback cannot be given in the future."})
+        if review.onsite_from is None or given_on < review.onsite_from:
+            first = f" ({review.onsite_from:%-d %B %Y})" if review.onsite_from else ""
+            raise ValidationError(
+                {"given_on": f"The feedback is given on or after the first on-site day{first}."}
+            )
+    with transaction.atomic():
+        before, after = _feedback_lock(
+            review=review,
+            revision=revision,
+            by=by,
+            mine={"given_on": given_on},
+            theirs=lambda current: {"given_on": current.given_on},
+        )
+        if after.given_on != given_on:
+            VerbalFeedback.objects.filter(pk=after.pk).update(given_on=given_on)
+            _log_update(before=before, values={"given_on": given_on}, by=by)
+            after.given_on = given_on
+    return after
+
+
+def _actions_of(review: Review) -> list[dict]:
+    return [
+        {
+            "text": a.text,
+            "host_agrees": a.host_agrees,
+            "commentary": a.commentary,
+            "is_priority": a.is_priority,
+            "findings": sorted(f.pk for f in a.findings.all()),
+        }
+        for a in AgreedAction.objects.filter(review=review)
+        .prefetch_related("findings")
+        .order_by("number")
+    ]
+
+
+def agreed_actions_save(
+    *, review: Review, actions: list[dict], revision: int, by: User
+) -> list[AgreedAction]:
+    """Replace the agreed actions with ``actions``, numbered 1, 2, … in order (R22), on
+    ``revision`` of the verbal feedback record (0 when there is none yet). Each action
+    has its ``text``, whether the host agrees it (``host_agrees``: True, False or None for
+    not yet), ``commentary``, ``is_priority`` (stated in the letter) and the ``findings``
+    (primary keys) of this review it answers, which the QA's proofreading traces (R23).
+    Only the lead writes them, while the record is open. Actions keep their rows by
+    number, so each one's history reads on (R33)."""
+    review = _review(review.pk)
+    if not _feedback_rights(by, review).write:
+        raise PermissionDenied
+    _writing_check(review)
+    known = set(
+        Finding.objects.filter(
+            hypothesis__review=review, hypothesis__decision=Proposal.INVESTIGATE
+        ).values_list("pk", flat=True)
+    )
+    clean, errors = [], {}
+    for n, action in enumerate(actions, start=1):
+        try:
+            text = _text(
+                action.get("text", ""),
+                field=f"{n}-text",
+                limit=ACTION_MAX,
+                required="Write the action.",
+            )
+            commentary = _text(
+                action.get("commentary", ""), field=f"{n}-commentary", limit=COMMENTARY_MAX
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
+            continue
+        if action.get("host_agrees") not in (True, False, None):
+            errors[f"{n}-host_agrees"] = ["Say whether the host agrees the action."]
+        findings = sorted({int(pk) for pk in action.get("findings", [])})
+        if not set(findings) <= known:
+            errors[f"{n}-findings"] = ["Choose findings of this review's hypotheses."]
+        clean.append(
+            {
+                "text": text,
+                "host_agrees": action.get("host_agrees"),
+                "commentary": commentary,
+                "is_priority": bool(action.get("is_priority")),
+                "findings": findings,
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _feedback_lock(
+            review=review, revision=revision, by=by, mine={"actions": clean}, theirs=_theirs_actions
+        )
+        existing = {a.number: a for a in AgreedAction.objects.filter(review=review)}
+        saved = []
+        for n, values in enumerate(clean, start=1):
+            findings = values.pop("findings")
+            action = existing.pop(n, None)
+            if action is None:
+                action = AgreedAction.objects.create(review=review, number=n, **values)
+            elif any(getattr(action, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(action, name, value)
+                action.save(update_fields=list(values))
+            action.findings.set(findings)
+            saved.append(action)
+        for action in existing.values():
+            action.delete()
+    return saved
+
+
+def _theirs_actions(current: VerbalFeedback) -> dict:
+    return {"actions": _actions_of(current.review)}
+
+
+# Emerging issues (R24) ---------------------------------------------------------------------
+
+
+def emerging_issue_share(*, review: Review, text: str, by: User) -> EmergingIssue:
+    """Share an emerging issue with the host before the verbal feedback, so that nothing
+    in it comes as a surprise (R24). Only the lead shares, once the visit has started and
+    until the feedback is given. The host's DCS and 2nd-tier lead are e-mailed that an
+    issue was shared, once it is committed, and nobody else; the e-mail says where to
+    read it and carries none of its words."""
+    review = _review(review.pk)
+    if not permissions.notebook_rights(_access(by, review)).share_emerging:
+        raise PermissionDenied
+    if review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
+        raise ValidationError("Emerging issues are shared once the visit has started.")
+    if VerbalFeedback.objects.filter(review=review, given_on__isnull=False).exists():
+        raise ValidationError(
+            "The verbal feedback has been given: what emerged is in its record now."
+        )
+    text = _text(
+        text, field="text", limit=EMERGING_MAX, required="Write the issue you are sharing."
+    )
+    with transaction.atomic():
+        issue = EmergingIssue.objects.create(
+            review=review, text=text, shared_by=by, shared_at=timezone.now()
+        )
+        recipients = emerging_issue_recipients(review, on=timezone.localdate())
+        email_after_commit(
+            template="reviews/email/emerging_issue.txt",
+            subject=f"An emerging issue from the review of {review.host}",
+            to=[p.email for p in recipients],
+            context={
+                "review": review,
+                "by": by,
+                "url": reverse("reviews:emerging_issues", args=[review.pk]),
+            },
+        )
+    return issue

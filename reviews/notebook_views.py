@@ -1,0 +1,619 @@
+"""Pages of the notebook, the verbal feedback record and the emerging issues (R21, R22,
+R24, R29).
+
+Anyone who may not see the review gets 404 (``_review``); someone who sees it but has no
+right to the page gets 403. The services check the rights again themselves.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from emslirp.forms import form_errors_add
+from reviews import notebook as services
+from reviews import notebook_selectors as selectors
+from reviews import permissions
+from reviews.feedback_record import verbal_feedback_record
+from reviews.models import Finding, Proposal, TeamRole
+from reviews.notebook_forms import (
+    AGREES_VALUE,
+    AgreedActionsForm,
+    ConclusionsForm,
+    EmergingIssueForm,
+    FindingEditForm,
+    FindingForm,
+    GivenOnForm,
+    NoteForm,
+    PreVisitNotesForm,
+    ReportCommentsForm,
+)
+from reviews.views import _review
+
+
+def _who(conflict: services.RevisionConflict) -> str:
+    """Who overtook a save, as the conflict message names them."""
+    when = f" at {conflict.saved_at:%H:%M}" if conflict.saved_at else ""
+    return f"{conflict.saved_by}{when}" if conflict.saved_by else f"someone else{when}"
+
+
+def _rebound(form_class, request, conflict, *, prefix, **kwargs):
+    """The form as sent, on the revision now stored, with the conflict shown at its
+    fields: the person's words kept, the other version beside them."""
+    data = request.POST.copy()
+    data[f"{prefix}-revision"] = str(conflict.revision)
+    form = form_class(data, prefix=prefix, **kwargs)
+    form.show_conflict(conflict, who=_who(conflict))
+    return form
+
+
+def _error_links(form) -> list[tuple[str, str]]:
+    """Each message of a failed form with the element it leads to, for the error summary:
+    a choice of radios or checkboxes leads to its first box, where the pack puts no id of
+    the field's own; a message about the whole form leads to its first field."""
+    if form is None or not form.errors:
+        return []
+    visible = [field for field in form if not field.is_hidden]
+    links = []
+    for name, errors in form.errors.items():
+        field = form[name] if name in form.fields else (visible[0] if visible else None)
+        if field is None:
+            anchor = ""
+        elif isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            anchor = f"{field.auto_id}_1"
+        else:
+            anchor = field.auto_id
+        links += [(anchor, message) for message in errors]
+    return links
+
+
+def _asynchronous(request) -> bool:
+    # notebook.js sends notes with fetch and asks for the list back; htmx says HX-Request.
+    return (
+        request.headers.get("X-Requested-With") == "XMLHttpRequest"
+        or request.headers.get("HX-Request") == "true"
+    )
+
+
+# The notebook (R21) ---------------------------------------------------------------------
+
+
+def _notebook(request, pk):
+    review, access, _ = _review(request, pk)
+    rights = permissions.notebook_rights(access)
+    if not rights.read:
+        raise PermissionDenied
+    return review, rights
+
+
+def _notebook_page(request, review, rights, *, bound=None, status=200):
+    """The notebook: its header from the records, the pre-visit notes, and per
+    investigated hypothesis its methods, running notes, key findings and conclusions,
+    with the forms the user may use now. ``bound`` holds the form that failed, keyed by
+    (kind, pk), shown with what was typed and its messages."""
+    bound = bound or {}
+    final = selectors.letter_is_final(review)
+    writes = rights.write and selectors.notebook_writable(review, final=final)
+    notebook = selectors.notebook_get(review)
+    pre_visit_form = None
+    if rights.lead and selectors.pre_visit_writable(review):
+        pre_visit_form = bound.get(("pre_visit", None)) or PreVisitNotesForm(
+            prefix="pre-visit",
+            initial={
+                "pre_visit_notes": notebook.pre_visit_notes if notebook else "",
+                "revision": notebook.revision if notebook else 0,
+            },
+        )
+    sections = []
+    for h in selectors.notebook_hypotheses(review):
+        report = getattr(h, "report", None)
+        findings = []
+        for n, f in enumerate(h.findings.all(), start=1):
+            form = None
+            if writes and (rights.lead or f.written_by_id == request.user.pk):
+                form = bound.get(("finding_edit", f.pk)) or FindingEditForm(
+                    prefix=f"finding-{f.pk}",
+                    number=_finding_number(n, h),
+                    initial={"text": f.text, "evidence": f.evidence, "revision": f.revision},
+                )
+            findings.append((f, form))
+        sections.append(
+            {
+                "hypothesis": h,
+                "methods": list(h.methods.all()),
+                "notes": list(h.notes.all()),
+                "findings": findings,
+                "report": report,
+                "note_form": (
+                    bound.get(("note", h.pk)) or NoteForm(prefix=f"note-{h.pk}", number=h.number)
+                )
+                if writes
+                else None,
+                "finding_form": (
+                    bound.get(("finding_add", h.pk))
+                    or FindingForm(prefix=f"finding-new-{h.pk}", number=h.number)
+                )
+                if writes
+                else None,
+                "conclusions_form": (
+                    bound.get(("conclusions", h.pk))
+                    or ConclusionsForm(
+                        prefix=f"conclusions-{h.pk}",
+                        number=h.number,
+                        initial={
+                            "conclusions": report.conclusions if report else "",
+                            "revision": report.revision if report else 0,
+                        },
+                    )
+                )
+                if writes
+                else None,
+            }
+        )
+    return render(
+        request,
+        "reviews/notebook.html",
+        {
+            "review": review,
+            "rights": rights,
+            "header": selectors.notebook_header(review),
+            "notebook": notebook,
+            "pre_visit_form": pre_visit_form,
+            "sections": sections,
+            "writes": writes,
+            "final": final,
+            "failed": next(iter(bound.values()), None),
+            "error_links": _error_links(next(iter(bound.values()), None)),
+            "visit_started": review.state in selectors.WRITING_STATES,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notebook(request, pk):
+    """The notebook (R21): read by the team and the QA; the lead writes the pre-visit
+    notes; the lead, the data specialist and the members add findings and write the
+    conclusions, each finding changed by its writer or the lead."""
+    review, rights = _notebook(request, pk)
+    if request.method != "POST":
+        return _notebook_page(request, review, rights)
+    action = request.POST.get("action", "")
+    if action == "pre_visit":
+        return _pre_visit_post(request, review, rights)
+    if action not in ("finding_add", "finding_edit", "conclusions"):
+        return HttpResponseBadRequest("Unknown action.")
+    if not rights.write:
+        raise PermissionDenied
+    if action == "finding_edit":
+        finding = (
+            Finding.objects.select_related("hypothesis")
+            .filter(
+                pk=_pk(request.POST.get("finding")),
+                hypothesis__review=review,
+                hypothesis__decision=Proposal.INVESTIGATE,
+            )
+            .first()
+        )
+        if finding is None:
+            raise Http404
+        return _finding_edit_post(request, review, rights, finding)
+    hypothesis = selectors.investigated_hypothesis(review, _pk(request.POST.get("hypothesis")))
+    if hypothesis is None:
+        raise Http404
+    if action == "finding_add":
+        form = FindingForm(
+            request.POST, prefix=f"finding-new-{hypothesis.pk}", number=hypothesis.number
+        )
+        if form.is_valid():
+            try:
+                services.finding_add(
+                    hypothesis=hypothesis,
+                    text=form.cleaned_data["text"],
+                    evidence=form.cleaned_data["evidence"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form_errors_add(form, error)
+            else:
+                messages.success(
+                    request, f"Your finding on hypothesis {hypothesis.number} is saved."
+                )
+                return _back(review, f"hypothesis-{hypothesis.number}")
+        return _notebook_page(
+            request, review, rights, bound={("finding_add", hypothesis.pk): form}, status=400
+        )
+    prefix = f"conclusions-{hypothesis.pk}"
+    form = ConclusionsForm(request.POST, prefix=prefix, number=hypothesis.number)
+    status = 400
+    if form.is_valid():
+        try:
+            services.conclusions_save(
+                hypothesis=hypothesis,
+                text=form.cleaned_data["conclusions"],
+                revision=form.cleaned_data["revision"],
+                by=request.user,
+            )
+        except services.RevisionConflict as conflict:
+            form = _rebound(
+                ConclusionsForm, request, conflict, prefix=prefix, number=hypothesis.number
+            )
+            status = 409
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(
+                request, f"The conclusions on hypothesis {hypothesis.number} are saved."
+            )
+            return _back(review, f"hypothesis-{hypothesis.number}")
+    return _notebook_page(
+        request, review, rights, bound={("conclusions", hypothesis.pk): form}, status=status
+    )
+
+
+def _pk(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _back(review, anchor: str):
+    return redirect(f"{reverse('reviews:notebook', args=[review.pk])}#{anchor}")
+
+
+def _pre_visit_post(request, review, rights):
+    if not rights.lead:
+        raise PermissionDenied
+    form = PreVisitNotesForm(request.POST, prefix="pre-visit")
+    status = 400
+    if form.is_valid():
+        try:
+            services.notebook_pre_visit_save(
+                review=review,
+                text=form.cleaned_data["pre_visit_notes"],
+                revision=form.cleaned_data["revision"],
+                by=request.user,
+            )
+        except services.RevisionConflict as conflict:
+            form = _rebound(PreVisitNotesForm, request, conflict, prefix="pre-visit")
+            status = 409
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, "The pre-visit notes are saved.")
+            return _back(review, "pre-visit")
+    return _notebook_page(request, review, rights, bound={("pre_visit", None): form}, status=status)
+
+
+def _finding_number(n: int, hypothesis) -> str:
+    return f"{n} on hypothesis {hypothesis.number}"
+
+
+def _finding_edit_post(request, review, rights, finding):
+    prefix = f"finding-{finding.pk}"
+    order = list(
+        Finding.objects.filter(hypothesis_id=finding.hypothesis_id)
+        .order_by("written_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    number = _finding_number(order.index(finding.pk) + 1, finding.hypothesis)
+    form = FindingEditForm(request.POST, prefix=prefix, number=number)
+    status = 400
+    if form.is_valid():
+        try:
+            services.finding_save(
+                finding=finding,
+                text=form.cleaned_data["text"],
+                evidence=form.cleaned_data["evidence"],
+                revision=form.cleaned_data["revision"],
+                by=request.user,
+            )
+        except services.RevisionConflict as conflict:
+            form = _rebound(FindingEditForm, request, conflict, prefix=prefix, number=number)
+            status = 409
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, "The finding is saved.")
+            return _back(review, f"finding-{finding.pk}")
+    return _notebook_page(
+        request, review, rights, bound={("finding_edit", finding.pk): form}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notebook_notes(request, pk, hypothesis_pk):
+    """A hypothesis's running notes (R21). GET: the list, which the notebook fetches
+    every 15 seconds so that colleagues' notes appear. POST: add a note; the browser's
+    script asks for the list back, a plain form goes back to the notebook."""
+    review, rights = _notebook(request, pk)
+    hypothesis = selectors.investigated_hypothesis(review, hypothesis_pk)
+    if hypothesis is None:
+        raise Http404
+    if request.method == "GET":
+        return _notes_list(request, review, hypothesis)
+    if not rights.write:
+        raise PermissionDenied
+    form = NoteForm(request.POST, prefix=f"note-{hypothesis.pk}", number=hypothesis.number)
+    if form.is_valid():
+        try:
+            services.note_add(
+                hypothesis=hypothesis,
+                text=form.cleaned_data["text"],
+                client_key=form.cleaned_data["client_key"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            if _asynchronous(request):
+                return _notes_list(request, review, hypothesis)
+            messages.success(request, f"Your note on hypothesis {hypothesis.number} is saved.")
+            return _back(review, f"hypothesis-{hypothesis.number}")
+    if _asynchronous(request):
+        # The script shows the message at the note and keeps the text.
+        problems = [message for messages_ in form.errors.values() for message in messages_]
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain")
+    return _notebook_page(
+        request, review, rights, bound={("note", hypothesis.pk): form}, status=400
+    )
+
+
+def _notes_list(request, review, hypothesis):
+    response = render(
+        request,
+        "reviews/_notebook_notes.html",
+        {"notes": selectors.hypothesis_notes(hypothesis), "hypothesis": hypothesis},
+    )
+    # Marks a list the script may put in the page, unlike a sign-in page after a redirect.
+    response["X-Notebook-Notes"] = str(hypothesis.pk)
+    return response
+
+
+# The verbal feedback record (R22) -----------------------------------------------------------
+
+
+def _finding_label(hypothesis, finding) -> str:
+    return f"Hypothesis {hypothesis.number}: {truncatechars(finding.text, 140)}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verbal_feedback(request, pk):
+    """The verbal feedback record (R22): assembled from the notebook, never retyped,
+    with what the lead adds: comments per hypothesis (theirs and the host's), the agreed
+    actions traced to the findings they answer, and the date it was given. The lead
+    writes; the team and the QA read; the host's DCS and 2nd-tier lead read once given."""
+    review, access, _ = _review(request, pk)
+    given = selectors.verbal_feedback_given(review)
+    rights = permissions.verbal_feedback_rights(access, given=given)
+    if not rights.read:
+        raise PermissionDenied
+    record = verbal_feedback_record(review)
+    final = selectors.letter_is_final(review)
+    writes = rights.write and selectors.notebook_writable(review, final=final)
+    findings = [
+        (f.pk, _finding_label(h.hypothesis, f)) for h in record.hypotheses for f in h.findings
+    ]
+    revision = record.feedback.revision if record.feedback else 0
+
+    def actions_form(data=None):
+        return AgreedActionsForm(
+            data,
+            prefix="actions",
+            findings=findings,
+            actions=[a.action for a in record.actions],
+            initial={"revision": revision},
+        )
+
+    bound, status, theirs_actions = {}, 400, None
+    if request.method == "POST":
+        if not writes:
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        if action == "report":
+            hypothesis = selectors.investigated_hypothesis(
+                review, _pk(request.POST.get("hypothesis"))
+            )
+            if hypothesis is None:
+                raise Http404
+            prefix = f"report-{hypothesis.pk}"
+            form = ReportCommentsForm(request.POST, prefix=prefix, number=hypothesis.number)
+            if form.is_valid():
+                try:
+                    services.hypothesis_report_save(
+                        hypothesis=hypothesis,
+                        lead_comments=form.cleaned_data["lead_comments"],
+                        host_comments=form.cleaned_data["host_comments"],
+                        revision=form.cleaned_data["revision"],
+                        by=request.user,
+                    )
+                except services.RevisionConflict as conflict:
+                    form = _rebound(
+                        ReportCommentsForm,
+                        request,
+                        conflict,
+                        prefix=prefix,
+                        number=hypothesis.number,
+                    )
+                    status = 409
+                except ValidationError as error:
+                    form_errors_add(form, error)
+                else:
+                    messages.success(
+                        request, f"The comments on hypothesis {hypothesis.number} are saved."
+                    )
+                    return _feedback_back(review, f"hypothesis-{hypothesis.number}")
+            bound[("report", hypothesis.pk)] = form
+        elif action == "actions":
+            form = actions_form(request.POST)
+            if form.is_valid():
+                try:
+                    saved = services.agreed_actions_save(
+                        review=review,
+                        actions=form.actions(),
+                        revision=form.cleaned_data["revision"],
+                        by=request.user,
+                    )
+                except services.RevisionConflict as conflict:
+                    data = request.POST.copy()
+                    data["actions-revision"] = str(conflict.revision)
+                    form = actions_form(data)
+                    form.is_valid()
+                    form.add_error(
+                        None,
+                        f"{_who(conflict)} saved the actions while you were writing: their "
+                        "version is shown above yours. Keep what is right, then save again.",
+                    )
+                    theirs_actions, status = conflict.theirs["actions"], 409
+                except ValidationError as error:
+                    if hasattr(error, "error_dict"):
+                        error = ValidationError(
+                            {form.row_of_field(k): v for k, v in error.message_dict.items()}
+                        )
+                    form_errors_add(form, error)
+                else:
+                    count = len(saved)
+                    messages.success(
+                        request, f"{count} agreed action{'s' if count != 1 else ''} saved."
+                    )
+                    return _feedback_back(review, "actions")
+            bound[("actions", None)] = form
+        elif action == "given":
+            form = GivenOnForm(request.POST, prefix="given")
+            if form.is_valid():
+                try:
+                    services.verbal_feedback_save(
+                        review=review,
+                        given_on=form.cleaned_data["given_on"],
+                        revision=form.cleaned_data["revision"],
+                        by=request.user,
+                    )
+                except services.RevisionConflict as conflict:
+                    form = _rebound(GivenOnForm, request, conflict, prefix="given")
+                    status = 409
+                except ValidationError as error:
+                    form_errors_add(form, error)
+                else:
+                    messages.success(request, "The date of the verbal feedback is saved.")
+                    return _feedback_back(review, "given")
+            bound[("given", None)] = form
+        else:
+            return HttpResponseBadRequest("Unknown action.")
+    hypotheses = []
+    for h in record.hypotheses:
+        form = None
+        if writes:
+            form = bound.get(("report", h.hypothesis.pk)) or ReportCommentsForm(
+                prefix=f"report-{h.hypothesis.pk}",
+                number=h.hypothesis.number,
+                initial={
+                    "lead_comments": h.lead_comments,
+                    "host_comments": h.host_comments,
+                    "revision": h.report.revision if h.report else 0,
+                },
+            )
+        hypotheses.append((h, form))
+    labels = dict(findings)
+    return render(
+        request,
+        "reviews/verbal_feedback.html",
+        {
+            "review": review,
+            "record": record,
+            "hypotheses": hypotheses,
+            "writes": writes,
+            "final": final,
+            "shows_tracing": access.team_role is not None,
+            "lead": next(
+                (
+                    m.person
+                    for m in selectors.notebook_header(review).team
+                    if m.role == TeamRole.LEAD
+                ),
+                None,
+            ),
+            "actions_form": (bound.get(("actions", None)) or actions_form()) if writes else None,
+            "given_form": (
+                bound.get(("given", None))
+                or GivenOnForm(
+                    prefix="given", initial={"given_on": record.given_on, "revision": revision}
+                )
+            )
+            if writes
+            else None,
+            "theirs_actions": [
+                {
+                    **a,
+                    "agrees": AGREES_VALUE[a["host_agrees"]],
+                    "finding_labels": [labels.get(pk, "") for pk in a["findings"]],
+                }
+                for a in theirs_actions or []
+            ],
+            "failed": next(iter(bound.values()), None),
+            "error_links": _error_links(next(iter(bound.values()), None)),
+        },
+        status=status if bound else 200,
+    )
+
+
+def _feedback_back(review, anchor: str):
+    return redirect(f"{reverse('reviews:verbal_feedback', args=[review.pk])}#{anchor}")
+
+
+# Emerging issues (R24) ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def emerging_issues(request, pk):
+    """The issues the lead shares with the host before the verbal feedback (R24): read by
+    the host's DCS and 2nd-tier lead (a SAV's once the visit has started) and by the team;
+    shared by the lead, who is shown the form."""
+    review, access, _ = _review(request, pk)
+    rights = permissions.notebook_rights(access)
+    if not rights.read_emerging:
+        raise PermissionDenied
+    shares = (
+        rights.share_emerging
+        and review.state in selectors.WRITING_STATES
+        and not selectors.verbal_feedback_given(review)
+    )
+    form = None
+    status = 200
+    if request.method == "POST":
+        if not shares:
+            raise PermissionDenied
+        form = EmergingIssueForm(request.POST)
+        if form.is_valid():
+            try:
+                services.emerging_issue_share(
+                    review=review, text=form.cleaned_data["text"], by=request.user
+                )
+            except ValidationError as error:
+                form_errors_add(form, error)
+            else:
+                messages.success(
+                    request, "The issue is shared: the host's DCS and 2nd-tier lead are told."
+                )
+                return redirect("reviews:emerging_issues", pk=review.pk)
+        status = 400
+    elif shares:
+        form = EmergingIssueForm()
+    return render(
+        request,
+        "reviews/emerging_issues.html",
+        {
+            "review": review,
+            "issues": selectors.emerging_issues(review),
+            "form": form,
+            "is_team": access.team_role is not None,
+            "error_links": _error_links(form),
+        },
+        status=status,
+    )

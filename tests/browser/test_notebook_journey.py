@@ -1,0 +1,188 @@
+"""The notebook on site, in real browsers (R21, R22): the lead and a team member write
+notes on the same hypothesis at once and each sees both; a reviewer whose Wi-Fi drops
+saves a note, is told it is kept and will be sent again, and once back online the note
+arrives exactly once. The notebook and the verbal feedback record are checked with
+axe-core."""
+
+import datetime
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, expect
+
+from reviews import notebook
+from reviews.models import Note, ReviewState
+from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.test_accreditation_journey import sign_in
+from tests.reviews.test_notebook import finding, hypothesis
+from tests.reviews.test_notebook import visit as visit  # a fixture
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+TODAY = datetime.date(2026, 11, 27)
+# The notebook fetches the notes list every 15 seconds: a colleague's note shows by then.
+POLL_MS = 20_000
+
+
+class Tabs:
+    """Pages each in a browser context of its own (its own cookies and local storage:
+    another laptop), made as the ``page`` fixture makes its page. A JavaScript error or a
+    failed request fails the test, except a request failing while its context is offline,
+    which is what going offline is for."""
+
+    def __init__(self, browser: Browser):
+        self.browser = browser
+        self.contexts = []
+        self.offline_contexts = set()
+        self.problems = []
+
+    def open(self) -> Page:
+        context = self.browser.new_context(
+            locale="en-GB",
+            timezone_id=settings.TIME_ZONE,
+            viewport={"width": 1280, "height": 800},
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("response", self._response)
+        context.on("requestfailed", lambda r: self._failed(context, r))
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
+        self.contexts.append(context)
+        return tab
+
+    def offline(self, page: Page, offline: bool) -> None:
+        (self.offline_contexts.add if offline else self.offline_contexts.discard)(page.context)
+        page.context.set_offline(offline)
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.problems.append(
+                f"HTTP {response.status} for {response.request.resource_type} {response.url}"
+            )
+
+    def _failed(self, context, request) -> None:
+        if context not in self.offline_contexts:
+            self.problems.append(f"{request.failure} for {request.resource_type} {request.url}")
+
+
+@pytest.fixture
+def tabs(browser: Browser) -> Iterator[Tabs]:
+    made = Tabs(browser)
+    try:
+        yield made
+    finally:
+        for context in made.contexts:
+            context.close()
+    if made.problems:
+        pytest.fail("The browser ran into problems:\n" + "\n".join(made.problems), pytrace=False)
+
+
+def test_two_reviewers_write_at_once_and_each_sees_both_notes(
+    tabs, live_server, visit, on_day, assert_accessible
+):
+    on_day(TODAY)
+    review, people = visit("pctr", state=ReviewState.ON_SITE)
+    first = hypothesis(review)
+    pages = {who: tabs.open() for who in ("lead", "member")}
+    words = {
+        "lead": "Front door rota seen: gaps on Fridays.",
+        "member": "MASH audit: 3 of 10 late.",
+    }
+    for who, page in pages.items():
+        sign_in(page, live_server, people[who].email)
+        page.goto(f"{live_server.url}/reviews/{review.pk}/notebook/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Notebook for Rutland")
+        page.get_by_label("Add a note on hypothesis 1").fill(words[who])
+    assert_accessible(pages["lead"])
+    # Both save at once.
+    for page in pages.values():
+        page.get_by_role("button", name="Save the note on hypothesis 1").click()
+    for page in pages.values():
+        status = page.locator(f"#note-status-{first.pk}")
+        expect(status).to_have_text("Your note is saved.")
+        notes = page.locator(f"#notes-{first.pk}")
+        for text in words.values():
+            expect(notes).to_contain_text(text, timeout=POLL_MS)
+        expect(page.get_by_label("Add a note on hypothesis 1")).to_have_value("")
+    assert sorted(Note.objects.filter(hypothesis=first).values_list("text", flat=True)) == sorted(
+        words.values()
+    )
+    expect(pages["member"].locator(f"#notes-{first.pk}")).to_contain_text("Lee Lead")
+    assert_accessible(pages["member"])
+
+
+def test_a_note_saved_offline_arrives_once_back_online(tabs, live_server, visit, on_day):
+    on_day(TODAY)
+    review, people = visit("pctr", state=ReviewState.ON_SITE)
+    first = hypothesis(review)
+    page = tabs.open()
+    sign_in(page, live_server, people["member"].email)
+    page.goto(f"{live_server.url}/reviews/{review.pk}/notebook/")
+    text = "Strategy meeting minutes not on file for two children."
+    tabs.offline(page, True)
+    page.get_by_label("Add a note on hypothesis 1").fill(text)
+    page.get_by_role("button", name="Save the note on hypothesis 1").click()
+    status = page.locator(f"#note-status-{first.pk}")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_contain_text("kept on this device and will be sent again")
+    pending = page.locator(f"#pending-{first.pk}")
+    expect(pending).to_be_visible()
+    expect(pending).to_contain_text(text)
+    assert Note.objects.count() == 0
+    # Back online: it is sent by itself.
+    tabs.offline(page, False)
+    expect(status).to_have_text("Your note is saved.")
+    expect(page.locator(f"#notes-{first.pk}")).to_contain_text(text)
+    expect(pending).to_be_hidden()
+    # Opened again, the page has nothing left to send, and the note is there once.
+    page.reload()
+    expect(page.locator(f"#notes-{first.pk}")).to_contain_text(text)
+    expect(page.locator(f"#pending-{first.pk}")).to_be_hidden()
+    assert list(Note.objects.values_list("author", "text")) == [(people["member"].pk, text)]
+
+
+def test_the_lead_completes_the_record_and_a_refused_finding_keeps_its_words(
+    tabs, live_server, visit, on_day, assert_accessible
+):
+    on_day(TODAY)
+    review, people = visit("pctr")
+    finding(review, people["member"], "Thresholds vary by team.", "Ten case audits.")
+    notebook.conclusions_save(
+        hypothesis=hypothesis(review),
+        text="One owner for thresholds.",
+        revision=0,
+        by=people["lead"],
+    )
+    page = tabs.open()
+    sign_in(page, live_server, people["lead"].email)
+    # The verbal feedback record, filled from the notebook.
+    page.goto(f"{live_server.url}/reviews/{review.pk}/verbal-feedback/")
+    expect(page.locator("#hypothesis-1")).to_contain_text("Thresholds vary by team.")
+    expect(page.locator("#hypothesis-1")).to_contain_text("One owner for thresholds.")
+    assert_accessible(page)
+    page.get_by_label("What is to be done (action 1)").fill("One threshold document for all teams.")
+    page.get_by_role("group", name="Does the host agree action 1?").get_by_label("Yes").check()
+    page.get_by_role("group", name="Findings action 1 answers").get_by_label(
+        "Hypothesis 1: Thresholds vary by team."
+    ).check()
+    page.get_by_role("button", name="Save the agreed actions").click()
+    expect(page.get_by_text("1 agreed action saved.")).to_be_visible()
+    expect(page.locator("#actions-table")).to_contain_text("One threshold document for all teams.")
+    page.get_by_label("Date the verbal feedback was given").fill("2026-11-18")
+    page.get_by_role("button", name="Save the date").click()
+    expect(page.locator("#given-on")).to_have_text("18 November 2026")
+    assert_accessible(page)
+    # A refused save keeps what was typed and says why at the field.
+    page.goto(f"{live_server.url}/reviews/{review.pk}/notebook/")
+    finding_box = page.get_by_label("New key finding on hypothesis 2")
+    page.get_by_label("Evidence for the new finding on hypothesis 2").fill("Supervision logs.")
+    finding_box.fill("")
+    page.get_by_role("button", name="Add the finding on hypothesis 2").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Write the finding.")
+    expect(page.get_by_label("Evidence for the new finding on hypothesis 2")).to_have_value(
+        "Supervision logs."
+    )
+    assert_accessible(page)

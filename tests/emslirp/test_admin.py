@@ -206,7 +206,7 @@ def test_staff_without_a_coordinator_post_cannot_use_the_admin(client):
     assert client.get(reverse("admin:emslirp_localauthority_changelist")).status_code == 302
 
 
-def test_coordinator_admin_index_offers_only_the_register_accreditation_blackouts_and_template(
+def test_coordinator_admin_index_offers_only_the_register_accreditation_blackouts_and_templates(
     client, coordinator
 ):
     client.force_login(coordinator)

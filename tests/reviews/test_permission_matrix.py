@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accreditation.models import Role
 from reviews import hypotheses as service
+from reviews import states
 from reviews.models import (
     AgreedAction,
     EmergingIssue,
@@ -343,3 +344,66 @@ LINKED_PAGE = {
     "The team's reflections": "reflections composite",
     "Who has reflected": "reflections completion",
 }
+
+
+# Writing, after the visit: adding a note, sharing an emerging issue, raising a critical
+# incident, raising a concern, saving one's reflection. 302: done; 403: sees the review,
+# may not; 404: may not know of it.
+AFTER_WRITES = ["add a note", "share an issue", "raise an incident", "raise a concern", "reflect"]
+AFTER_WRITES_EXPECTED = {
+    "coordinator": (F, F, F, F, F),
+    "lead": (302, 302, 302, F, 302),
+    "qa": (F, F, F, F, F),
+    "data": (302, F, F, F, 302),
+    "member": (302, F, 302, F, 302),
+    "host_dcs": (F, F, F, 302, 302),
+    "host_ad": (F, F, F, 302, F),
+    "host_data": (F, F, F, F, F),
+    "uninvolved": (_,) * 5,
+    "other_region_coordinator": (_,) * 5,
+    "nobody": (_,) * 5,
+}
+
+
+@pytest.mark.parametrize("kind", ["pctr", "sav"])
+@pytest.mark.parametrize("who", PEOPLE)
+def test_permission_matrix_of_writing_after_the_visit(
+    client, east_midlands, coordinator, request, kind, who
+):
+    subject, people = visited(east_midlands, coordinator, kind, state="on_site")
+    people["other_region_coordinator"] = request.getfixturevalue("other_region_coordinator")
+    people["nobody"] = UserFactory(region=east_midlands)
+    first = subject.hypotheses.get(number=1)
+    pk = subject.pk
+    posts = {
+        "add a note": (
+            reverse("reviews:notebook_notes", args=[pk, first.pk]),
+            {f"note-{first.pk}-text": "Seen.", f"note-{first.pk}-client_key": str(uuid.uuid4())},
+        ),
+        "share an issue": (reverse("reviews:emerging_issues", args=[pk]), {"text": "Early."}),
+        "raise an incident": (
+            reverse("safeguarding:incident_raise", kwargs={"review_pk": pk}),
+            {
+                "incident": "A child unseen.",
+                "nature": "Unsafe.",
+                "evidence": "File.",
+                "identified_at": "2026-11-17 10:00",
+                "identified_by": people["member"].pk,
+                "initial_action": "Told the lead.",
+            },
+        ),
+        "raise a concern": (
+            reverse("reviews:escalations", args=[pk]),
+            {"about": "process", "concern": "Too short."},
+        ),
+        "reflect": (reverse("reviews:reflection", args=[pk]), {"self_strengths": "Listened."}),
+    }
+    client.force_login(people[who])
+    got = {}
+    for action in AFTER_WRITES:
+        if action == "reflect":
+            # Reflections open once the visit is over; the rest happen on site.
+            states.review_state_set(review=subject, state="after_visit", by=people["lead"])
+        url, data = posts[action]
+        got[action] = client.post(url, data).status_code
+    assert got == dict(zip(AFTER_WRITES, AFTER_WRITES_EXPECTED[who], strict=True))

@@ -218,6 +218,7 @@ def test_coordinator_admin_index_offers_only_the_register_accreditation_blackout
         "Blackout",
         "ConflictDeclaration",
         "ExpressionOfInterest",
+        "LetterTemplate",
         "LocalAuthority",
         "MemorandumOfUnderstanding",
         "Post",

@@ -16,11 +16,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template import loader
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+
+# The stylesheet every PDF is laid out with, read from the source tree by the static
+# finders: not through ``{% static %}``, whose production storage names files by their hash
+# in a manifest that the worker need not have.
+STYLESHEET = "emslirp/pdf.css"
 
 # The address the templates' static URLs are resolved against. It names no real host:
 # the fetcher answers it from the static files on disk and never opens a connection.
@@ -44,7 +50,10 @@ class ProjectStaticFetcher(URLFetcher):
         prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
         if url.startswith(prefix):
             relative = url[len(prefix) :].split("?")[0].split("#")[0]
-            found = finders.find(relative) if ".." not in Path(relative).parts else None
+            try:
+                found = finders.find(relative) if ".." not in Path(relative).parts else None
+            except SuspiciousFileOperation:  # an absolute path smuggled in after the prefix
+                found = None
             if found:
                 self.served.append(url)
                 kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
@@ -57,9 +66,13 @@ class ProjectStaticFetcher(URLFetcher):
 
 
 def html_to_pdf(html: str, *, fetcher: ProjectStaticFetcher | None = None) -> bytes:
-    """The PDF of ``html``, whose relative URLs resolve against ``BASE_URL``."""
+    """The PDF of ``html`` laid out with ``STYLESHEET``; its relative URLs resolve against
+    ``BASE_URL`` and are fetched only by ``ProjectStaticFetcher``."""
     fetcher = fetcher or ProjectStaticFetcher()
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+    stylesheet = CSS(string=Path(finders.find(STYLESHEET)).read_text(encoding="utf-8"))
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet]
+    )
 
 
 def template_to_pdf(template: str, context: dict) -> tuple[bytes, str, float]:

@@ -21,6 +21,8 @@ from reviews.models import (
     ConferenceCall,
     Hypothesis,
     HypothesisComment,
+    Letter,
+    LetterState,
     Method,
     Proposal,
     Review,
@@ -238,10 +240,15 @@ def conference_call_record(
 @transaction.atomic
 def methods_save(*, hypothesis: Hypothesis, texts: list[str], by: User) -> list[Method]:
     """Up to three methods for an agreed hypothesis, written by the lead or the data
-    specialist (R20)."""
-    review = hypothesis.review
+    specialist (R20), until the letter goes to the QA: from then on they are part of the
+    record it was proofread against (R23)."""
+    review = Review.objects.select_for_update().get(pk=hypothesis.review_id)
     if not permissions.hypotheses_rights(_access(by, review)).write:
         raise PermissionDenied
+    if Letter.objects.filter(review=review).exclude(state=LetterState.DRAFT).exists():
+        raise ValidationError(
+            "The letter has gone to the QA: the methods are part of the record it reads."
+        )
     if hypothesis.decision != Proposal.INVESTIGATE:
         raise ValidationError("Methods are for a hypothesis that is to be investigated.")
     texts = [t.strip() for t in texts if t.strip()]

@@ -149,6 +149,10 @@ def review_onsite_set(*, review: Review, first_day: datetime.date, by: User) -> 
     access = permissions.review_access(by, review, on=timezone.localdate())
     if not (access.coordinator or access.team_role == TeamRole.LEAD):
         raise PermissionDenied
+    if review.state in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
+        # The days the team was on site are on its records and letter; and a SAV's host,
+        # who learns of it once it starts, must not lose sight of it again (R30).
+        raise ValidationError({"first_day": "The visit has started: its days stay as they were."})
     if not review.starts_on <= first_day <= review.ends_on:
         raise ValidationError(
             {

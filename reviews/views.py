@@ -101,7 +101,8 @@ def _review_page(
                 if who == "lead" and access.team_role == TeamRole.LEAD
             ],
             "history": review.state_changes.select_related("by") if access.sees_team else [],
-            "sets_onsite": access.coordinator or access.team_role == TeamRole.LEAD,
+            "sets_onsite": (access.coordinator or access.team_role == TeamRole.LEAD)
+            and review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT),
             "onsite_form": onsite_form,
         },
         status=status,

@@ -171,7 +171,10 @@ def incident_raise(
         raised_at=timezone.now(),
         **texts,
     )
-    hosts = selectors.host_leaders(review, on=today)
+    # The host's leaders who may answer it: of a SAV, only once its visit has started (R30).
+    hosts = [
+        p for p in selectors.host_leaders(review, on=today) if _rights(p, review).respond_as_host
+    ]
     _notify(
         incident=record,
         to=hosts + selectors.team_in(review, TeamRole.QA, TeamRole.LEAD),
@@ -340,9 +343,17 @@ def incident_pdf_render(*, pdf: IncidentPdf) -> IncidentPdf:
         )
         pdf.refresh_from_db()
         return pdf
-    pdf.content, pdf.sha256, pdf.size = content, digest, len(content)
-    pdf.rendered_at, pdf.render_seconds, pdf.state = timezone.now(), seconds, PdfState.READY
-    pdf.save(update_fields=["content", "sha256", "size", "rendered_at", "render_seconds", "state"])
+    # Only a row still pending is filled: a second delivery of the task (acks_late) that
+    # finds it made already leaves the first rendering, which may have been downloaded.
+    IncidentPdf.objects.filter(pk=pdf.pk, state=PdfState.PENDING).update(
+        content=content,
+        sha256=digest,
+        size=len(content),
+        rendered_at=timezone.now(),
+        render_seconds=seconds,
+        state=PdfState.READY,
+    )
+    pdf.refresh_from_db()
     return pdf
 
 

@@ -8,12 +8,13 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accreditation.models import Role
 from emslirp.models import PostKind, User
 from reviews import hypotheses as service
 from reviews import services
-from reviews.models import ConferenceCall, Hypothesis, TeamRole
+from reviews.models import ConferenceCall, Hypothesis, Letter, TeamRole
 from tests.calendar_planner.people import holder, review
 from tests.reviews.test_teams import accredited
 
@@ -357,3 +358,25 @@ def test_the_lead_and_data_specialist_are_asked_to_draft_until_they_have(client,
     drafted(subject, people)
     client.force_login(people["data"])
     assert title not in client.get(reverse("home")).content.decode()
+
+
+def test_methods_are_fixed_once_the_letter_goes_to_the_qa(east_midlands, coordinator):
+    # From then on they are part of the record the QA proofreads against (R23).
+    from tests.reviews.visited import visited  # it builds on this module's drafts and team
+
+    subject, people = visited(east_midlands, coordinator, "pctr")
+    first = subject.hypotheses.get(number=1)
+    now = timezone.now()
+    letter = Letter.objects.create(
+        review=subject,
+        subject="S",
+        body="B",
+        drafted_by=people["lead"],
+        drafted_at=now,
+        updated_at=now,
+    )
+    service.methods_save(hypothesis=first, texts=["Audit of twelve cases."], by=people["lead"])
+    Letter.objects.filter(pk=letter.pk).update(state="with_qa")
+    with pytest.raises(ValidationError, match="The letter has gone to the QA"):
+        service.methods_save(hypothesis=first, texts=["Rewritten."], by=people["lead"])
+    assert [m.text for m in first.methods.all()] == ["Audit of twelve cases."]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from reviews import services
 from reviews.models import Deployment, TeamRole
 from tests.reviews.test_hypotheses import pctr, sav  # noqa: F401 (fixtures)
+from tests.reviews.visited import FIRST_DAY, visited
 
 D = datetime.date
 TODAY = D(2026, 11, 27)
@@ -119,3 +120,16 @@ def test_a_refused_first_day_is_shown_at_the_field_with_what_was_typed(client, p
     assert 'value="2027-06-01"' in response.content.decode()
     subject.refresh_from_db()
     assert subject.onsite_from is None
+
+
+def test_the_days_stay_as_they_were_once_the_visit_has_started(east_midlands, coordinator):
+    # They are on the record and the letter; a SAV's host, told once it started, must not
+    # lose sight of it again (R30).
+    subject, people = visited(east_midlands, coordinator, "sav", state="on_site")
+    for by in (coordinator, people["lead"]):
+        with pytest.raises(ValidationError, match="The visit has started"):
+            services.review_onsite_set(
+                review=subject, first_day=FIRST_DAY + datetime.timedelta(days=7), by=by
+            )
+    subject.refresh_from_db()
+    assert (subject.onsite_from, subject.onsite_to) == (FIRST_DAY, D(2026, 11, 17))

@@ -149,3 +149,28 @@ def test_a_pdf_of_another_incident_is_not_served_through_this_one(
     assert (
         client.get(reverse("safeguarding:incident_pdf", args=[own.pk, pdf.pk])).status_code == 404
     )
+
+
+def test_a_task_delivered_twice_leaves_the_first_rendering(
+    pctr, django_capture_on_commit_callbacks
+):
+    # acks_late: a worker that dies after rendering may have the task run again, by a
+    # worker that loaded the row while it was still pending.
+    review, people = pctr
+    incident = raise_one(review, people, "member")
+    with django_capture_on_commit_callbacks(execute=False):
+        pdf = services.incident_pdf_request(incident=incident, by=people["lead"])
+    first, second = IncidentPdf.objects.get(pk=pdf.pk), IncidentPdf.objects.get(pk=pdf.pk)
+    services.incident_pdf_render(pdf=first)
+    made = IncidentPdf.objects.get(pk=pdf.pk)
+    services.incident_respond(
+        incident=incident, host_action="A manager reviews the plan.", by=people["host_dcs"]
+    )
+    services.incident_pdf_render(pdf=second)
+    again = IncidentPdf.objects.get(pk=pdf.pk)
+    assert (bytes(again.content), again.sha256, again.rendered_at) == (
+        bytes(made.content),
+        made.sha256,
+        made.rendered_at,
+    )
+    assert "A manager reviews the plan." not in _text_of(bytes(again.content))

@@ -27,12 +27,13 @@ class ReviewsConfig(AppConfig):
             models.HypothesisReport,
             models.EmergingIssue,
             models.VerbalFeedback,
-            models.AgreedAction,
             models.LetterTemplate,
             models.Letter,
             models.Escalation,
         ):
             auditlog.register(model)
+        # Which findings an action answers is what the QA's proofreading traces (R23).
+        auditlog.register(models.AgreedAction, m2m_fields={"findings"})
         # Reflections are not: the audit log would tie each answer to its writer (R27).
         # A self-assessment's saves are logged by its services (a conditional UPDATE sends
         # no signal); its start, its template versions and the DCS's delegations here.

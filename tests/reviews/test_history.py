@@ -3,10 +3,12 @@ hypotheses and their decisions are in the audit log."""
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from reviews import hypotheses
-from reviews.models import Hypothesis, TeamMember
+from reviews.models import AgreedAction, Finding, Hypothesis, TeamMember
 from tests.reviews.test_hypotheses import DRAFTS, pctr  # noqa: F401 (a fixture)
+from tests.reviews.visited import visited
 
 
 def test_team_places_and_hypotheses_are_in_the_audit_log(pctr):  # noqa: F811
@@ -23,3 +25,22 @@ def test_team_places_and_hypotheses_are_in_the_audit_log(pctr):  # noqa: F811
     entries = LogEntry.objects.get_for_object(third).order_by("timestamp", "pk")
     assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
     assert entries.last().changes_dict["decision"] == ["", "park"]
+
+
+def test_which_findings_an_action_answers_is_in_the_audit_log(east_midlands, coordinator):
+    # The QA's proofreading traces actions to findings (R23): a change of that tie is kept.
+    subject, people = visited(east_midlands, coordinator, "pctr")
+    now = timezone.now()
+    finding = Finding.objects.create(
+        hypothesis=subject.hypotheses.get(number=1),
+        text="Thresholds vary.",
+        evidence="Audit.",
+        written_by=people["member"],
+        written_at=now,
+        updated_at=now,
+    )
+    action = AgreedAction.objects.create(review=subject, number=1, text="One front door.")
+    action.findings.add(finding)
+    entries = LogEntry.objects.get_for_object(action).order_by("timestamp", "pk")
+    assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert entries.last().changes_dict["findings"]["objects"] == [str(finding)]

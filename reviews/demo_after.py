@@ -12,7 +12,7 @@ from emslirp.models import PostKind
 from emslirp.selectors import post_holder
 from reviews import letters, notebook, reflections
 from reviews.models import Hypothesis, Proposal, Review, TeamRole
-from reviews.reflection_selectors import reflection_colleagues
+from reviews.reflection_selectors import reflection_colleagues, reflections_close_on
 from safeguarding import services as incidents
 
 # Each writer's words, varied so the composite reads as a team's (R27).
@@ -50,6 +50,10 @@ def reflections_complete(review: Review, *, today: datetime.date) -> int:
     host = post_holder(kind=PostKind.DCS, local_authority=review.host, on=today)
     if host is not None:
         writers.append(host)
+    # The review's visit is long over: its reflections were written by its closing day.
+    written_at = timezone.make_aware(
+        datetime.datetime.combine(reflections_close_on(review), datetime.time(16, 0))
+    )
     for n, writer in enumerate(writers):
         colleagues = [c.person for c in reflection_colleagues(review=review, writer=writer)]
         reflections.reflection_save(
@@ -84,8 +88,9 @@ def reflections_complete(review: Review, *, today: datetime.date) -> int:
                 }
                 for i, c in enumerate(colleagues)
             },
+            at=written_at,
         )
-        reflections.reflection_submit(review=review, by=writer)
+        reflections.reflection_submit(review=review, by=writer, at=written_at)
     return len(writers)
 
 

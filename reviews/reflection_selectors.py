@@ -4,7 +4,8 @@ view of who has completed.
 
 Anonymity is kept here, where the answers are read: the composite is built from the
 answers' words only, never from the rows that say who wrote them, and it is not read at
-all until enough people other than the viewer have submitted. The QA's completion view
+all until it can no longer change (everyone asked has submitted, or reflections have
+closed) and enough people other than the viewer have submitted. The QA's completion view
 reads who submitted and when, never a word of what they wrote.
 """
 
@@ -14,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
+from emslirp.working_days import working_days_from
 from reviews.models import PeerFeedback, Reflection, Review, ReviewState, TeamMember, TeamRole
 from reviews.permissions import REFLECTING_ROLES
 from reviews.teams import ROLE_NAMES
@@ -23,6 +25,14 @@ from reviews.teams import ROLE_NAMES
 # are whose. Only once at least three people other than the viewer have submitted does
 # the composite appear (R27).
 MIN_ANSWERS = 3
+
+# Reflections close on the tenth working day after the last on-site day. Two working
+# weeks leave time to write after a tiring visit, a week's leave included, and bring the
+# composite to the team while the visit is still fresh. The closing day is what keeps the
+# composite anonymous: it is shown only once no more answers can come (R27), since a
+# reader comparing it before and after one more person submitted would see that person's
+# words.
+REFLECTION_WORKING_DAYS = 10
 
 SCALE_ENDS = {
     "suitability": ("poor", "excellent"),
@@ -110,8 +120,24 @@ def scale_label(field: str, value: int) -> str:
 
 
 def reflections_open(review: Review) -> bool:
-    """Reflections are written once the visit is over (R27)."""
+    """Reflections are written once the visit is over (R27), until they close."""
     return review.state == ReviewState.AFTER_VISIT
+
+
+def reflections_close_on(review: Review) -> datetime.date | None:
+    """The last day reflections on ``review`` may be saved and submitted: the
+    REFLECTION_WORKING_DAYS-th working day after its last on-site day (R27, R36). None
+    while its on-site days are not set. No query."""
+    if review.onsite_to is None:
+        return None
+    after = review.onsite_to + datetime.timedelta(days=1)
+    return working_days_from(after, REFLECTION_WORKING_DAYS)[-1]
+
+
+def reflections_closed(review: Review, *, on: datetime.date) -> bool:
+    """Whether the closing day of ``review``'s reflections has passed on ``on``."""
+    close_on = reflections_close_on(review)
+    return close_on is not None and on > close_on
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,11 +203,17 @@ class AboutColleague:
 @dataclasses.dataclass(frozen=True)
 class Composite:
     """What the whole team's reflections say together, with nothing of who said what.
-    ``shown`` is False, and the lists are empty, until ``others`` reaches MIN_ANSWERS."""
+    ``shown`` is False, and the lists are empty, until it can no longer change (everyone
+    asked has submitted, or the closing day has passed) and ``others`` reaches
+    MIN_ANSWERS (R27)."""
 
     answered: int  # submitted reflections, the viewer's included
     others: int  # submitted by people other than the viewer
     viewer_submitted: bool
+    asked: int  # people asked to reflect (the team on site and the host DCS)
+    asked_answered: int  # how many of them have submitted
+    closes_on: datetime.date | None  # the last day reflections may be submitted
+    closed: bool  # the closing day has passed
     shown: bool = False
     about: list[AboutColleague] = dataclasses.field(default_factory=list)
     self_strengths: list[str] = dataclasses.field(default_factory=list)
@@ -191,7 +223,20 @@ class Composite:
 
     @property
     def still_needed(self) -> int:
+        """How many more people other than the viewer must submit for it to be shown."""
         return max(MIN_ANSWERS - self.others, 0)
+
+    @property
+    def everyone_answered(self) -> bool:
+        return self.asked_answered >= self.asked
+
+    @property
+    def appears_by(self) -> datetime.date | None:
+        """The latest day it can appear, the day after the closing day, while it still
+        can: not once reflections have closed without it."""
+        if self.closed or self.closes_on is None:
+            return None
+        return self.closes_on + datetime.timedelta(days=1)
 
 
 def _scale_summary(question: Question, values: list[int]) -> ScaleSummary:
@@ -210,41 +255,54 @@ def _scale_summary(question: Question, values: list[int]) -> ScaleSummary:
 
 
 def reflections_composite(
-    *, review: Review, viewer: User, team: list[TeamMember] | None = None
+    *, review: Review, viewer: User, on: datetime.date, team: list[TeamMember] | None = None
 ) -> Composite:
-    """The composite of the team's submitted reflections as ``viewer`` may see it (R27):
-    for each member on site, everything others wrote about them; everyone's own
-    strengths and areas for development; and the process evaluation (how many answered,
-    the mean and spread of each scale, and each question's comments). Every list is in
-    the order of its words, never of its writers, and nothing carries a writer.
+    """The composite of the team's submitted reflections as ``viewer`` may see it on
+    ``on`` (R27): for each member on site, everything others wrote about them; everyone's
+    own strengths and areas for development; and the process evaluation (how many
+    answered, the mean and spread of each scale, and each question's comments). Every
+    list is in the order of its words, never of its writers, and nothing carries a
+    writer.
 
-    Drafts are never read. Until MIN_ANSWERS people other than ``viewer`` have
-    submitted, only the counts are read. One query below the threshold, four above (three
-    when given the ``reflecting_team``)."""
+    It is read only once it can no longer change, so that nobody can compare it before
+    and after one more person's answers: when everyone asked to reflect (as
+    ``reflections_completion`` lists them) has submitted, or once the closing day has
+    passed, when nothing more can be submitted. Even then, only if at least MIN_ANSWERS
+    people other than ``viewer`` have submitted. Before that, only the counts are read.
+
+    Drafts are never read. Two queries while it is not shown, four when it is (one more
+    each without the ``reflecting_team``)."""
+    team = reflecting_team(review) if team is None else team
     # Unordered: the model's ordering would join the review for nothing.
     submitted = Reflection.objects.filter(review=review, submitted_at__isnull=False).order_by()
-    writers = list(submitted.values_list("person_id", flat=True))
-    others = sum(1 for w in writers if w != viewer.pk)
+    writers = set(submitted.values_list("person_id", flat=True))
+    asked = {person.pk for person, _role in reflections_asked(review=review, on=on, team=team)}
+    closes_on = reflections_close_on(review)
     base = {
         "answered": len(writers),
-        "others": others,
+        "others": len(writers - {viewer.pk}),
         "viewer_submitted": viewer.pk in writers,
+        "asked": len(asked),
+        "asked_answered": len(asked & writers),
+        "closes_on": closes_on,
+        "closed": reflections_closed(review, on=on),
     }
-    if others < MIN_ANSWERS:
-        return Composite(**base)
-    # Only the answers' words and scales: the writer is left behind in the database.
+    counts = Composite(**base)
+    if not (counts.closed or counts.everyone_answered) or counts.others < MIN_ANSWERS:
+        return counts
+    # Only the answers' words and scales: the writer is left behind in the database. Only
+    # the writers counted above, should one more submit in between.
+    submitted = submitted.filter(person_id__in=writers)
     answers = list(submitted.values_list(*ANSWER_FIELDS))
     columns = {field: [row[n] for row in answers] for n, field in enumerate(ANSWER_FIELDS)}
     about_rows = list(
-        PeerFeedback.objects.filter(
-            reflection__review=review, reflection__submitted_at__isnull=False
-        )
+        PeerFeedback.objects.filter(reflection__in=submitted)
         .order_by()
         .values_list("colleague_id", "strengths", "development")
     )
     names = ROLE_NAMES[review.kind]
     about = []
-    for member in reflecting_team(review) if team is None else team:
+    for member in team:
         rows = [r for r in about_rows if r[0] == member.person_id]
         about.append(
             AboutColleague(
@@ -276,12 +334,26 @@ class Completion:
     expected: bool = True  # on the team on site, or the host's DCS, today
 
 
-def reflections_completion(*, review: Review, on: datetime.date) -> list[Completion]:
-    """Everyone asked to reflect (the team on site, and the host's DCS on ``on``), with
-    whether and when they submitted; then anyone who submitted one and is no longer
-    asked (they left the team, or the DCS post changed hands). Names and times only: the
-    reflections' contents are never read. Three queries."""
+def reflections_asked(
+    *, review: Review, on: datetime.date, team: list[TeamMember] | None = None
+) -> list[tuple[User, str]]:
+    """Everyone asked to reflect on ``review`` on ``on``, with their part in it: the team
+    on site, lead first, then the host's DCS that day (R27). One query when given the
+    ``reflecting_team``, two without."""
     names = ROLE_NAMES[review.kind]
+    team = reflecting_team(review) if team is None else team
+    asked = [(m.person, names[m.role]) for m in team]
+    host_dcs = post_holder(kind=PostKind.DCS, local_authority=review.host, on=on)
+    if host_dcs is not None and all(p.pk != host_dcs.pk for p, _role in asked):
+        asked.append((host_dcs, "Host DCS"))
+    return asked
+
+
+def reflections_completion(*, review: Review, on: datetime.date) -> list[Completion]:
+    """Everyone asked to reflect (``reflections_asked``), with whether and when they
+    submitted; then anyone who submitted one and is no longer asked (they left the team,
+    or the DCS post changed hands). Names and times only: the reflections' contents are
+    never read. Three queries."""
     submitted = {
         person_id: (name, submitted_at)
         for person_id, name, submitted_at in Reflection.objects.filter(
@@ -290,10 +362,7 @@ def reflections_completion(*, review: Review, on: datetime.date) -> list[Complet
         .order_by()
         .values_list("person_id", "person__full_name", "submitted_at")
     }
-    asked = [(m.person, names[m.role]) for m in reflecting_team(review)]
-    host_dcs = post_holder(kind=PostKind.DCS, local_authority=review.host, on=on)
-    if host_dcs is not None and all(p.pk != host_dcs.pk for p, _role in asked):
-        asked.append((host_dcs, "Host DCS"))
+    asked = reflections_asked(review=review, on=on)
     rows = [
         Completion(person.full_name, role_name, submitted.get(person.pk, (None, None))[1])
         for person, role_name in asked

@@ -1,11 +1,13 @@
-"""Pages of the reflection and evaluation (R27, R29): one's own reflection (the form,
-then to read once submitted), the whole team's composite, and the QA's view of who has
-completed.
+"""Pages of the reflection and evaluation (R27, R29): one's own reflection (the form
+until the closing day, then to read once submitted), the whole team's composite, and the
+QA's view of who has completed. Each shows the closing day.
 
 Every page asks ``reviews.permissions.reflection_rights``: anyone who may not see the
 review gets 404 (``_review``), anyone who sees it but has no part in its reflections 403.
 No page names the writer of anything but the viewer's own words.
 """
+
+import functools
 
 from django import forms
 from django.contrib import messages
@@ -73,7 +75,7 @@ def _own_sections(reflection, colleagues) -> list[tuple[str, list[tuple[str, str
     return sections
 
 
-def _page(request, review, rights, *, own, colleagues, form=None, status=200):
+def _page(request, review, rights, *, today, own, colleagues, form=None, status=200):
     return render(
         request,
         "reviews/reflection.html",
@@ -81,6 +83,8 @@ def _page(request, review, rights, *, own, colleagues, form=None, status=200):
             "review": review,
             "rights": rights,
             "open": selectors.reflections_open(review),
+            "closes_on": selectors.reflections_close_on(review),
+            "closed": selectors.reflections_closed(review, on=today),
             "own": own,
             "own_sections": _own_sections(own, colleagues),
             "form": form,
@@ -93,32 +97,35 @@ def _page(request, review, rights, *, own, colleagues, form=None, status=200):
 
 @login_required
 def reflection(request, pk):
-    """The viewer's own reflection: the form until they submit, then to read. Save as
-    draft keeps every answer; Submit saves too, and a refused submission keeps what was
-    typed, marking each scale still to answer (R27)."""
-    review, access, _today = _review(request, pk)
+    """The viewer's own reflection: the form until they submit or reflections close,
+    then to read. Save as draft keeps every answer; Submit saves too, and a refused
+    submission keeps what was typed, marking each scale still to answer (R27)."""
+    review, access, today = _review(request, pk)
     rights = permissions.reflection_rights(access)
     if not rights.write_own:
         raise PermissionDenied
     colleagues = selectors.reflection_colleagues(review=review, writer=request.user)
     own = selectors.reflection_of(review=review, person=request.user)
-    writable = selectors.reflections_open(review) and (own is None or own.submitted_at is None)
-    if not writable:
+    page = functools.partial(_page, request, review, rights, today=today, colleagues=colleagues)
+    submitted = own is not None and own.submitted_at is not None
+    closed = selectors.reflections_closed(review, on=today)
+    if submitted or closed or not selectors.reflections_open(review):
         if request.method == "POST":
-            messages.info(
-                request,
-                "Your reflection is submitted: it can no longer change."
-                if own is not None and own.submitted_at
-                else "Reflections open once the visit is over.",
-            )
+            if submitted:
+                messages.info(request, "Your reflection is submitted: it can no longer change.")
+            elif closed:
+                messages.info(request, services.closed_message(review))
+            else:
+                messages.info(request, "Reflections open once the visit is over.")
             return redirect("reviews:reflection", pk=review.pk)
-        return _page(request, review, rights, own=own, colleagues=colleagues)
+        return page(own=own)
     if request.method != "POST":
-        form = ReflectionForm(initial=reflection_initial(own), colleagues=colleagues)
-        return _page(request, review, rights, own=own, colleagues=colleagues, form=form)
+        return page(
+            own=own, form=ReflectionForm(initial=reflection_initial(own), colleagues=colleagues)
+        )
     form = ReflectionForm(request.POST, colleagues=colleagues)
     if not form.is_valid():
-        return _page(request, review, rights, own=own, colleagues=colleagues, form=form, status=400)
+        return page(own=own, form=form, status=400)
     try:
         services.reflection_save(
             review=review,
@@ -128,7 +135,7 @@ def reflection(request, pk):
         )
     except ValidationError as error:
         form_errors_add(form, error)
-        return _page(request, review, rights, own=own, colleagues=colleagues, form=form, status=400)
+        return page(own=own, form=form, status=400)
     if "submit" not in request.POST:
         messages.success(
             request, "Your reflection is saved as a draft. Submit it when it is ready."
@@ -140,7 +147,7 @@ def reflection(request, pk):
         form_errors_add(form, error)
         messages.info(request, "Your answers are saved. Answer what is marked, then submit.")
         own = selectors.reflection_of(review=review, person=request.user)
-        return _page(request, review, rights, own=own, colleagues=colleagues, form=form, status=400)
+        return page(own=own, form=form, status=400)
     messages.success(
         request,
         "Your reflection is submitted. Thank you: it is now part of the team's composite.",
@@ -150,15 +157,18 @@ def reflection(request, pk):
 
 @login_required
 def reflections_composite(request, pk):
-    """The whole team's reflections together, with no writer named, once enough others
-    have answered that no answer can be traced to its writer; the viewer's own beside it,
-    as theirs (R27)."""
-    review, access, _today = _review(request, pk)
+    """The whole team's reflections together, with no writer named, once they can no
+    longer change and enough others have answered that no answer can be traced to its
+    writer; until then, how many have answered and by when it will appear. The viewer's
+    own beside it, as theirs (R27)."""
+    review, access, today = _review(request, pk)
     rights = permissions.reflection_rights(access)
     if not rights.read_composite:
         raise PermissionDenied
     team = selectors.reflecting_team(review)
-    composite = selectors.reflections_composite(review=review, viewer=request.user, team=team)
+    composite = selectors.reflections_composite(
+        review=review, viewer=request.user, on=today, team=team
+    )
     own = selectors.reflection_of(review=review, person=request.user)
     colleagues = selectors.reflection_colleagues(review=review, writer=request.user, team=team)
     return render(
@@ -178,8 +188,8 @@ def reflections_composite(request, pk):
 
 @login_required
 def reflections_completion(request, pk):
-    """For the QA: who is asked to reflect, and whether and when each has submitted;
-    never what anyone wrote (R27, R29)."""
+    """For the QA: who is asked to reflect, and whether and when each has submitted, and
+    the closing day; never what anyone wrote (R27, R29)."""
     review, access, today = _review(request, pk)
     if not permissions.reflection_rights(access).see_completion:
         raise PermissionDenied
@@ -190,6 +200,9 @@ def reflections_completion(request, pk):
         {
             "review": review,
             "open": selectors.reflections_open(review),
+            "closes_on": selectors.reflections_close_on(review),
+            "closed": selectors.reflections_closed(review, on=today),
+            "working_days": selectors.REFLECTION_WORKING_DAYS,
             "rows": rows,
             "submitted": sum(1 for r in rows if r.expected and r.submitted_at),
             "asked": sum(1 for r in rows if r.expected),

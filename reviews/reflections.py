@@ -1,12 +1,14 @@
 """Reflection and evaluation (R27, handbook section K): each member of the team on site,
 and the host's DCS, write about themselves, about each colleague on site and about the
-review process; they save drafts over days and submit once.
+review process; they save drafts over days and submit once, by the closing day.
 
 Each function checks who may make the change and every rule it must keep, and leaves
 either the whole change or none: a reflection and what it says of each colleague are
 saved together. Reflections are deliberately not in the audit log (reviews/apps.py):
 its entries would name the writer of every answer.
 """
+
+import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +24,8 @@ from reviews.reflection_selectors import (
     SCALE_VALUES,
     TEXT_FIELDS,
     reflection_colleagues,
+    reflections_close_on,
+    reflections_closed,
     reflections_open,
 )
 
@@ -43,13 +47,25 @@ def peer_key(colleague_pk: int, part: str) -> str:
     return f"peer_{colleague_pk}_{part}"
 
 
-def _writer_check(*, review: Review, by: User) -> Review:
+def closed_message(review: Review) -> str:
+    """What a writer is told once reflections on ``review`` have closed."""
+    return (
+        f"Reflections closed on {reflections_close_on(review):%A %-d %B %Y}: "
+        "nothing more can be saved or submitted."
+    )
+
+
+def _writer_check(*, review: Review, by: User, at: datetime.datetime | None) -> Review:
     review = Review.objects.select_related("host__region").get(pk=review.pk)
-    access = permissions.review_access(by, review, on=timezone.localdate())
+    # Not localdate(at): the tests' on_day replaces localdate and would drop ``at``.
+    on = timezone.localdate() if at is None else timezone.localtime(at).date()
+    access = permissions.review_access(by, review, on=on)
     if not permissions.reflection_rights(access).write_own:
         raise PermissionDenied
     if not reflections_open(review):
         raise ValidationError("Reflections open once the visit is over.")
+    if reflections_closed(review, on=on):
+        raise ValidationError(closed_message(review))
     return review
 
 
@@ -102,7 +118,7 @@ def _peers_check(*, review: Review, by: User, peer_feedback: dict, errors: dict)
     return clean
 
 
-def _own(*, review: Review, by: User) -> Reflection:
+def _own(*, review: Review, by: User, now: datetime.datetime) -> Reflection:
     """The writer's reflection, locked until the transaction ends; made if it is new.
     Two first saves at once (a double click) give the one reflection."""
     reflection = Reflection.objects.select_for_update().filter(review=review, person=by).first()
@@ -110,7 +126,7 @@ def _own(*, review: Review, by: User) -> Reflection:
         return reflection
     try:
         with transaction.atomic():
-            return Reflection.objects.create(review=review, person=by, updated_at=timezone.now())
+            return Reflection.objects.create(review=review, person=by, updated_at=now)
     except IntegrityError:
         return Reflection.objects.select_for_update().get(review=review, person=by)
 
@@ -124,7 +140,12 @@ def _submitted_error(reflection: Reflection) -> ValidationError:
 
 @transaction.atomic
 def reflection_save(
-    *, review: Review, by: User, answers: dict, peer_feedback: dict[int, dict]
+    *,
+    review: Review,
+    by: User,
+    answers: dict,
+    peer_feedback: dict[int, dict],
+    at: datetime.datetime | None = None,
 ) -> Reflection:
     """Save ``by``'s reflection on ``review`` as a draft, whole: ``answers`` holds the
     answers by field (one left out is saved empty; a scale is 1 to 5 or None) and
@@ -132,21 +153,26 @@ def reflection_save(
     (a colleague left out, or with both empty, has nothing said of them).
 
     Only the team on site and the host's DCS write, once the visit is over, until they
-    submit (PermissionDenied; ValidationError otherwise). Colleagues are those on site
-    other than the writer: anyone else is refused. A text too long, or a scale off it,
-    is refused with a message at its field. Nothing is required in a draft (R27)."""
-    review = _writer_check(review=review, by=by)
+    submit and at the latest on the closing day (``reflections_close_on``)
+    (PermissionDenied; ValidationError otherwise). Colleagues are those on site other
+    than the writer: anyone else is refused. A text too long, or a scale off it, is
+    refused with a message at its field. Nothing is required in a draft (R27).
+
+    ``at`` is when the writer acts, now unless given: loading past reviews (the demo)
+    gives a moment inside their window."""
+    now = timezone.now() if at is None else at
+    review = _writer_check(review=review, by=by, at=at)
     errors = {}
     clean = _answers_check(answers, errors)
     peers = _peers_check(review=review, by=by, peer_feedback=peer_feedback, errors=errors)
     if errors:
         raise ValidationError(errors)
-    reflection = _own(review=review, by=by)
+    reflection = _own(review=review, by=by, now=now)
     if reflection.submitted_at is not None:
         raise _submitted_error(reflection)
     for field, value in clean.items():
         setattr(reflection, field, value)
-    reflection.updated_at = timezone.now()
+    reflection.updated_at = now
     reflection.save(update_fields=[*ANSWER_FIELDS, "updated_at"])
     existing = {
         f.colleague_id: f for f in PeerFeedback.objects.filter(reflection=reflection).order_by()
@@ -167,11 +193,15 @@ def reflection_save(
 
 
 @transaction.atomic
-def reflection_submit(*, review: Review, by: User) -> Reflection:
-    """Submit ``by``'s saved reflection on ``review``: both scales must be answered
-    (ValidationError at each one missing). From then on it counts towards the team's
-    composite and can no longer be changed by anyone (R27)."""
-    review = _writer_check(review=review, by=by)
+def reflection_submit(
+    *, review: Review, by: User, at: datetime.datetime | None = None
+) -> Reflection:
+    """Submit ``by``'s saved reflection on ``review``, at the latest on the closing day
+    (ValidationError after it): both scales must be answered (ValidationError at each
+    one missing). From then on it counts towards the team's composite and can no longer
+    be changed by anyone (R27). Who may, and ``at``, as for ``reflection_save``."""
+    now = timezone.now() if at is None else at
+    review = _writer_check(review=review, by=by, at=at)
     reflection = Reflection.objects.select_for_update().filter(review=review, person=by).first()
     if reflection is not None and reflection.submitted_at is not None:
         raise _submitted_error(reflection)
@@ -182,7 +212,6 @@ def reflection_submit(*, review: Review, by: User) -> Reflection:
     }
     if missing:
         raise ValidationError(missing)
-    now = timezone.now()
     reflection.submitted_at = now
     reflection.updated_at = now
     reflection.save(update_fields=["submitted_at", "updated_at"])

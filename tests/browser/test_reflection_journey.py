@@ -1,8 +1,9 @@
-"""Reflection and evaluation in a real browser (R27): three of the team on site and the
-host DCS fill in their reflections and submit them; the first to submit finds the
-composite not there yet, and sees it once three others have submitted, with no writer
-named; the QA sees who has completed and when, and nothing of what they wrote. Each page
-is checked with axe-core."""
+"""Reflection and evaluation in a real browser (R27): the three of the team on site and
+the host DCS fill in their reflections and submit them by the closing day the form gives;
+the first to submit finds the composite not there yet, with the day it will appear at the
+latest, and sees it once everyone asked has submitted, with no writer named; the QA sees
+who has completed and when, and the closing day, and nothing of what they wrote. Each
+page is checked with axe-core."""
 
 import datetime
 
@@ -51,7 +52,7 @@ def _submit(page, live_server, subject, email, tag, colleagues, scales=("4", "3"
     expect(page.get_by_text("Your reflection is submitted.")).to_be_visible()
 
 
-def test_the_composite_appears_once_three_others_have_submitted(
+def test_the_composite_appears_once_everyone_asked_has_submitted(
     page, live_server, review, assert_accessible
 ):
     subject, people = review
@@ -62,6 +63,9 @@ def test_the_composite_appears_once_three_others_have_submitted(
     sign_in(page, live_server, lead.email)
     page.goto(f"{live_server.url}/reviews/{subject.pk}/reflection/")
     expect(page.get_by_role("heading", level=3, name="Dai Ta (Data specialist)")).to_be_visible()
+    expect(page.locator("#closing-day")).to_contain_text(
+        "Reflections close at the end of Wednesday 2 December 2026."
+    )
     expect(
         page.get_by_role("heading", level=3, name="Mo Member (Core team member)")
     ).to_be_visible()
@@ -88,21 +92,31 @@ def test_the_composite_appears_once_three_others_have_submitted(
     assert_accessible(page)
 
     page.get_by_role("link", name="See what the whole team said").click()
-    expect(page.locator("#composite-status")).to_contain_text("Not yet: 1 reflection submitted")
-    expect(page.locator("#composite-status")).to_contain_text("3 more are needed")
+    status = page.locator("#composite-status")
+    expect(status).to_contain_text(
+        "Not shown yet: 1 of the 4 people asked to reflect has submitted, you included."
+    )
+    expect(status).to_contain_text("(3 more are needed)")
+    expect(page.locator("#composite-due")).to_contain_text(
+        "will appear by Thursday 3 December 2026 at the latest"
+    )
     expect(page.locator("#own")).to_contain_text("Lead learned to listen.")
     assert_accessible(page)
 
     _submit(page, live_server, subject, data.email, "Data", ["Lee Lead", "Mo Member"])
     _submit(page, live_server, subject, member.email, "Member", ["Lee Lead", "Dai Ta"], ("3", "2"))
     page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/")
-    expect(page.locator("#composite-status")).to_contain_text("1 more is needed")
+    expect(page.locator("#composite-status")).to_contain_text("3 of the 4 people asked")
+    expect(page.locator("#composite-status")).to_contain_text("(1 more is needed)")
     _submit(page, live_server, subject, host.email, "Host", ["Lee Lead", "Dai Ta", "Mo Member"])
 
-    # Three others have submitted: the lead now sees the whole team's composite.
+    # Everyone asked has submitted, three besides the lead: the composite can no longer
+    # change, and the lead now sees it.
     sign_in(page, live_server, lead.email)
     page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/")
-    expect(page.locator("#composite-status")).to_contain_text("4 reflections submitted")
+    expect(page.locator("#composite-status")).to_contain_text(
+        "4 reflections submitted, yours included; everyone asked has submitted"
+    )
     about_lead = page.locator(".app-composite-person", has_text="Lee Lead (Lead DCS)")
     expect(about_lead.locator("li")).to_have_text(
         [
@@ -134,6 +148,9 @@ def test_the_composite_appears_once_three_others_have_submitted(
     sign_in(page, live_server, people["qa"].email)
     page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/completion/")
     expect(page.locator("#completion-count")).to_have_text("4 of 4 submitted.")
+    expect(page.locator("#closing-day")).to_contain_text(
+        "Reflections close at the end of Wednesday 2 December 2026"
+    )
     rows = page.locator("#completion tbody tr")
     expect(rows.locator("th")).to_have_text(["Lee Lead", "Dai Ta", "Mo Member", "Hana Host"])
     expect(rows.locator("td:last-child strong")).to_have_text(["Yes", "Yes", "Yes", "Yes"])

@@ -1,8 +1,11 @@
 """Reflection and evaluation (R27, R29): the team on site and the host DCS write about
-themselves, each colleague on site and the process; the composite appears only once
-three people other than the reader have submitted, and never says who wrote what; the
-QA sees who has completed and when, never a word of it; nobody else sees anything."""
+themselves, each colleague on site and the process, until the closing day; the composite
+appears only once it can no longer change (everyone asked has submitted, or reflections
+have closed) and three people other than the reader have submitted, and never says who
+wrote what; the QA sees who has completed and when, never a word of it; nobody else sees
+anything."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -14,12 +17,19 @@ from accreditation.models import Role
 from reviews import reflection_selectors as selectors
 from reviews import reflections as service
 from reviews import services
-from reviews.models import PeerFeedback, Reflection, ReviewState, TeamRole
+from reviews.models import PeerFeedback, Reflection, Review, ReviewState, TeamRole
 from tests.reviews.test_teams import accredited
 from tests.reviews.visited import visited
 
 WRITERS = ("lead", "data", "member", "host_dcs")
 NOBODY = ("coordinator", "host_ad", "host_data", "uninvolved")
+D = datetime.date
+# The visited PCTR's last on-site day is Wednesday 18 November 2026; ten working days on,
+# counted by hand (19, 20, 23, 24, 25, 26, 27, 30 November, 1, 2 December): no bank
+# holiday falls between.
+PCTR_CLOSES = D(2026, 12, 2)
+# The SAV's visit ends a day earlier, on Tuesday 17 November.
+SAV_CLOSES = D(2026, 12, 1)
 
 
 def world(region, coordinator, kind="pctr", *, state=ReviewState.AFTER_VISIT):
@@ -299,39 +309,207 @@ def test_who_may_not_see_the_reflections(client, east_midlands, coordinator, kin
 # The composite (R27) -------------------------------------------------------------------
 
 
-def test_the_composite_waits_for_three_others_and_counts_only_submitted(
-    client, east_midlands, coordinator
+def _composite(client, review, person):
+    client.force_login(person)
+    response = client.get(reverse("reviews:reflections_composite", args=[review.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def test_three_others_are_not_enough_while_someone_asked_has_not_submitted(
+    client, east_midlands, coordinator, on_day
+):
+    # Six are asked: five on site and the host DCS. Were the composite shown now, the
+    # lead could read it again once Theo Third submits and tell which texts are his.
+    review, people = world(east_midlands, coordinator)
+    for who in ("lead", "data", "member", "m2"):
+        write(review, people[who], f"Written by {who}")
+    write(review, people["m3"], "Draft by m3", submit=False)
+    for day in (D(2026, 11, 27), PCTR_CLOSES):  # to the closing day itself
+        on_day(day)
+        response = _composite(client, review, people["lead"])
+        composite = response.context["composite"]
+        assert (composite.shown, composite.others, composite.asked, composite.asked_answered) == (
+            False,
+            3,
+            6,
+            4,
+        )
+        html = response.content.decode()
+        assert (
+            "Not shown yet: 4 of the 6 people asked to reflect have submitted, you included."
+            in (html)
+        )
+        assert "needed" not in html  # three others have: only the wait is left
+        assert (
+            "Reflections close at the end of Wednesday 2 December 2026: the team's "
+            "reflections will appear by <strong>Thursday 3 December 2026</strong> at the latest"
+        ) in html
+        assert "Written by" not in _composite_html(response)
+        assert composite.about == composite.self_strengths == composite.comments == []
+
+
+def test_the_composite_appears_when_the_last_one_asked_submits(client, east_midlands, coordinator):
+    review, people = world(east_midlands, coordinator)
+    for who in ("lead", "data", "member", "m2", "m3"):
+        write(review, people[who], f"Written by {who}")
+    assert not _composite(client, review, people["lead"]).context["composite"].shown
+    write(review, people["host_dcs"], "Written by host_dcs")  # the last of the six
+    response = _composite(client, review, people["lead"])
+    composite = response.context["composite"]
+    assert (composite.shown, composite.closed, composite.answered) == (True, False, 6)
+    html = _composite_html(response)
+    assert "6 reflections submitted, yours included; everyone asked has submitted" in html
+    for who in ("lead", "data", "member", "m2", "m3", "host_dcs"):
+        assert f"Written by {who} main learning." in html
+
+
+def test_once_closed_the_composite_appears_to_each_reader_with_three_others(
+    client, east_midlands, coordinator, on_day
 ):
     review, people = world(east_midlands, coordinator)
-    url = reverse("reviews:reflections_composite", args=[review.pk])
     for who in ("lead", "data", "member"):
         write(review, people[who], f"Written by {who}")
     write(review, people["m2"], "Draft by m2", submit=False)
-
-    client.force_login(people["lead"])  # two others have submitted: not yet
-    response = client.get(url)
-    composite = response.context["composite"]
-    assert (composite.shown, composite.answered, composite.others) == (False, 3, 2)
+    on_day(PCTR_CLOSES + datetime.timedelta(days=1))
+    # Those who submitted have two others each: still too few, for good.
+    response = _composite(client, review, people["lead"])
+    assert (response.context["composite"].shown, response.context["composite"].others) == (
+        False,
+        2,
+    )
     html = response.content.decode()
-    assert "Not yet: 3 reflections submitted so far, yours included." in html
-    assert "1 more is needed" in html
-    assert "Written by data" not in html and "Written by member" not in html
-    assert "Written by lead" not in _composite_html(response)
+    assert (
+        "Reflections closed at the end of Wednesday 2 December 2026, but only 2 people other "
+        "than you. With fewer than 3, answers could be traced to whoever wrote them"
+    ) in html
+    assert "Written by" not in _composite_html(response)
+    # Those who did not submit have three others: the composite, without the draft.
+    for who in ("m2", "host_dcs"):
+        response = _composite(client, review, people[who])
+        composite = response.context["composite"]
+        assert (composite.shown, composite.others, composite.answered) == (True, 3, 3), who
+        html = _composite_html(response)
+        assert "3 reflections submitted; reflections closed at the end of Wednesday 2" in html
+        assert "Written by member main learning." in html and "Draft by m2" not in html
+        own = response.content.decode().split("Your own reflection")[1]
+        assert "You did not submit yours before reflections closed" in own
 
-    client.force_login(people["m2"])  # their draft does not count, three others have
-    response = client.get(url)
-    assert (response.context["composite"].shown, response.context["composite"].others) == (True, 3)
-    assert "Draft by m2" not in _composite_html(response)
 
-    service.reflection_submit(review=review, by=people["m2"])
-    client.force_login(people["lead"])  # now three others have
+def test_fewer_than_three_others_never_see_the_composite(
+    client, east_midlands, coordinator, on_day
+):
+    review, people = visited(east_midlands, coordinator)
+    for who in ("lead", "data"):
+        write(review, people[who], f"Written by {who}")
+    for day in (D(2026, 11, 27), PCTR_CLOSES + datetime.timedelta(days=1), D(2027, 6, 1)):
+        on_day(day)
+        for who, others in (("lead", 1), ("member", 2), ("host_dcs", 2)):
+            response = _composite(client, review, people[who])
+            composite = response.context["composite"]
+            assert (composite.shown, composite.others) == (False, others), (day, who)
+            assert "Written by" not in _composite_html(response)
+    response = _composite(client, review, people["lead"])
+    assert "only 1 person other than you" in response.content.decode()
+
+
+# The closing day (R27) -----------------------------------------------------------------
+
+
+def test_reflections_close_ten_working_days_after_the_last_on_site_day(east_midlands, coordinator):
+    assert selectors.REFLECTION_WORKING_DAYS == 10
+    review, _people = visited(east_midlands, coordinator)
+    assert selectors.reflections_close_on(review) == PCTR_CLOSES
+    sav, _people = visited(east_midlands, coordinator, "sav")
+    assert selectors.reflections_close_on(sav) == SAV_CLOSES
+    assert selectors.reflections_close_on(Review(onsite_to=None)) is None
+    assert not selectors.reflections_closed(review, on=PCTR_CLOSES)
+    assert selectors.reflections_closed(review, on=PCTR_CLOSES + datetime.timedelta(days=1))
+
+
+def test_the_closing_day_skips_the_christmas_bank_holidays(
+    client, east_midlands, coordinator, on_day
+):
+    review, people = visited(east_midlands, coordinator)
+    # A visit ending on Wednesday 16 December 2026. Counted by hand: Thu 17 (1), Fri 18
+    # (2), Mon 21 (3), Tue 22 (4), Wed 23 (5), Thu 24 (6); Christmas Day on Friday 25 and
+    # Boxing Day's substitute on Monday 28 are bank holidays; Tue 29 (7), Wed 30 (8),
+    # Thu 31 (9); New Year's Day on Friday 1 January 2027 is one too; Mon 4 January (10).
+    Review.objects.filter(pk=review.pk).update(
+        onsite_from=D(2026, 12, 14), onsite_to=D(2026, 12, 16)
+    )
+    review.refresh_from_db()
+    assert selectors.reflections_close_on(review) == D(2027, 1, 4)
+    on_day(D(2027, 1, 4))
+    write(review, people["lead"], "Last day", submit=False)
+    on_day(D(2027, 1, 5))
+    with pytest.raises(ValidationError, match="closed on Monday 4 January 2027"):
+        service.reflection_submit(review=review, by=people["lead"])
+    client.force_login(people["lead"])
+    html = client.get(reverse("reviews:reflection", args=[review.pk])).content.decode()
+    assert "Reflections closed at the end of Monday 4 January 2027." in html
+
+
+def test_saving_and_submitting_are_refused_after_the_closing_day(
+    client, east_midlands, coordinator, on_day
+):
+    review, people = visited(east_midlands, coordinator)
+    write(review, people["member"], "Before", submit=False)
+    on_day(PCTR_CLOSES)  # the closing day itself is still open
+    write(review, people["lead"], "On the day")
+    on_day(PCTR_CLOSES + datetime.timedelta(days=1))
+    message = (
+        "Reflections closed on Wednesday 2 December 2026: nothing more can be saved or submitted."
+    )
+    for who in ("member", "data", "lead"):  # a draft, nothing yet, submitted
+        with pytest.raises(ValidationError) as caught:
+            write(review, people[who], "After", submit=False)
+        assert caught.value.messages == [message]
+        with pytest.raises(ValidationError) as caught:
+            service.reflection_submit(review=review, by=people[who])
+        assert caught.value.messages == [message]
+    # Through the page: no form, the closing day said, and a post changes nothing.
+    client.force_login(people["member"])
+    url = reverse("reviews:reflection", args=[review.pk])
     response = client.get(url)
-    assert response.context["composite"].shown
-    assert "Draft by m2 main learning." in _composite_html(response)
+    assert response.context["form"] is None
+    html = response.content.decode()
+    assert "Save as draft" not in html
+    assert (
+        "Reflections closed at the end of Wednesday 2 December 2026. Yours was not submitted"
+        in (html)
+    )
+    assert "Before main learning." in html.split("Your draft")[1]  # theirs to read
+    response = client.post(url, {**_posted(review, people["member"], "After"), "submit": ""})
+    assert response.status_code == 302
+    assert message in client.get(url).content.decode()
+    assert {
+        (r.person.full_name, r.main_learning, r.submitted_at is not None)
+        for r in Reflection.objects.filter(review=review)
+    } == {
+        ("Mo Member", "Before main learning.", False),
+        ("Lee Lead", "On the day main learning.", True),
+    }
+
+
+def test_the_form_and_the_completion_page_give_the_closing_day(client, east_midlands, coordinator):
+    review, people = visited(east_midlands, coordinator)
+    client.force_login(people["member"])
+    html = client.get(reverse("reviews:reflection", args=[review.pk])).content.decode()
+    assert (
+        "Reflections close at the end of <strong>Wednesday 2 December 2026</strong>. Submit "
+        "yours by then"
+    ) in html
+    client.force_login(people["qa"])
+    html = client.get(reverse("reviews:reflections_completion", args=[review.pk])).content.decode()
+    assert (
+        "Reflections close at the end of <strong>Wednesday 2 December 2026</strong>, 10 working "
+        "days after the last on-site day."
+    ) in html
 
 
 def test_the_composite_holds_every_submitted_text_in_order_and_no_writer(
-    client, east_midlands, coordinator
+    client, east_midlands, coordinator, on_day
 ):
     review, people = world(east_midlands, coordinator)
     # Tags whose alphabetical order is not the order of writing.
@@ -340,6 +518,7 @@ def test_the_composite_holds_every_submitted_text_in_order_and_no_writer(
     for who, tag in tags.items():
         write(review, people[who], tag, suitability=scales[who][0], leadership=scales[who][1])
     write(review, people["m2"], "Zulu draft", submit=False)
+    on_day(PCTR_CLOSES + datetime.timedelta(days=1))  # four of six, and closed
     client.force_login(people["m3"])
     response = client.get(reverse("reviews:reflections_composite", args=[review.pk]))
     composite = response.context["composite"]
@@ -443,28 +622,31 @@ def _submit_by(review, people, keys):
         write(review, people[key], f"Pinned {key}")
 
 
-@pytest.mark.parametrize("count", [1, 2])
-def test_the_composite_page_below_the_threshold_query_count_is_pinned(
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_composite_page_not_shown_query_count_is_pinned(
     client, east_midlands, coordinator, count, django_assert_num_queries
 ):
     review, people = world(east_midlands, coordinator)
-    _submit_by(review, people, ("lead", "data")[:count])
+    _submit_by(review, people, ("lead", "data", "member")[:count])
     client.force_login(people["m3"])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("reviews:reflections_composite", args=[review.pk]))
-    assert response.context["composite"].others == count
+    composite = response.context["composite"]
+    assert (composite.others, composite.shown) == (count, False)
 
 
 @pytest.mark.parametrize("count", [3, 5])
 def test_the_composite_page_query_count_is_pinned(
-    client, east_midlands, coordinator, count, django_assert_num_queries
+    client, east_midlands, coordinator, count, django_assert_num_queries, on_day
 ):
     review, people = world(east_midlands, coordinator)
     _submit_by(review, people, ("lead", "data", "member", "m2", "host_dcs")[:count])
+    on_day(PCTR_CLOSES + datetime.timedelta(days=1))
     client.force_login(people["m3"])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("reviews:reflections_composite", args=[review.pk]))
-    assert response.context["composite"].answered == count
+    composite = response.context["composite"]
+    assert (composite.answered, composite.shown) == (count, True)
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -477,3 +659,24 @@ def test_the_completion_page_query_count_is_pinned(
     with django_assert_num_queries(11):
         response = client.get(reverse("reviews:reflections_completion", args=[review.pk]))
     assert sum(1 for r in response.context["rows"] if r.submitted_at) == count
+
+
+def test_a_past_review_is_written_at_a_moment_inside_its_window(east_midlands, coordinator, on_day):
+    # How the demo loads reflections on reviews long over: ``at`` is when each acted.
+    review, people = visited(east_midlands, coordinator)
+    on_day(D(2027, 3, 1))
+    tz = datetime.UTC
+    inside = datetime.datetime(2026, 12, 2, 16, 0, tzinfo=tz)
+    service.reflection_save(
+        review=review, by=people["data"], answers=answers("Then"), peer_feedback={}, at=inside
+    )
+    service.reflection_submit(review=review, by=people["data"], at=inside)
+    assert Reflection.objects.get(person=people["data"]).submitted_at == inside
+    with pytest.raises(ValidationError, match="closed on Wednesday 2 December 2026"):
+        service.reflection_save(
+            review=review,
+            by=people["lead"],
+            answers={},
+            peer_feedback={},
+            at=datetime.datetime(2026, 12, 3, 9, 0, tzinfo=tz),
+        )

@@ -5,7 +5,7 @@ import dataclasses
 import datetime
 import re
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from emslirp.models import Post, PostKind, User
@@ -24,6 +24,7 @@ from reviews.models import (
     TeamMember,
     TeamRole,
 )
+from reviews.permissions import LetterRights
 from reviews.services import onsite_days
 from reviews.teams import ROLE_NAMES
 
@@ -113,16 +114,32 @@ def letter_events(letter: Letter) -> list[tuple[LetterEvent, str]]:
     return [(e, STEP_NAMES.get((e.before, e.after), e.get_after_display())) for e in events]
 
 
-def letter_pdfs(letter: Letter, *, drafts: bool, final: bool) -> list[LetterPdf]:
-    """The letter's PDFs ``drafts`` and ``final`` allow, newest first, with their download
-    logs; their content is left in the database. Two queries."""
-    pdfs = LetterPdf.objects.filter(letter=letter).defer("content")
-    if not drafts:
-        pdfs = pdfs.filter(is_final=True)
-    if not final:
-        pdfs = pdfs.filter(is_final=False)
+def letter_pdfs_readable(letter: Letter, rights: LetterRights) -> Q:
+    """The one rule of which of ``letter``'s PDFs someone with ``rights`` reads (R23, R29),
+    for the list, the page and the download alike. The final PDF: whoever reads the final
+    letter. The drafts: all of them to the lead and the QA; to the host, who reads the
+    draft once it is shared, only those asked for at or after the sharing. An earlier one
+    was made while the draft was the team's own (with the QA, or returned with its
+    comments) and may print wording the host was never meant to read; from the sharing
+    on, the letter only moves forward, so every later draft prints the shared text."""
+    readable = Q(pk__in=[])
+    if rights.read_final:
+        readable |= Q(is_final=True)
+    if rights.write or rights.proofread:
+        readable |= Q(is_final=False)
+    elif rights.read_draft and letter.shared_at is not None:
+        readable |= Q(is_final=False, requested_at__gte=letter.shared_at)
+    return readable
+
+
+def letter_pdfs(letter: Letter, *, rights: LetterRights) -> list[LetterPdf]:
+    """The letter's PDFs ``rights`` reads (``letter_pdfs_readable``), newest first, with
+    their download logs; their content and HTML are left in the database. Two queries
+    (none when nothing is readable)."""
     return list(
-        pdfs.select_related("requested_by")
+        LetterPdf.objects.filter(letter_pdfs_readable(letter, rights), letter=letter)
+        .defer("content", "html")
+        .select_related("requested_by")
         .prefetch_related(
             Prefetch("downloads", queryset=LetterPdfDownload.objects.select_related("by"))
         )

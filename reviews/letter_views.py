@@ -28,6 +28,7 @@ from reviews.views import _review
 # The steps each right offers, by the letter's state (R23).
 LEAD_STEPS = {LetterState.APPROVED: "share", LetterState.SHARED: "issue"}
 ACTIONS = {"draft", "save", "send_to_qa", "proofread", "share", "issue", "pdf"}
+LETTER_PARTS = ("subject", "body", "variations")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _pdfs_context(here: Here) -> dict:
     letter, rights = here.letter, here.rights
     if letter is None:
         return {"pdfs": [], "can_request_pdf": False, "pending": False}
-    pdfs = selectors.letter_pdfs(letter, drafts=rights.read_draft, final=rights.read_final)
+    pdfs = selectors.letter_pdfs(letter, rights=rights)
     return {
         "pdfs": pdfs,
         "pending": any(p.state == PdfState.PENDING for p in pdfs),
@@ -86,9 +87,12 @@ def _page(
     proofread_form=None,
     errors=(),
     conflict=None,
+    unsaved=None,
     status=200,
 ):
-    """The letter page; ``letter``, when given, is a fresher copy than ``here``'s."""
+    """The letter page; ``letter``, when given, is a fresher copy than ``here``'s;
+    ``unsaved``, the subject, body and variations someone sent that could not be saved,
+    shown back to them to copy."""
     review, rights = here.review, here.rights
     letter = letter or here.letter
     drafting = letter is not None and rights.write and letter.state == LetterState.DRAFT
@@ -129,6 +133,7 @@ def _page(
             "drafting": drafting,
             "form": form if drafting else None,
             "conflict": conflict,
+            "unsaved": unsaved,
             "proofreading": proofreading,
             "proofread_form": proofread_form if proofreading else None,
             "record": record,
@@ -180,23 +185,28 @@ def letter(request, pk):
             "The letter is final. Its PDF is being made; the host, the QA and the "
             "coordinator have been told.",
         ),
-        "pdf": (
-            lambda: letters.letter_pdf_request(letter=letter_, by=by),
-            "The PDF is being made: it appears below when it is ready.",
-        ),
+        "pdf": (lambda: letters.letter_pdf_request(letter=letter_, by=by), _pdf_message),
     }
     step, message = steps[action]
     return _act(request, here, step, message)
 
 
-def _act(request, here: Here, step, message: str):
-    """Take a step without a form; its refusal shown at the top of the page."""
+def _pdf_message(pdf: LetterPdf) -> str:
+    if pdf.state == PdfState.READY:
+        # A request for the draft as it stands, answered by the PDF already made of it.
+        return "The draft has not changed since its last PDF was made: download that one below."
+    return "The PDF is being made: it appears below when it is ready."
+
+
+def _act(request, here: Here, step, message):
+    """Take a step without a form; its refusal shown at the top of the page. ``message``
+    is the text to show once it is taken, or makes it from what the step returned."""
     try:
-        step()
+        done = step()
     except ValidationError as error:
         # Shown on the letter as it is now: a refusal often means it moved on meanwhile.
         return _page(request, _letter(request, here.review.pk), errors=error.messages, status=400)
-    messages.success(request, message)
+    messages.success(request, message(done) if callable(message) else message)
     return redirect("reviews:letter", pk=here.review.pk)
 
 
@@ -207,20 +217,7 @@ def _save(request, here: Here, *, send: bool):
         raise PermissionDenied
     letter_ = here.letter
     if letter_.state != LetterState.DRAFT:
-        # Nothing of a letter past its draft changes: the service says why (R23).
-        return _act(
-            request,
-            here,
-            lambda: letters.letter_update(
-                letter=letter_,
-                subject=request.POST.get("subject", ""),
-                body=request.POST.get("body", ""),
-                variations=request.POST.get("variations", ""),
-                revision=letter_.revision,
-                by=request.user,
-            ),
-            "The draft is saved.",
-        )
+        return _save_refused(request, here)
     form = LetterForm(request.POST)
     if not form.is_valid():
         return _page(request, here, form=form, status=400)
@@ -258,6 +255,37 @@ def _save(request, here: Here, *, send: bool):
         else "The draft is saved.",
     )
     return redirect("reviews:letter", pk=here.review.pk)
+
+
+def _save_refused(request, here: Here):
+    """A save from a page made while the letter was a draft, which has moved on since
+    (sent to the QA from another tab, say). Nothing of a letter past its draft changes
+    (R23): the service is asked all the same, with the revision the page showed, and says
+    why. What was typed is shown back read-only, to be copied, so no word is lost."""
+    sent = {k: request.POST.get(k, "").replace("\r\n", "\n") for k in LETTER_PARTS}
+    revision = request.POST.get("revision", "")
+    try:
+        letters.letter_update(
+            letter=here.letter,
+            **sent,
+            revision=int(revision) if revision.isdigit() else 0,
+            by=request.user,
+        )
+    except letters.LetterConflict:
+        refused = ["The draft was changed after your page was opened."]
+    except ValidationError as error:
+        refused = error.messages
+    else:
+        # Returned to a draft by the QA in the instant between: the save stands.
+        messages.success(request, "The draft is saved.")
+        return redirect("reviews:letter", pk=here.review.pk)
+    current = _letter(request, here.review.pk)
+    errors = [
+        "Your changes were not saved: the letter moved on after your page was opened. "
+        "What you typed is shown below, under Your unsaved text, for you to copy.",
+        *refused,
+    ]
+    return _page(request, current, errors=errors, unsaved=sent, status=400)
 
 
 def _proofread(request, here: Here):
@@ -304,7 +332,7 @@ def letter_pdf(request, pk, pdf_pk):
     404 for anyone who may not read it, alike for a PDF that does not exist (R29)."""
     review, _, _ = _review(request, pk)
     pdf = get_object_or_404(
-        LetterPdf.objects.defer("content").select_related("letter__review__host__region"),
+        LetterPdf.objects.defer("content", "html").select_related("letter__review__host__region"),
         pk=pdf_pk,
         letter__review=review,
         state=PdfState.READY,

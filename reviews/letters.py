@@ -9,22 +9,28 @@ make one step), writes a ``LetterEvent`` and tells whoever is next by e-mail onc
 change commits. Nothing changes a final letter, and nothing replaces its PDF.
 
 PDFs are made by the worker (``reviews.tasks``): a request only records that one is
-wanted. The final PDF is made once, when the letter is issued, and kept with its SHA-256.
+wanted. The final PDF is made once, when the letter is issued, and kept with its SHA-256;
+its HTML is rendered in the issue's own transaction and kept, so that the worker prints
+the records as they stood when the letter was signed off, however late it runs.
 """
 
+import hashlib
 import logging
+import time
 
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 
 from emslirp.models import PdfState, User
 from emslirp.notices import email_after_commit
-from emslirp.pdf import template_to_pdf
+from emslirp.pdf import html_to_pdf
 from reviews import letter_selectors as selectors
 from reviews import permissions
 from reviews.feedback_record import verbal_feedback_record
@@ -69,7 +75,7 @@ def _rights(user: User, review: Review, letter: Letter | None) -> permissions.Le
 
 def _load(letter: Letter) -> Letter:
     return (
-        Letter.objects.select_for_update()
+        Letter.objects.select_for_update(of=("self",))
         .select_related("review__host__region", "issued_by", "approved_by", "drafted_by")
         .get(pk=letter.pk)
     )
@@ -109,7 +115,9 @@ def _notify(*, letter: Letter, to: list[User], subject: str, template: str, cont
 
 
 def _state_label(state: str) -> str:
-    return LetterState(state).label.lower()
+    # Only the first letter is lowered: "with the QA to proofread", not "qa".
+    label = LetterState(state).label
+    return label[:1].lower() + label[1:]
 
 
 def _move(
@@ -369,9 +377,15 @@ def letter_share(*, letter: Letter, by: User) -> Letter:
 
 @transaction.atomic
 def letter_issue(*, letter: Letter, by: User) -> Letter:
-    """The lead signs the shared letter off as final (R23): it never changes again. Its
-    PDF is made once by the worker and kept with its SHA-256; the host, the QA and the
-    coordinators (the SDSA's reference copy) are told the final letter is ready."""
+    """The lead signs the shared letter off as final (R23): it never changes again. The
+    final PDF's HTML (the letter with the verbal feedback record attached) is rendered
+    here, in the issue's transaction, and kept: the worker makes the PDF of exactly that,
+    once, and keeps it with its SHA-256, so a notebook change after the issue, a slow
+    worker or a retry never alters what was issued. The host, the QA and the coordinators
+    (the SDSA's reference copy) are told the final letter is ready."""
+    # The review's row is locked first, as the notebook's writes lock it: a finding saved
+    # at the same moment lands wholly before the issue (and is printed) or after it.
+    Review.objects.select_for_update().get(pk=letter.review_id)
     now = timezone.now()
     moved = _move(
         letter=letter,
@@ -381,13 +395,15 @@ def letter_issue(*, letter: Letter, by: User) -> Letter:
         may="write",
         values={"issued_by": by, "issued_at": now},
     )
-    pdf = LetterPdf.objects.create(
+    pdf = LetterPdf(
         letter=moved,
         is_final=True,
         letter_revision=moved.revision,
         requested_by=by,
         requested_at=now,
     )
+    pdf.html = _pdf_html(pdf)
+    pdf.save()
     _dispatch(pdf)
     review = moved.review
     today = timezone.localdate()
@@ -421,15 +437,21 @@ def letter_pdf_request(*, letter: Letter, by: User) -> LetterPdf:
     """Ask the worker for a PDF of the draft, as it stands, with the verbal feedback
     record attached: for whoever reads the draft. Nothing is rendered here (R23).
 
+    One PDF per draft as it stands: if one that ``by`` may read was asked for since the
+    letter last changed (its text or its state) and is being made or made, that one is
+    returned and nothing new is asked of the worker.
+
     The final letter's PDF is made once, when it is issued, and never again: asking for
     it again is refused, unless its making failed, when the lead asks for it to be tried
-    again."""
+    again (from the HTML kept at the issue)."""
     letter = _load(letter)
     rights = _rights(by, letter.review, letter)
     if letter.is_final:
         if not (rights.read_final or rights.read_draft):
             raise PermissionDenied
-        final = LetterPdf.objects.filter(letter=letter, is_final=True).defer("content").first()
+        final = (
+            LetterPdf.objects.filter(letter=letter, is_final=True).defer("content", "html").first()
+        )
         if final is not None and final.state == PdfState.FAILED and rights.write:
             LetterPdf.objects.filter(pk=final.pk, state=PdfState.FAILED).update(
                 state=PdfState.PENDING, failure=""
@@ -443,6 +465,22 @@ def letter_pdf_request(*, letter: Letter, by: User) -> LetterPdf:
         )
     if not rights.read_draft:
         raise PermissionDenied
+    # The letter's row is locked (``_load``): two requests at once find the same PDF.
+    same = (
+        LetterPdf.objects.filter(
+            selectors.letter_pdfs_readable(letter, rights),
+            letter=letter,
+            state__in=(PdfState.PENDING, PdfState.READY),
+            requested_at__gte=letter.updated_at,
+            is_final=False,
+            letter_revision=letter.revision,
+        )
+        .defer("content", "html")
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+    if same is not None:
+        return same
     pdf = LetterPdf.objects.create(
         letter=letter,
         is_final=False,
@@ -454,12 +492,22 @@ def letter_pdf_request(*, letter: Letter, by: User) -> LetterPdf:
     return pdf
 
 
+def _pdf_html(pdf: LetterPdf) -> str:
+    """The HTML of ``pdf`` from the records as they are now: the letter, then the verbal
+    feedback record on a new page. The renderer adds the stylesheet."""
+    return loader.render_to_string(
+        PDF_TEMPLATE,
+        {**selectors.letter_pdf_context(pdf=pdf), "service_name": settings.SERVICE_NAME},
+    )
+
+
 def letter_pdf_render(*, pdf: LetterPdf) -> LetterPdf:
-    """Render ``pdf`` (the letter, then the verbal feedback record on a new page) and
-    store its bytes, SHA-256, size and the seconds it took; or mark it failed with the
-    error. Only a PDF still to be made (pending, or failed before) is rendered: a ready
-    PDF, above all the final one, is never rendered again nor overwritten
-    (ValidationError). Called by the worker."""
+    """Make ``pdf`` and store its bytes, SHA-256, size and the seconds it took; or mark it
+    failed with the error. A draft's is rendered from the records as they are now; the
+    final one's is the HTML kept when the letter was issued, the same on every retry (R23).
+    Only a PDF still to be made (pending, or failed before) is made: a ready PDF, above
+    all the final one, is never made again nor overwritten (ValidationError). Called by
+    the worker."""
     pdf = (
         LetterPdf.objects.defer("content")
         .select_related("letter__review__host__region", "letter__issued_by")
@@ -474,10 +522,14 @@ def letter_pdf_render(*, pdf: LetterPdf) -> LetterPdf:
     if pdf.is_final and not pdf.letter.is_final:
         raise ValidationError("A final PDF is made of a final letter only.")
     waiting = (PdfState.PENDING, PdfState.FAILED)
+    started = time.perf_counter()
     try:
-        content, digest, seconds = template_to_pdf(
-            PDF_TEMPLATE, selectors.letter_pdf_context(pdf=pdf)
-        )
+        if pdf.is_final and not pdf.html:
+            # Issued before the HTML was kept at the issue: it is fixed now, once, so that
+            # this and every later try print the same.
+            LetterPdf.objects.filter(pk=pdf.pk, html="").update(html=_pdf_html(pdf))
+            pdf.refresh_from_db(fields=["html"])
+        content = html_to_pdf(pdf.html if pdf.is_final else _pdf_html(pdf))
     except Exception as error:
         # Whatever went wrong is kept for the page; the request can be made again.
         logger.exception("letter PDF %s could not be made", pdf.pk)
@@ -486,6 +538,8 @@ def letter_pdf_render(*, pdf: LetterPdf) -> LetterPdf:
         )
         pdf.refresh_from_db()
         return pdf
+    seconds = time.perf_counter() - started
+    digest = hashlib.sha256(content).hexdigest()
     # Only a row still waiting is written: a render that finished first is never replaced.
     stored = LetterPdf.objects.filter(pk=pdf.pk, state__in=waiting).update(
         state=PdfState.READY,
@@ -495,7 +549,8 @@ def letter_pdf_render(*, pdf: LetterPdf) -> LetterPdf:
         rendered_at=timezone.now(),
         render_seconds=seconds,
         failure="",
-        letter_revision=pdf.letter.revision,
+        # A draft prints the revision it was made from; the final one, the one issued.
+        letter_revision=pdf.letter_revision if pdf.is_final else pdf.letter.revision,
     )
     if not stored:
         raise ValidationError("This PDF was made meanwhile; it is never replaced (R23).")
@@ -505,17 +560,24 @@ def letter_pdf_render(*, pdf: LetterPdf) -> LetterPdf:
 
 
 def letter_pdf_may_download(*, pdf: LetterPdf, by: User) -> bool:
-    """A draft's PDF is read by whoever reads the draft; the final one by whoever reads
-    the final letter (R29)."""
-    rights = _rights(by, pdf.letter.review, pdf.letter)
-    return rights.read_final if pdf.is_final else rights.read_draft
+    """Whether ``by`` may download ``pdf``: by the rule the letter page lists them with,
+    ``letter_selectors.letter_pdfs_readable`` (R23, R29). One query."""
+    letter = pdf.letter
+    rights = _rights(by, letter.review, letter)
+    return LetterPdf.objects.filter(
+        selectors.letter_pdfs_readable(letter, rights), pk=pdf.pk, letter=letter
+    ).exists()
 
 
 @transaction.atomic
 def letter_pdf_download(*, pdf: LetterPdf, by: User) -> bytes:
     """The bytes of the ready ``pdf`` for ``by``, the download recorded with who and
     when (R33). PermissionDenied for anyone who may not read it."""
-    pdf = LetterPdf.objects.select_related("letter__review__host__region").get(pk=pdf.pk)
+    pdf = (
+        LetterPdf.objects.defer("html")
+        .select_related("letter__review__host__region")
+        .get(pk=pdf.pk)
+    )
     if pdf.state != PdfState.READY or not letter_pdf_may_download(pdf=pdf, by=by):
         raise PermissionDenied
     pdf.downloads.create(by=by, at=timezone.now())

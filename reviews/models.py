@@ -778,6 +778,10 @@ class LetterPdf(StoredPdf):
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="pdfs")
     is_final = models.BooleanField(default=False)
     letter_revision = models.PositiveIntegerField()
+    # The final PDF's HTML, rendered when the letter is issued, in the same transaction:
+    # the worker converts exactly this, so what it prints is the records as they were at
+    # the issue, however late (or how often) the conversion runs (R23). Empty for drafts.
+    html = models.TextField(blank=True, editable=False)
 
     class Meta(StoredPdf.Meta):
         constraints = [

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True)
 def task_letter_pdf_render(*, pdf_id: int):
     """Make a letter's PDF in the worker (R23): a page never waits for WeasyPrint."""
-    pdf = LetterPdf.objects.defer("content").filter(pk=pdf_id).first()
+    pdf = LetterPdf.objects.defer("content", "html").filter(pk=pdf_id).first()
     if pdf is None:
         logger.info("letter PDF %s is gone: nothing to make", pdf_id)
         return

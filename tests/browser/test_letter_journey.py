@@ -1,5 +1,6 @@
 """The feedback letter in a real browser (R23, R29): the lead drafts it from the template
-and sends it to the QA; the QA sees the action that rests on no evidence flagged and
+and sends it to the QA (what they then type in an older tab is refused and shown back to
+them, not lost); the QA sees the action that rests on no evidence flagged and
 approves; the lead shares it and the host reads the draft; the lead issues it; the host
 downloads the final PDF, whose text names the council and the priority actions and whose
 SHA-256 is the one the page shows. Each page is checked with axe-core."""
@@ -46,12 +47,25 @@ def test_a_letter_from_draft_to_the_hosts_download(
     # The lead sees, before the QA does, that action 2 rests on no evidence.
     expect(page.locator("#action-2")).to_contain_text("No recorded evidence")
     assert_accessible(page)
+    stale = page.context.new_page()  # a second tab, open on the draft
+    stale.goto(url)
     page.get_by_label("Variation between team members' findings").fill(
         "One member read the thresholds as consistent."
     )
     page.get_by_role("button", name="Save and send to the QA").click()
     expect(page.get_by_text("The draft is saved and sent to the QA")).to_be_visible()
     expect(page.locator("#letter-state")).to_contain_text("With the QA to proofread")
+
+    # Typed in the old tab, after the letter went to the QA: not saved, and not lost.
+    stale.get_by_label("The letter", exact=True).fill("Dear Hana Host,\n\nA LATE PARAGRAPH.")
+    stale.get_by_role("button", name="Save the draft").click()
+    expect(stale.locator(".govuk-error-summary")).to_contain_text("Your changes were not saved")
+    unsaved = stale.locator("#unsaved")
+    expect(unsaved).to_contain_text("Your unsaved text")
+    expect(unsaved.locator("#unsaved-body")).to_contain_text("A LATE PARAGRAPH.")
+    assert_accessible(stale)
+    stale.close()
+    assert "A LATE PARAGRAPH" not in Letter.objects.get(review=review).body
 
     # The QA sees the untraced action first, flagged, and approves all the same.
     sign_in(page, live_server, people["qa"].email)

@@ -9,13 +9,23 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from emslirp import pdf as pdf_module
 from emslirp.pdf import BASE_URL, FetchRefused, ProjectStaticFetcher
 from reviews import letters
-from reviews.models import AgreedAction, Finding, LetterPdf, LetterPdfDownload
+from reviews.models import (
+    AgreedAction,
+    Finding,
+    HypothesisReport,
+    LetterPdf,
+    LetterPdfDownload,
+    Method,
+    Review,
+)
 from reviews.tasks import task_letter_pdf_render
 from tests.reviews.test_letters import at_state, feedback_given
 from tests.reviews.visited import visited
@@ -155,8 +165,10 @@ def test_typed_markup_is_printed_as_text_and_nothing_is_fetched_but_static(
     assert f"1. Act on {REMOTE} now" in text  # the priority action, in the letter's body
     [fetcher] = fetchers
     assert fetcher.refused == []
+    # The stylesheet is handed to the renderer, not linked: nothing else is ever fetched.
     static = BASE_URL.rstrip("/") + settings.STATIC_URL
-    assert fetcher.served == [static + "emslirp/pdf.css"]
+    assert set(fetcher.served) <= {static + "emslirp/pdf.css"}
+    assert "Page 1 of" in text  # laid out with the stylesheet's page rules all the same
 
 
 @pytest.mark.parametrize(
@@ -191,10 +203,10 @@ def test_a_render_that_fails_is_kept_as_failed_and_the_lead_may_retry_the_final_
 ):
     review, people = pctr
 
-    def broken(template, context):
+    def broken(html):
         raise OSError("no fonts")
 
-    monkeypatch.setattr(letters, "template_to_pdf", broken)
+    monkeypatch.setattr(letters, "html_to_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
         letter = at_state(review, people, "final")
     final = LetterPdf.objects.get(letter=letter)
@@ -208,6 +220,126 @@ def test_a_render_that_fails_is_kept_as_failed_and_the_lead_may_retry_the_final_
     assert again.pk == final.pk
     assert final.state == "ready"
     assert final.sha256 == hashlib.sha256(bytes(final.content)).hexdigest()
+
+
+ISSUED = (  # what the final PDF prints, each on one line of its text
+    "Audit of ten cases for hypothesis 1.",
+    "Twelve of twenty referrals audited were",
+    "Supervision log for October.",
+    "Conclusions on hypothesis 1.",
+    "1. Bring the front door's thresholds into line across the teams.",
+)
+
+
+def _change_the_records(review):
+    """What the notebook and the verbal feedback could still be changed to after the
+    issue, through the ORM: methods, findings' evidence, conclusions, actions."""
+    Method.objects.filter(hypothesis__review=review).update(text="CHANGED METHOD")
+    Finding.objects.filter(hypothesis__review=review).update(evidence="CHANGED EVIDENCE")
+    HypothesisReport.objects.filter(hypothesis__review=review).update(
+        conclusions="CHANGED CONCLUSIONS"
+    )
+    AgreedAction.objects.filter(review=review).update(commentary="CHANGED COMMENTARY")
+
+
+def _prints_what_was_issued(pdf):
+    text = " ".join(pdf_text(bytes(pdf.content)).split())
+    for issued in ISSUED:
+        assert issued in text
+    assert "CHANGED" not in text
+
+
+def test_the_final_pdf_prints_the_records_as_issued_however_late_the_worker_runs(
+    pctr, django_capture_on_commit_callbacks
+):
+    # R23: the HTML is rendered in the issue's own transaction and kept; the worker, later,
+    # converts exactly that, whatever the notebook says by then.
+    review, people = pctr
+    letter = at_state(review, people, "shared")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        letters.letter_issue(letter=letter, by=people["lead"])
+    final = LetterPdf.objects.get(letter=letter, is_final=True)
+    assert final.state == "pending"
+    for issued in ISSUED:
+        assert escape(issued) in final.html
+    _change_the_records(review)
+    for callback in callbacks:
+        callback()  # the worker, after the records changed
+    final.refresh_from_db()
+    assert final.state == "ready", final.failure
+    assert final.sha256 == hashlib.sha256(bytes(final.content)).hexdigest()
+    _prints_what_was_issued(final)
+
+
+def test_a_retry_of_the_final_pdf_prints_what_was_issued_not_the_days_records(
+    pctr, monkeypatch, django_capture_on_commit_callbacks
+):
+    review, people = pctr
+
+    def broken(html):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(letters, "html_to_pdf", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = at_state(review, people, "final")
+    final = LetterPdf.objects.get(letter=letter)
+    assert final.state == "failed"
+    kept = final.html
+    _change_the_records(review)
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        letters.letter_pdf_request(letter=letter, by=people["lead"])
+    final.refresh_from_db()
+    assert final.state == "ready", final.failure
+    assert final.html == kept
+    _prints_what_was_issued(final)
+
+
+def test_a_final_pdf_issued_without_its_html_has_it_fixed_at_its_first_try(
+    pctr, monkeypatch, django_capture_on_commit_callbacks
+):
+    # A final PDF still to be made from before the HTML was kept at the issue: its first
+    # try fixes the HTML, and a retry prints that, not the records of the retry's day.
+    review, people = pctr
+    letter = at_state(review, people, "shared")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        letters.letter_issue(letter=letter, by=people["lead"])
+    final = LetterPdf.objects.get(letter=letter)
+    LetterPdf.objects.filter(pk=final.pk).update(html="")
+
+    def broken(html):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(letters, "html_to_pdf", broken)
+    for callback in callbacks:
+        callback()
+    final.refresh_from_db()
+    assert final.state == "failed"
+    assert escape(ISSUED[1]) in final.html
+    _change_the_records(review)
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        letters.letter_pdf_request(letter=letter, by=people["lead"])
+    final.refresh_from_db()
+    _prints_what_was_issued(final)
+
+
+def test_issuing_locks_the_review_row_before_the_letter(pctr, monkeypatch):
+    # A notebook write takes the same lock, so it lands wholly before the issue (and is
+    # printed) or after it (and is not): never half-way through the issue's render.
+    review, people = pctr
+    letter = at_state(review, people, "shared")
+    locked = []
+    select_for_update = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model)
+        return select_for_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    letters.letter_issue(letter=letter, by=people["lead"])
+    assert locked[0] is Review
+    assert locked.count(Review) == 1
 
 
 def test_the_task_for_a_pdf_that_is_gone_does_nothing(pctr):
@@ -296,6 +428,167 @@ def test_a_draft_pdf_before_sharing_is_the_lead_and_the_qas_only(
         letters.letter_pdf_download(pdf=draft, by=people[who])
     assert not LetterPdfDownload.objects.exists()
     assert _download(client, people["qa"], review, draft).status_code == 200
+
+
+def test_the_host_reads_only_the_draft_pdfs_asked_for_since_the_sharing(
+    client, pctr, django_capture_on_commit_callbacks
+):
+    # R23, R29: a draft's PDF made while the letter was the team's own (with the QA, or
+    # returned by the QA) may print wording the host was never to read. The host's DCS and
+    # 2nd-tier lead see, list and download only those asked for at or after the sharing,
+    # and the final one; the lead and the QA see every one.
+    review, people = pctr
+    lead, qa = people["lead"], people["qa"]
+    letter = at_state(review, people, "draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.letter_update(
+            letter=letter,
+            subject=letter.subject,
+            body=letter.body + "\n\nTEAM-ONLY WORDING",
+            variations="",
+            revision=letter.revision,
+            by=lead,
+        )
+        drafted = letters.letter_pdf_request(letter=letter, by=lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.letter_send_to_qa(letter=letter, by=lead)
+        with_qa = letters.letter_pdf_request(letter=letter, by=qa)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.letter_proofread(
+            letter=letter, approve=False, comments="Cut the team-only words.", by=qa
+        )
+        returned = letters.letter_pdf_request(letter=letter, by=lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.letter_update(
+            letter=letter,
+            subject=letter.subject,
+            body=letter.body.replace("\n\nTEAM-ONLY WORDING", ""),
+            variations="",
+            revision=letter.revision,
+            by=lead,
+        )
+        letter = letters.letter_send_to_qa(letter=letter, by=lead)
+        letter = letters.letter_proofread(letter=letter, approve=True, comments="", by=qa)
+        approved = letters.letter_pdf_request(letter=letter, by=lead)
+        letter = letters.letter_share(letter=letter, by=lead)
+        shared = letters.letter_pdf_request(letter=letter, by=lead)
+    team_only = [drafted, with_qa, returned, approved]
+    for pdf in (*team_only, shared):
+        pdf.refresh_from_db()
+        assert pdf.state == "ready", pdf.failure
+    for pdf in (drafted, with_qa, returned):
+        assert "TEAM-ONLY WORDING" in pdf_text(bytes(pdf.content))
+    assert "TEAM-ONLY WORDING" not in pdf_text(bytes(shared.content))
+
+    page_url = reverse("reviews:letter", args=[review.pk])
+    list_url = reverse("reviews:letter_pdfs", args=[review.pk])
+    for who in ("host_dcs", "host_ad"):
+        host = people[who]
+        client.force_login(host)
+        assert [p.pk for p in client.get(page_url).context["pdfs"]] == [shared.pk]
+        assert [p.pk for p in client.get(list_url).context["pdfs"]] == [shared.pk]
+        page = client.get(page_url).content.decode()
+        for pdf in team_only:
+            assert f'id="pdf-{pdf.pk}"' not in page
+            assert not letters.letter_pdf_may_download(pdf=pdf, by=host)
+            assert _download(client, host, review, pdf).status_code == 404
+            with pytest.raises(PermissionDenied):
+                letters.letter_pdf_download(pdf=pdf, by=host)
+        assert _download(client, host, review, shared).status_code == 200
+    for who in ("lead", "qa"):
+        client.force_login(people[who])
+        listed = [p.pk for p in client.get(page_url).context["pdfs"]]
+        assert listed == [shared.pk, approved.pk, returned.pk, with_qa.pk, drafted.pk]
+        for pdf in (*team_only, shared):
+            assert _download(client, people[who], review, pdf).status_code == 200
+    assert not LetterPdfDownload.objects.filter(
+        pdf__in=team_only, by__in=[people["host_dcs"], people["host_ad"]]
+    ).exists()
+
+    # Once final: the final PDF and the drafts since the sharing.
+    with django_capture_on_commit_callbacks(execute=True):
+        letters.letter_issue(letter=letter, by=lead)
+    final = LetterPdf.objects.get(letter=letter, is_final=True)
+    client.force_login(people["host_dcs"])
+    assert [p.pk for p in client.get(page_url).context["pdfs"]] == [final.pk, shared.pk]
+    assert _download(client, people["host_dcs"], review, drafted).status_code == 404
+
+
+def test_a_pdf_of_the_draft_as_it_stands_is_asked_of_the_worker_once(
+    pctr, django_capture_on_commit_callbacks
+):
+    review, people = pctr
+    lead, qa = people["lead"], people["qa"]
+    letter = at_state(review, people, "draft")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = letters.letter_pdf_request(letter=letter, by=lead)
+        # Being made: asked again, by anyone who may read it, it is the same one.
+        assert letters.letter_pdf_request(letter=letter, by=lead).pk == first.pk
+        assert letters.letter_pdf_request(letter=letter, by=qa).pk == first.pk
+    assert len(callbacks) == 1
+    callbacks[0]()
+    # Made, and the draft has not changed since it was asked for: the same one again.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = letters.letter_pdf_request(letter=letter, by=qa)
+    assert (again.pk, again.state, callbacks) == (first.pk, "ready", [])
+    # A change of the text makes a new one.
+    letter = letters.letter_update(
+        letter=letter,
+        subject=letter.subject,
+        body=letter.body + "\n\nOne more paragraph.",
+        variations="",
+        revision=letter.revision,
+        by=lead,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        second = letters.letter_pdf_request(letter=letter, by=lead)
+    assert second.pk != first.pk
+    assert second.letter_revision == 2
+    # So does a change of state alone: the PDF prints where the letter is.
+    letter = letters.letter_send_to_qa(letter=letter, by=lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        third = letters.letter_pdf_request(letter=letter, by=qa)
+    assert third.pk not in (first.pk, second.pk)
+    # One that could not be made is not handed out again: a new one is asked for.
+    LetterPdf.objects.filter(pk=third.pk).update(state="failed", failure="OSError: x")
+    with django_capture_on_commit_callbacks(execute=True):
+        fourth = letters.letter_pdf_request(letter=letter, by=qa)
+    assert fourth.pk not in (first.pk, second.pk, third.pk)
+    assert LetterPdf.objects.count() == 4
+
+
+def test_the_host_is_never_handed_a_pdf_asked_for_before_the_sharing(
+    pctr, django_capture_on_commit_callbacks
+):
+    review, people = pctr
+    letter = at_state(review, people, "approved")
+    with django_capture_on_commit_callbacks(execute=False):
+        early = letters.letter_pdf_request(letter=letter, by=people["lead"])
+    letter = letters.letter_share(letter=letter, by=people["lead"])
+    with django_capture_on_commit_callbacks(execute=True):
+        theirs = letters.letter_pdf_request(letter=letter, by=people["host_dcs"])
+        assert letters.letter_pdf_request(letter=letter, by=people["host_ad"]).pk == theirs.pk
+    assert theirs.pk != early.pk
+    assert letters.letter_pdf_may_download(
+        pdf=LetterPdf.objects.get(pk=theirs.pk), by=people["host_dcs"]
+    )
+
+
+def test_asking_again_on_the_page_points_to_the_pdf_already_made(
+    client, pctr, django_capture_on_commit_callbacks
+):
+    review, people = pctr
+    at_state(review, people, "draft")
+    client.force_login(people["lead"])
+    url = reverse("reviews:letter", args=[review.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post(url, {"action": "pdf"}, follow=True).content.decode()
+    assert "The PDF is being made" in made
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"action": "pdf"}, follow=True).content.decode()
+    assert "The draft has not changed since its last PDF was made" in again
+    assert "Download the draft of revision 1" in again
+    assert LetterPdf.objects.count() == 1
 
 
 def test_a_pdf_of_another_review_or_not_ready_is_not_found(client, pctr):

@@ -568,6 +568,63 @@ def test_an_overtaken_save_on_the_page_keeps_what_was_typed(client, pctr):
     assert letter.body == "Other tab"
 
 
+@pytest.mark.parametrize("moved_to", ["with_qa", "final"])
+def test_a_save_from_a_stale_tab_is_refused_and_shows_what_was_typed(
+    client, pctr, moved_to, django_capture_on_commit_callbacks
+):
+    # R23: the letter moved on from another tab; the words typed on the old page are not
+    # saved, and not lost either: they come back read-only, escaped, with the reason.
+    review, people = pctr
+    lead = people["lead"]
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = at_state(review, people, "draft")
+        opened_at = letter.revision  # the old tab's page
+        letter = letters.letter_send_to_qa(letter=letter, by=lead)
+        if moved_to == "final":
+            letter = letters.letter_proofread(
+                letter=letter, approve=True, comments="", by=people["qa"]
+            )
+            letter = letters.letter_share(letter=letter, by=lead)
+            letter = letters.letter_issue(letter=letter, by=lead)
+    assert letter.state == moved_to
+    before = Letter.objects.values().get(pk=letter.pk)
+    client.force_login(people["lead"])
+    response = client.post(
+        reverse("reviews:letter", args=[review.pk]),
+        {
+            "action": "save",
+            "subject": "My new subject",
+            "body": "MY-LONG-UNSAVED-PARAGRAPH\r\n\r\nAnd <b>a second</b> one.",
+            "variations": "Members <i>differed</i> on thresholds.",
+            "revision": str(opened_at),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Your changes were not saved: the letter moved on" in page
+    assert (
+        "with the QA to proofread: only a draft is changed" in page
+        if moved_to == "with_qa"
+        else "never changes once issued" in page
+    )
+    unsaved = page[
+        page.index('id="unsaved"') : page.index("</details>", page.index('id="unsaved"'))
+    ]
+    assert "Your unsaved text" in unsaved
+    assert "My new subject" in unsaved
+    assert "MY-LONG-UNSAVED-PARAGRAPH<br><br>And &lt;b&gt;a second&lt;/b&gt; one." in unsaved
+    assert "Members &lt;i&gt;differed&lt;/i&gt; on thresholds." in unsaved
+    assert "<textarea" not in unsaved  # shown to copy, not a form to post again
+    assert Letter.objects.values().get(pk=letter.pk) == before
+
+
+def test_a_page_that_saves_normally_shows_no_unsaved_text(client, pctr):
+    review, people = pctr
+    at_state(review, people, "draft")
+    page = _get(client, people["lead"], review).content.decode()
+    assert "Your unsaved text" not in page
+
+
 def test_the_qa_sees_untraced_actions_first_and_may_still_approve(client, pctr):
     review, people = pctr
     at_state(review, people, "with_qa")
@@ -624,9 +681,19 @@ def test_the_letter_page_query_count_is_pinned(
 ):
     review, people = visited(east_midlands, coordinator, "pctr")
     feedback_given(review, people, actions=ACTIONS[:actions])
-    letter = at_state(review, people, "with_qa")
-    for _ in range(actions):
+    letter = at_state(review, people, "draft")
+    for n in range(actions):
+        # One PDF per revision of the draft: a second request of the same one returns it.
         letters.letter_pdf_request(letter=letter, by=people["lead"])
+        letter = letters.letter_update(
+            letter=letter,
+            subject=letter.subject,
+            body=f"{letter.body}\n\nChange {n}.",
+            variations="",
+            revision=letter.revision,
+            by=people["lead"],
+        )
+    letters.letter_send_to_qa(letter=letter, by=people["lead"])
     client.force_login(people["qa"])
     with django_assert_num_queries(18):
         response = client.get(reverse("reviews:letter", args=[review.pk]))

@@ -133,7 +133,11 @@ def _move(
 ) -> Letter:
     """Move ``letter`` from ``before`` to ``after`` for ``by``, who needs the right named
     ``may``; set ``values`` with it. PermissionDenied, or ValidationError if the letter is
-    not (or no longer) in ``before``. Runs inside the caller's transaction."""
+    not (or no longer) in ``before``. Runs inside the caller's transaction.
+
+    The review's row is locked first, as the notebook's writes lock it: a move closes or
+    reopens their record, so the two never interleave (and always lock in that order)."""
+    Review.objects.select_for_update(of=("self",)).get(pk=letter.review_id)
     letter = _load(letter)
     if not getattr(_rights(by, letter.review, letter), may):
         raise PermissionDenied
@@ -383,9 +387,8 @@ def letter_issue(*, letter: Letter, by: User) -> Letter:
     once, and keeps it with its SHA-256, so a notebook change after the issue, a slow
     worker or a retry never alters what was issued. The host, the QA and the coordinators
     (the SDSA's reference copy) are told the final letter is ready."""
-    # The review's row is locked first, as the notebook's writes lock it: a finding saved
-    # at the same moment lands wholly before the issue (and is printed) or after it.
-    Review.objects.select_for_update().get(pk=letter.review_id)
+    # ``_move`` locks the review's row first, as the notebook's writes lock it: a finding
+    # saved at the same moment lands wholly before the issue (and is printed) or after it.
     now = timezone.now()
     moved = _move(
         letter=letter,

@@ -565,7 +565,7 @@ class Finding(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="finding_not_empty")]
 
     def __str__(self):
-        return f"Finding on {self.hypothesis}"
+        return f"Finding {self.pk} on {self.hypothesis}"
 
 
 class HypothesisReport(models.Model):

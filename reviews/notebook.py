@@ -14,6 +14,13 @@ words may be lost to another's save (R21):
   conditional UPDATE, which holds when two saves reach the database at once); otherwise
   ``RevisionConflict`` is raised with both versions, and nothing is saved.
 
+The record closes as soon as the letter leaves draft (R23): once the QA proofreads it,
+every action traced to its evidence, nothing the letter rests on may change under them
+or under the host reading the shared draft. Each function that writes first locks the
+review's row (``_review_locked``), inside its transaction, and only then reads the
+letter's state; the letter's moves take the same lock, so a write and the letter leaving
+draft never overlap. A letter the QA returns to draft opens the record again.
+
 A conditional UPDATE sends no signal, so these functions write the history entry
 themselves (R33); rows created or deleted are logged by the audit log's signals.
 """
@@ -43,13 +50,14 @@ from reviews.models import (
     Notebook,
     Proposal,
     Review,
-    ReviewState,
     VerbalFeedback,
 )
 from reviews.notebook_selectors import (
+    WRITING_STATES,
     emerging_issue_recipients,
-    letter_is_final,
+    letter_state,
     pre_visit_writable,
+    record_closed_message,
 )
 
 # Generous limits: a day's notes on one hypothesis fit, a pasted document does not.
@@ -94,8 +102,12 @@ def _access(by: User, review: Review) -> permissions.ReviewAccess:
     return permissions.review_access(by, review, on=timezone.localdate())
 
 
-def _review(pk: int) -> Review:
-    return Review.objects.select_related("host__region").get(pk=pk)
+def _review_locked(pk: int) -> Review:
+    """The review, its row locked until the caller's transaction ends. Taken first by
+    every write here, before the letter's state is read: the letter's moves take the same
+    lock, so a write never lands after the letter has left draft (R23). Only the review's
+    own row is locked, not its host's."""
+    return Review.objects.select_for_update(of=("self",)).select_related("host__region").get(pk=pk)
 
 
 def _text(value: str, *, field: str, limit: int, required: str = "") -> str:
@@ -111,11 +123,21 @@ def _text(value: str, *, field: str, limit: int, required: str = "") -> str:
     return value
 
 
+def _letter_check(review: Review) -> None:
+    """ValidationError naming the letter's state once it has left draft (R23). Asked with
+    the review locked."""
+    closed = record_closed_message(letter_state(review))
+    if closed:
+        raise ValidationError(closed)
+
+
 def _writing_check(review: Review) -> None:
-    if review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
+    """ValidationError unless notes, findings, conclusions and the verbal feedback may be
+    written now: the visit has started and the letter is still a draft (R21, R23). Asked
+    with the review locked."""
+    if review.state not in WRITING_STATES:
         raise ValidationError("The notebook is written once the visit has started.")
-    if letter_is_final(review):
-        raise ValidationError("The letter is final: the notebook and the feedback are closed.")
+    _letter_check(review)
 
 
 def _investigated_check(hypothesis: Hypothesis) -> None:
@@ -158,17 +180,24 @@ def _update_on_revision(
 def notebook_pre_visit_save(*, review: Review, text: str, revision: int, by: User) -> Notebook:
     """Save the lead's pre-visit notes, prompts for the team on site (R21), on
     ``revision`` (0 when the page showed none yet). Only the lead writes them, from the
-    agreement of the hypotheses until the visit ends. A save overtaken by another raises
-    ``RevisionConflict`` with both texts; saving what is already stored changes nothing."""
-    review = _review(review.pk)
-    if not permissions.notebook_rights(_access(by, review)).lead:
-        raise PermissionDenied
-    if not pre_visit_writable(review):
-        raise ValidationError(
-            "The pre-visit notes are written from the agreement of the hypotheses until "
-            "the visit ends."
-        )
-    text = _text(text, field="pre_visit_notes", limit=PRE_VISIT_MAX)
+    agreement of the hypotheses until the visit ends, and not once the letter has left
+    draft. A save overtaken by another raises ``RevisionConflict`` with both texts;
+    saving what is already stored changes nothing."""
+    with transaction.atomic():
+        review = _review_locked(review.pk)
+        if not permissions.notebook_rights(_access(by, review)).lead:
+            raise PermissionDenied
+        if not pre_visit_writable(review):
+            raise ValidationError(
+                "The pre-visit notes are written from the agreement of the hypotheses "
+                "until the visit ends."
+            )
+        _letter_check(review)
+        text = _text(text, field="pre_visit_notes", limit=PRE_VISIT_MAX)
+        return _pre_visit_store(review=review, text=text, revision=revision, by=by)
+
+
+def _pre_visit_store(*, review: Review, text: str, revision: int, by: User) -> Notebook:
     now = timezone.now()
     current = Notebook.objects.filter(review=review).first()
     if current is None and revision == 0:
@@ -208,27 +237,19 @@ def note_add(*, hypothesis: Hypothesis, text: str, client_key, by: User) -> Note
     time (R21). Notes are only ever inserted, so two reviewers saving at once both keep
     their words. ``client_key`` is made by the browser when the note is started: the same
     note sent again (a retry after a dropped connection) is stored once, and the stored
-    note is returned. Any team member writing the notebook adds notes while the team is
-    on site or after the visit, until the letter is final."""
-    review = _review(hypothesis.review_id)
-    if not permissions.notebook_rights(_access(by, review)).write:
-        raise PermissionDenied
-    _writing_check(review)
-    _investigated_check(hypothesis)
-    text = _text(text, field="text", limit=NOTE_MAX, required="Write your note before saving it.")
-    try:
-        key = client_key if isinstance(client_key, uuid.UUID) else uuid.UUID(str(client_key))
-    except ValueError:
-        raise ValidationError("The note came without its key: reload the page.") from None
+    note is returned, even once the record has closed. Any team member writing the
+    notebook adds notes while the team is on site or after the visit, until the letter
+    leaves draft (R23)."""
     for attempt in range(1, _LOCKED_ATTEMPTS + 1):
         try:
-            sent = _note_store(hypothesis=hypothesis, text=text, key=key, by=by)
+            sent = _note_store(hypothesis=hypothesis, text=text, client_key=client_key, by=by)
             break
         except OperationalError as error:
             # SQLite (development, and the tests' shared in-memory database) refuses a
             # write that meets another writer's open transaction at once ("locked")
-            # rather than waiting for it. A note is safe to send again, its key storing
-            # it once, so it is tried again; never inside a caller's transaction.
+            # rather than waiting for it. The whole transaction, lock and checks with
+            # it, is safe to run again, the note's key storing it once; never inside a
+            # caller's transaction.
             if "locked" not in str(error) or attempt == _LOCKED_ATTEMPTS:
                 raise
             if transaction.get_connection().in_atomic_block:
@@ -239,53 +260,85 @@ def note_add(*, hypothesis: Hypothesis, text: str, client_key, by: User) -> Note
     return sent
 
 
-def _note_store(*, hypothesis: Hypothesis, text: str, key: uuid.UUID, by: User) -> Note:
-    """The note sent with ``key`` by ``by``: the one stored already, else inserted now."""
-    sent = Note.objects.filter(author=by, client_key=key).first()
-    if sent is not None:
-        return sent
-    try:
-        # A savepoint: a resend racing the first send loses on the unique constraint
-        # without spoiling a transaction the caller may have open.
-        with transaction.atomic():
-            return Note.objects.create(
-                hypothesis=hypothesis,
-                author=by,
-                text=text,
-                client_key=key,
-                written_at=timezone.now(),
-            )
-    except IntegrityError:
-        return Note.objects.get(author=by, client_key=key)
+def _note_store(*, hypothesis: Hypothesis, text: str, client_key, by: User) -> Note:
+    """One attempt of ``note_add``, in a transaction of its own: the note sent with
+    ``client_key`` by ``by``, the one stored already, else inserted now."""
+    with transaction.atomic():
+        review = _review_locked(hypothesis.review_id)
+        if not permissions.notebook_rights(_access(by, review)).write:
+            raise PermissionDenied
+        try:
+            key = client_key if isinstance(client_key, uuid.UUID) else uuid.UUID(str(client_key))
+        except ValueError:
+            raise ValidationError("The note came without its key: reload the page.") from None
+        sent = Note.objects.filter(author=by, client_key=key).first()
+        if sent is not None:
+            return sent  # stored already: its answer was lost on the way
+        _writing_check(review)
+        _investigated_check(hypothesis)
+        text = _text(
+            text, field="text", limit=NOTE_MAX, required="Write your note before saving it."
+        )
+        try:
+            # A savepoint: a resend racing the first send loses on the unique constraint
+            # without spoiling the transaction.
+            with transaction.atomic():
+                return Note.objects.create(
+                    hypothesis=hypothesis,
+                    author=by,
+                    text=text,
+                    client_key=key,
+                    written_at=timezone.now(),
+                )
+        except IntegrityError:
+            return Note.objects.get(author=by, client_key=key)
 
 
 def finding_add(*, hypothesis: Hypothesis, text: str, evidence: str, by: User) -> Finding:
     """Record a key finding on an investigated hypothesis and the evidence it rests on
-    (R21), written by any team member writing the notebook."""
-    review = _review(hypothesis.review_id)
-    if not permissions.notebook_rights(_access(by, review)).write:
-        raise PermissionDenied
-    _writing_check(review)
-    _investigated_check(hypothesis)
-    text = _text(text, field="text", limit=FINDING_MAX, required="Write the finding.")
-    evidence = _text(evidence, field="evidence", limit=EVIDENCE_MAX)
-    now = timezone.now()
-    return Finding.objects.create(
-        hypothesis=hypothesis,
-        text=text,
-        evidence=evidence,
-        written_by=by,
-        written_at=now,
-        updated_at=now,
-    )
+    (R21), written by any team member writing the notebook, until the letter leaves
+    draft (R23)."""
+    with transaction.atomic():
+        review = _review_locked(hypothesis.review_id)
+        if not permissions.notebook_rights(_access(by, review)).write:
+            raise PermissionDenied
+        _writing_check(review)
+        _investigated_check(hypothesis)
+        text = _text(text, field="text", limit=FINDING_MAX, required="Write the finding.")
+        evidence = _text(evidence, field="evidence", limit=EVIDENCE_MAX)
+        now = timezone.now()
+        return Finding.objects.create(
+            hypothesis=hypothesis,
+            text=text,
+            evidence=evidence,
+            written_by=by,
+            written_at=now,
+            updated_at=now,
+        )
 
 
 def finding_save(*, finding: Finding, text: str, evidence: str, revision: int, by: User) -> Finding:
     """Change a key finding and its evidence, on ``revision``. Its writer changes their
-    own; the lead changes any (R21, R29). A save overtaken by another raises
-    ``RevisionConflict`` with both versions."""
-    finding = Finding.objects.select_related("hypothesis").get(pk=finding.pk)
-    review = _review(finding.hypothesis.review_id)
+    own; the lead changes any (R21, R29), until the letter leaves draft: the evidence an
+    agreed action traces to stays as the QA checked it (R23). A save overtaken by another
+    raises ``RevisionConflict`` with both versions."""
+    review_pk = Finding.objects.values_list("hypothesis__review", flat=True).get(pk=finding.pk)
+    with transaction.atomic():
+        review = _review_locked(review_pk)
+        finding = Finding.objects.select_related("hypothesis").get(pk=finding.pk)
+        return _finding_store(
+            review=review,
+            finding=finding,
+            text=text,
+            evidence=evidence,
+            revision=revision,
+            by=by,
+        )
+
+
+def _finding_store(
+    *, review: Review, finding: Finding, text: str, evidence: str, revision: int, by: User
+) -> Finding:
     rights = permissions.notebook_rights(_access(by, review))
     if not (rights.write and (rights.lead or finding.written_by_id == by.pk)):
         raise PermissionDenied
@@ -360,17 +413,18 @@ def conclusions_save(
 ) -> HypothesisReport:
     """Save the team's conclusions on an investigated hypothesis for reporting back (R21),
     on ``revision`` of its report (0 when it has none yet). Any team member writing the
-    notebook saves them; one overtaken by another's save raises ``RevisionConflict``
-    with both texts."""
-    review = _review(hypothesis.review_id)
-    if not permissions.notebook_rights(_access(by, review)).write:
-        raise PermissionDenied
-    _writing_check(review)
-    _investigated_check(hypothesis)
-    text = _text(text, field="conclusions", limit=REPORT_MAX)
-    return _report_save(
-        hypothesis=hypothesis, values={"conclusions": text}, revision=revision, by=by
-    )
+    notebook saves them, until the letter leaves draft (R23); one overtaken by another's
+    save raises ``RevisionConflict`` with both texts."""
+    with transaction.atomic():
+        review = _review_locked(hypothesis.review_id)
+        if not permissions.notebook_rights(_access(by, review)).write:
+            raise PermissionDenied
+        _writing_check(review)
+        _investigated_check(hypothesis)
+        text = _text(text, field="conclusions", limit=REPORT_MAX)
+        return _report_save(
+            hypothesis=hypothesis, values={"conclusions": text}, revision=revision, by=by
+        )
 
 
 # The verbal feedback record (R22) ---------------------------------------------------------
@@ -391,17 +445,19 @@ def hypothesis_report_save(
 ) -> HypothesisReport:
     """Save the lead's comments on an investigated hypothesis and the host's comments at
     the feedback (R22), on ``revision`` of its report (0 when it has none yet: it is made).
-    Only the lead writes them, while the record is open."""
-    review = _review(hypothesis.review_id)
-    if not _feedback_rights(by, review).write:
-        raise PermissionDenied
-    _writing_check(review)
-    _investigated_check(hypothesis)
-    values = {
-        "lead_comments": _text(lead_comments, field="lead_comments", limit=REPORT_MAX),
-        "host_comments": _text(host_comments, field="host_comments", limit=REPORT_MAX),
-    }
-    return _report_save(hypothesis=hypothesis, values=values, revision=revision, by=by)
+    Only the lead writes them, while the record is open: until the letter leaves draft,
+    so that the host's comments stay as the host read them in the shared draft (R23)."""
+    with transaction.atomic():
+        review = _review_locked(hypothesis.review_id)
+        if not _feedback_rights(by, review).write:
+            raise PermissionDenied
+        _writing_check(review)
+        _investigated_check(hypothesis)
+        values = {
+            "lead_comments": _text(lead_comments, field="lead_comments", limit=REPORT_MAX),
+            "host_comments": _text(host_comments, field="host_comments", limit=REPORT_MAX),
+        }
+        return _report_save(hypothesis=hypothesis, values=values, revision=revision, by=by)
 
 
 def _feedback_lock(*, review: Review, revision: int, by: User, mine: dict, theirs) -> tuple:
@@ -442,13 +498,20 @@ def verbal_feedback_save(
     *, review: Review, given_on: datetime.date | None, revision: int, by: User
 ) -> VerbalFeedback:
     """Record the day the verbal feedback was given (R22), on ``revision`` of the record
-    (0 when there is none yet). The lead records it, while the record is open; it is not
-    in the future nor before the first on-site day. From then the host's DCS and
-    2nd-tier lead read the record (R29)."""
-    review = _review(review.pk)
-    if not _feedback_rights(by, review).write:
-        raise PermissionDenied
-    _writing_check(review)
+    (0 when there is none yet). The lead records it, while the record is open (until the
+    letter leaves draft, R23); it is not in the future nor before the first on-site day.
+    From then the host's DCS and 2nd-tier lead read the record (R29)."""
+    with transaction.atomic():
+        review = _review_locked(review.pk)
+        if not _feedback_rights(by, review).write:
+            raise PermissionDenied
+        _writing_check(review)
+        return _given_on_store(review=review, given_on=given_on, revision=revision, by=by)
+
+
+def _given_on_store(
+    *, review: Review, given_on: datetime.date | None, revision: int, by: User
+) -> VerbalFeedback:
     if given_on is not None:
         if given_on > timezone.localdate():
             raise ValidationError({"given_on": "The feedback cannot be given in the future."})
@@ -495,12 +558,38 @@ def agreed_actions_save(
     has its ``text``, whether the host agrees it (``host_agrees``: True, False or None for
     not yet), ``commentary``, ``is_priority`` (stated in the letter) and the ``findings``
     (primary keys) of this review it answers, which the QA's proofreading traces (R23).
-    Only the lead writes them, while the record is open. Actions keep their rows by
-    number, so each one's history reads on (R33)."""
-    review = _review(review.pk)
-    if not _feedback_rights(by, review).write:
-        raise PermissionDenied
-    _writing_check(review)
+    Only the lead writes them, while the record is open: once the letter leaves draft
+    neither the tracing the QA checked nor the host's agreement changes (R23). Actions
+    keep their rows by number, so each one's history reads on (R33)."""
+    with transaction.atomic():
+        review = _review_locked(review.pk)
+        if not _feedback_rights(by, review).write:
+            raise PermissionDenied
+        _writing_check(review)
+        return _actions_store(review=review, actions=actions, revision=revision, by=by)
+
+
+def _finding_pks(values) -> set[int] | None:
+    """``values`` as a set of primary keys, or None if any of them is not one: a caller
+    other than the form may send anything."""
+    if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
+        return None
+    pks = set()
+    for value in values:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            pks.add(value)
+        elif isinstance(value, str) and value.strip().isdigit():
+            pks.add(int(value.strip()))
+        else:
+            return None
+    return pks
+
+
+def _actions_store(
+    *, review: Review, actions: list[dict], revision: int, by: User
+) -> list[AgreedAction]:
     known = set(
         Finding.objects.filter(
             hypothesis__review=review, hypothesis__decision=Proposal.INVESTIGATE
@@ -523,9 +612,10 @@ def agreed_actions_save(
             continue
         if action.get("host_agrees") not in (True, False, None):
             errors[f"{n}-host_agrees"] = ["Say whether the host agrees the action."]
-        findings = sorted({int(pk) for pk in action.get("findings", [])})
-        if not set(findings) <= known:
+        pks = _finding_pks(action.get("findings", []))
+        if pks is None or not pks <= known:
             errors[f"{n}-findings"] = ["Choose findings of this review's hypotheses."]
+        findings = sorted(pks or ())
         clean.append(
             {
                 "text": text,
@@ -571,20 +661,21 @@ def emerging_issue_share(*, review: Review, text: str, by: User) -> EmergingIssu
     in it comes as a surprise (R24). Only the lead shares, once the visit has started and
     until the feedback is given. The host's DCS and 2nd-tier lead are e-mailed that an
     issue was shared, once it is committed, and nobody else; the e-mail says where to
-    read it and carries none of its words."""
-    review = _review(review.pk)
-    if not permissions.notebook_rights(_access(by, review)).share_emerging:
-        raise PermissionDenied
-    if review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
-        raise ValidationError("Emerging issues are shared once the visit has started.")
-    if VerbalFeedback.objects.filter(review=review, given_on__isnull=False).exists():
-        raise ValidationError(
-            "The verbal feedback has been given: what emerged is in its record now."
-        )
-    text = _text(
-        text, field="text", limit=EMERGING_MAX, required="Write the issue you are sharing."
-    )
+    read it and carries none of its words. The review is locked first, as the record of
+    the feedback's date locks it, so no issue is shared after the feedback is given."""
     with transaction.atomic():
+        review = _review_locked(review.pk)
+        if not permissions.notebook_rights(_access(by, review)).share_emerging:
+            raise PermissionDenied
+        if review.state not in WRITING_STATES:
+            raise ValidationError("Emerging issues are shared once the visit has started.")
+        if VerbalFeedback.objects.filter(review=review, given_on__isnull=False).exists():
+            raise ValidationError(
+                "The verbal feedback has been given: what emerged is in its record now."
+            )
+        text = _text(
+            text, field="text", limit=EMERGING_MAX, required="Write the issue you are sharing."
+        )
         issue = EmergingIssue.objects.create(
             review=review, text=text, shared_by=by, shared_at=timezone.now()
         )

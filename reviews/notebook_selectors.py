@@ -28,7 +28,8 @@ from reviews.models import (
     VerbalFeedback,
 )
 
-# Notes, findings and conclusions are written on site and after, until the letter is final.
+# Notes, findings and conclusions are written on site and after, until the letter leaves
+# draft.
 WRITING_STATES = (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
 # The lead's prompts for the team: from the agreement of the hypotheses to the visit's end.
 PRE_VISIT_STATES = (ReviewState.AGREED, ReviewState.ON_SITE)
@@ -36,16 +37,49 @@ PRE_VISIT_STATES = (ReviewState.AGREED, ReviewState.ON_SITE)
 _ROLE_ORDER = {TeamRole.LEAD: 0, TeamRole.DATA_SPECIALIST: 1, TeamRole.MEMBER: 2, TeamRole.QA: 3}
 
 
-def letter_is_final(review: Review) -> bool:
-    """Whether the review's letter has been issued final: the record is closed (R23). One
-    query."""
-    return Letter.objects.filter(review=review, state=LetterState.FINAL).exists()
+# The letter states in which the record is closed (R23): from the moment the letter goes
+# to the QA, whose proofreading traces each action to its evidence, through the host's
+# reading of the shared draft, to the final letter. A letter the QA returns to draft opens
+# the record again.
+CLOSING_LETTER_STATES = (
+    LetterState.WITH_QA,
+    LetterState.APPROVED,
+    LetterState.SHARED,
+    LetterState.FINAL,
+)
+_CLOSED_BY = {
+    LetterState.WITH_QA: "The letter has gone to the QA to proofread",
+    LetterState.APPROVED: "The QA has approved the letter",
+    LetterState.SHARED: "The letter has been shared with the host as a draft",
+    LetterState.FINAL: "The letter is final",
+}
 
 
-def notebook_writable(review: Review, *, final: bool) -> bool:
-    """Whether notes, findings, conclusions and the verbal feedback may be written:
-    while the team is on site or after the visit, and the letter is not final."""
-    return review.state in WRITING_STATES and not final
+def letter_state(review: Review) -> str | None:
+    """The state of the review's letter, or None before it is drafted. One query."""
+    return Letter.objects.filter(review=review).values_list("state", flat=True).first()
+
+
+def record_closed_message(state: str | None) -> str:
+    """Why the notebook and the verbal feedback record are closed while the letter is in
+    ``state`` (R23), naming the state; empty while they are open (no letter, or a draft)."""
+    if state not in CLOSING_LETTER_STATES:
+        return ""
+    reopens = (
+        " They open again if the QA returns the letter to the lead."
+        if state == LetterState.WITH_QA
+        else ""
+    )
+    return (
+        f"{_CLOSED_BY[state]}: the notebook and the verbal feedback record are closed and "
+        f"kept as they stand.{reopens}"
+    )
+
+
+def notebook_writable(review: Review, *, letter_state: str | None) -> bool:
+    """Whether notes, findings, conclusions and the verbal feedback may be written: while
+    the team is on site or after the visit, until the letter leaves draft (R21, R23)."""
+    return review.state in WRITING_STATES and letter_state not in CLOSING_LETTER_STATES
 
 
 def pre_visit_writable(review: Review) -> bool:

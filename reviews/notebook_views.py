@@ -3,6 +3,10 @@ R24, R29).
 
 Anyone who may not see the review gets 404 (``_review``); someone who sees it but has no
 right to the page gets 403. The services check the rights again themselves.
+
+The record closes when the letter leaves draft (R23): the pages then show it read-only.
+A save refused because it closed while someone was typing is answered 400 with the reason,
+and what they typed is shown on the page, to be copied, as no form is drawn to hold it.
 """
 
 from django import forms
@@ -52,12 +56,15 @@ def _rebound(form_class, request, conflict, *, prefix, **kwargs):
     return form
 
 
-def _error_links(form) -> list[tuple[str, str]]:
+def _error_links(form, *, drawn: bool = True) -> list[tuple[str, str]]:
     """Each message of a failed form with the element it leads to, for the error summary:
     a choice of radios or checkboxes leads to its first box, where the pack puts no id of
-    the field's own; a message about the whole form leads to its first field."""
+    the field's own; a message about the whole form leads to its first field. A form the
+    page does not draw (the record closed) leads to what was typed in it."""
     if form is None or not form.errors:
         return []
+    if not drawn:
+        return [(UNSAVED, message) for errors in form.errors.values() for message in errors]
     visible = [field for field in form if not field.is_hidden]
     links = []
     for name, errors in form.errors.items():
@@ -70,6 +77,38 @@ def _error_links(form) -> list[tuple[str, str]]:
             anchor = field.auto_id
         links += [(anchor, message) for message in errors]
     return links
+
+
+UNSAVED = "unsaved"  # the id of the box showing what was typed but not saved
+
+
+def _unsaved(form) -> list[tuple[str, str]]:
+    """What was typed into ``form``'s text boxes, as (label, text), to be shown when the
+    page cannot draw the form (the record closed while it was being written): the words
+    stay on the page to be copied, escaped like any other text."""
+    if form is None or not form.is_bound:
+        return []
+    typed = []
+    for field in form:
+        if field.is_hidden or not isinstance(field.field.widget, forms.Textarea | forms.TextInput):
+            continue
+        value = field.value()
+        if isinstance(value, str) and value.strip():
+            typed.append((str(field.label), value))
+    return typed
+
+
+def _failed(bound: dict, drawn: list) -> dict:
+    """The page's context about the form that failed, if one did: ``failed``, the links
+    of the error summary and, when the page does not draw that form, ``unsaved``, what
+    was typed in it."""
+    failed = next(iter(bound.values()), None)
+    shown = failed is None or any(form is failed for form in drawn)
+    return {
+        "failed": failed,
+        "error_links": _error_links(failed, drawn=shown),
+        "unsaved": [] if shown else _unsaved(failed),
+    }
 
 
 def _asynchronous(request) -> bool:
@@ -95,10 +134,11 @@ def _notebook_page(request, review, rights, *, bound=None, status=200):
     """The notebook: its header from the records, the pre-visit notes, and per
     investigated hypothesis its methods, running notes, key findings and conclusions,
     with the forms the user may use now. ``bound`` holds the form that failed, keyed by
-    (kind, pk), shown with what was typed and its messages."""
+    (kind, pk), shown with what was typed and its messages; when the page no longer draws
+    it (the record closed), what was typed is shown on its own."""
     bound = bound or {}
-    final = selectors.letter_is_final(review)
-    writes = rights.write and selectors.notebook_writable(review, final=final)
+    letter_state = selectors.letter_state(review)
+    writes = rights.write and selectors.notebook_writable(review, letter_state=letter_state)
     notebook = selectors.notebook_get(review)
     pre_visit_form = None
     if rights.lead and selectors.pre_visit_writable(review):
@@ -155,6 +195,10 @@ def _notebook_page(request, review, rights, *, bound=None, status=200):
                 else None,
             }
         )
+    drawn = [pre_visit_form]
+    for section in sections:
+        drawn += [section["note_form"], section["finding_form"], section["conclusions_form"]]
+        drawn += [form for _, form in section["findings"]]
     return render(
         request,
         "reviews/notebook.html",
@@ -166,10 +210,11 @@ def _notebook_page(request, review, rights, *, bound=None, status=200):
             "pre_visit_form": pre_visit_form,
             "sections": sections,
             "writes": writes,
-            "final": final,
-            "failed": next(iter(bound.values()), None),
-            "error_links": _error_links(next(iter(bound.values()), None)),
+            "closed": selectors.record_closed_message(letter_state),
+            # Notes kept on this device for a notebook now closed are shown to be copied.
+            "keeps_notes": rights.write and review.state in selectors.WRITING_STATES,
             "visit_started": review.state in selectors.WRITING_STATES,
+            **_failed(bound, drawn),
         },
         status=status,
     )
@@ -395,8 +440,8 @@ def verbal_feedback(request, pk):
     if not rights.read:
         raise PermissionDenied
     record = verbal_feedback_record(review)
-    final = selectors.letter_is_final(review)
-    writes = rights.write and selectors.notebook_writable(review, final=final)
+    letter_state = selectors.letter_state(review)
+    writes = rights.write and selectors.notebook_writable(review, letter_state=letter_state)
     findings = [
         (f.pk, _finding_label(h.hypothesis, f)) for h in record.hypotheses for f in h.findings
     ]
@@ -413,7 +458,9 @@ def verbal_feedback(request, pk):
 
     bound, status, theirs_actions = {}, 400, None
     if request.method == "POST":
-        if not writes:
+        # The lead's save once the record has closed goes on to the service, which says
+        # why it refuses: what they typed is then shown, not lost to a 403.
+        if not rights.write:
             raise PermissionDenied
         action = request.POST.get("action", "")
         if action == "report":
@@ -520,6 +567,17 @@ def verbal_feedback(request, pk):
             )
         hypotheses.append((h, form))
     labels = dict(findings)
+    actions_shown = (bound.get(("actions", None)) or actions_form()) if writes else None
+    given_form = (
+        (
+            bound.get(("given", None))
+            or GivenOnForm(
+                prefix="given", initial={"given_on": record.given_on, "revision": revision}
+            )
+        )
+        if writes
+        else None
+    )
     return render(
         request,
         "reviews/verbal_feedback.html",
@@ -528,7 +586,7 @@ def verbal_feedback(request, pk):
             "record": record,
             "hypotheses": hypotheses,
             "writes": writes,
-            "final": final,
+            "closed": selectors.record_closed_message(letter_state),
             "shows_tracing": access.team_role is not None,
             "lead": next(
                 (
@@ -538,15 +596,8 @@ def verbal_feedback(request, pk):
                 ),
                 None,
             ),
-            "actions_form": (bound.get(("actions", None)) or actions_form()) if writes else None,
-            "given_form": (
-                bound.get(("given", None))
-                or GivenOnForm(
-                    prefix="given", initial={"given_on": record.given_on, "revision": revision}
-                )
-            )
-            if writes
-            else None,
+            "actions_form": actions_shown,
+            "given_form": given_form,
             "theirs_actions": [
                 {
                     **a,
@@ -555,8 +606,7 @@ def verbal_feedback(request, pk):
                 }
                 for a in theirs_actions or []
             ],
-            "failed": next(iter(bound.values()), None),
-            "error_links": _error_links(next(iter(bound.values()), None)),
+            **_failed(bound, [form for _, form in hypotheses] + [actions_shown, given_form]),
         },
         status=status if bound else 200,
     )
@@ -587,7 +637,9 @@ def emerging_issues(request, pk):
     form = None
     status = 200
     if request.method == "POST":
-        if not shares:
+        # The lead's issue typed while the feedback was being given goes on to the service,
+        # which says why it refuses: the words are then shown, not lost to a 403.
+        if not rights.share_emerging:
             raise PermissionDenied
         form = EmergingIssueForm(request.POST)
         if form.is_valid():
@@ -611,9 +663,12 @@ def emerging_issues(request, pk):
         {
             "review": review,
             "issues": selectors.emerging_issues(review),
-            "form": form,
+            "form": form if shares else None,
             "is_team": access.team_role is not None,
-            "error_links": _error_links(form),
+            **_failed(
+                {"issue": form} if form is not None and form.is_bound else {},
+                [form] if shares else [],
+            ),
         },
         status=status,
     )

@@ -1,8 +1,9 @@
 """The notebook on site, in real browsers (R21, R22): the lead and a team member write
 notes on the same hypothesis at once and each sees both; a reviewer whose Wi-Fi drops
 saves a note, is told it is kept and will be sent again, and once back online the note
-arrives exactly once. The notebook and the verbal feedback record are checked with
-axe-core."""
+arrives exactly once; signing out with a note still unsent asks first and then leaves
+nothing of it on a shared laptop. The notebook and the verbal feedback record are checked
+with axe-core."""
 
 import datetime
 from collections.abc import Iterator
@@ -12,10 +13,10 @@ from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
 from reviews import notebook
-from reviews.models import Note, ReviewState
+from reviews.models import LetterState, Note, ReviewState
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_accreditation_journey import sign_in
-from tests.reviews.test_notebook import finding, hypothesis
+from tests.reviews.test_notebook import finding, hypothesis, letter_at
 from tests.reviews.test_notebook import visit as visit  # a fixture
 
 pytestmark = [
@@ -185,4 +186,116 @@ def test_the_lead_completes_the_record_and_a_refused_finding_keeps_its_words(
     expect(page.get_by_label("Evidence for the new finding on hypothesis 2")).to_have_value(
         "Supervision logs."
     )
+    assert_accessible(page)
+
+
+def _kept_notes(page: Page) -> int:
+    """How many notes this device keeps waiting to be sent, of anyone's."""
+    return page.evaluate(
+        """() => Object.keys(localStorage)
+            .filter((name) => name.startsWith("emslirp-notes:"))
+            .reduce((sum, name) => sum + JSON.parse(localStorage.getItem(name)).length, 0)"""
+    )
+
+
+def test_signing_out_with_a_note_unsent_asks_first_then_clears_it(tabs, live_server, visit, on_day):
+    on_day(TODAY)
+    review, people = visit("pctr", state=ReviewState.ON_SITE)
+    first = hypothesis(review)
+    page = tabs.open()
+    sign_in(page, live_server, people["member"].email)
+    notebook_url = f"{live_server.url}/reviews/{review.pk}/notebook/"
+    page.goto(notebook_url)
+    tabs.offline(page, True)
+    page.get_by_label("Add a note on hypothesis 1").fill("Private words about a child.")
+    page.get_by_role("button", name="Save the note on hypothesis 1").click()
+    expect(page.locator(f"#pending-{first.pk}")).to_contain_text("Private words about a child.")
+    assert _kept_notes(page) == 1
+    asked = []
+
+    def answer(accept):
+        def handle(dialog):
+            asked.append(dialog.message)
+            if accept:
+                dialog.accept()
+            else:
+                dialog.dismiss()
+
+        return handle
+
+    # Asked, the member stays: the note is still kept, to be sent.
+    page.once("dialog", answer(False))
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notebook for Rutland")
+    assert asked == [
+        "1 note has not been sent from this device yet. If you sign out now, it is lost. "
+        "Sign out anyway?"
+    ]
+    assert _kept_notes(page) == 1
+    # Asked again, they sign out anyway: nothing of the note stays on the laptop. (Still
+    # offline, the sign-out itself does not reach the server; the next page shows what
+    # the device kept.)
+    page.once("dialog", answer(True))
+    page.get_by_role("button", name="Sign out").click()
+    tabs.offline(page, False)
+    page.goto(notebook_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notebook for Rutland")
+    assert len(asked) == 2
+    assert _kept_notes(page) == 0
+    expect(page.locator(f"#pending-{first.pk}")).to_be_hidden()
+    assert Note.objects.count() == 0
+    # With nothing waiting, signing out asks nothing.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).not_to_have_url(notebook_url)
+    assert len(asked) == 2
+
+
+def test_notes_kept_for_a_notebook_closed_since_are_shown_then_removed(
+    tabs, live_server, visit, on_day, assert_accessible
+):
+    on_day(TODAY)
+    review, people = visit("pctr")
+    first = hypothesis(review)
+    letter_at(review, people, LetterState.WITH_QA)
+    page = tabs.open()
+    sign_in(page, live_server, people["member"].email)
+    page.goto(f"{live_server.url}/reviews/{review.pk}/notebook/")
+    expect(page.locator("#record-closed")).to_contain_text("gone to the QA")
+    stranded = page.locator(f"#pending-{first.pk}")
+    expect(stranded).to_be_hidden()
+    # What a note saved offline before the letter went to the QA leaves on the device.
+    name = f"emslirp-notes:{people['member'].pk}:{review.pk}:{first.pk}"
+    page.evaluate(
+        "([name, text]) => localStorage.setItem(name, JSON.stringify([{key: 'k', text}]))",
+        [name, "Written offline on Friday."],
+    )
+    page.reload()
+    expect(stranded).to_be_visible()
+    expect(stranded).to_contain_text("Written offline on Friday.")
+    assert_accessible(page)
+    stranded.get_by_role("button", name="Remove them from this device").click()
+    expect(stranded).to_be_hidden()
+    assert _kept_notes(page) == 0
+    assert Note.objects.count() == 0
+
+
+def test_a_finding_typed_as_the_letter_went_to_the_qa_stays_on_the_page(
+    tabs, live_server, visit, on_day, assert_accessible
+):
+    on_day(TODAY)
+    review, people = visit("pctr")
+    page = tabs.open()
+    sign_in(page, live_server, people["member"].email)
+    page.goto(f"{live_server.url}/reviews/{review.pk}/notebook/")
+    page.get_by_label("New key finding on hypothesis 1").fill("Re-referrals rise in <May>.")
+    # Meanwhile the lead sends the letter to the QA: the record closes.
+    letter_at(review, people, LetterState.WITH_QA)
+    page.get_by_role("button", name="Add the finding on hypothesis 1").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The letter has gone to the QA to proofread")
+    summary.get_by_role("link").first.click()
+    unsaved = page.locator("#unsaved")
+    expect(unsaved).to_be_visible()
+    expect(unsaved).to_contain_text("Re-referrals rise in <May>.")
+    expect(page.get_by_role("button", name="Add the finding on hypothesis 1")).to_have_count(0)
     assert_accessible(page)

@@ -76,6 +76,27 @@ def test_nothing_is_shared_once_the_feedback_is_given(visit):  # noqa: F811
         notebook.emerging_issue_share(review=review, text="Late.", by=people["lead"])
 
 
+def test_an_issue_typed_as_the_feedback_was_given_is_shown_to_be_copied(visit, client):  # noqa: F811
+    review, people = visit("pctr")
+    client.force_login(people["lead"])
+    assert client.get(url(review)).context["form"] is not None
+    # The feedback is given (the lead's other laptop) while the issue is being typed.
+    notebook.verbal_feedback_save(
+        review=review, given_on=D(2026, 11, 18), revision=0, by=people["lead"]
+    )
+    page = client.post(url(review), {"text": "Drift in <em>plans</em>."})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert page.context["form"] is None
+    assert page.context["unsaved"] == [
+        ("The issue to share with the host", "Drift in <em>plans</em>.")
+    ]
+    assert "The verbal feedback has been given" in html
+    assert "Drift in &lt;em&gt;plans&lt;/em&gt;." in html and "<em>plans" not in html
+    assert EmergingIssue.objects.count() == 0
+    assert mail.outbox == []
+
+
 READERS = {
     "lead": 200,
     "qa": 200,

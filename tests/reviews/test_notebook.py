@@ -11,12 +11,13 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models.query import QuerySet
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from reviews import hypotheses as hypotheses_service
-from reviews import notebook
+from reviews import letters, notebook
 from reviews.models import (
     Finding,
     Hypothesis,
@@ -25,6 +26,7 @@ from reviews.models import (
     LetterState,
     Note,
     Notebook,
+    Review,
     ReviewState,
 )
 from tests.reviews.test_hypotheses import DRAFTS
@@ -64,10 +66,15 @@ def finding(review, who, text, evidence="Seen in case files.", *, number=1):
 
 
 def final_letter(review, people):
+    return letter_at(review, people, LetterState.FINAL)
+
+
+def letter_at(review, people, state):
+    """The review's letter, made directly in ``state`` with what that state needs."""
     now = timezone.now()
     return Letter.objects.create(
         review=review,
-        state=LetterState.FINAL,
+        state=state,
         subject="Rutland",
         body="Dear Hana",
         drafted_by=people["lead"],
@@ -345,6 +352,245 @@ def test_notes_are_written_on_site_and_after_until_the_letter_is_final(visit):
     ]
 
 
+# The record closes when the letter leaves draft (R23) -----------------------------------
+
+# What each closed state's refusal names.
+CLOSED_BY = {
+    LetterState.WITH_QA: "The letter has gone to the QA to proofread",
+    LetterState.APPROVED: "The QA has approved the letter",
+    LetterState.SHARED: "The letter has been shared with the host as a draft",
+    LetterState.FINAL: "The letter is final",
+}
+
+
+@pytest.mark.parametrize("state", list(CLOSED_BY))
+def test_the_notebook_closes_as_soon_as_the_letter_leaves_draft(visit, client, state):
+    review, people = visit("pctr")
+    traced = finding(review, people["member"], "Thresholds vary.", "Ten case audits.")
+    notebook.conclusions_save(
+        hypothesis=hypothesis(review), text="One owner.", revision=0, by=people["member"]
+    )
+    letter_at(review, people, state)
+    closed = f"{CLOSED_BY[state]}: the notebook and the verbal feedback record are closed"
+    for write in (
+        lambda: note(review, people["member"], "Late note."),
+        lambda: finding(review, people["member"], "Late finding."),
+        # The lead cannot clear the evidence the QA traced an action to.
+        lambda: notebook.finding_save(
+            finding=traced, text="Thresholds vary.", evidence="", revision=1, by=people["lead"]
+        ),
+        lambda: notebook.conclusions_save(
+            hypothesis=hypothesis(review), text="Changed.", revision=1, by=people["lead"]
+        ),
+    ):
+        with pytest.raises(ValidationError, match=closed):
+            write()
+    traced.refresh_from_db()
+    assert (traced.evidence, traced.revision) == ("Ten case audits.", 1)
+    assert Note.objects.count() == 0 and Finding.objects.count() == 1
+    assert HypothesisReport.objects.get().conclusions == "One owner."
+    # The page is read-only, and says why.
+    client.force_login(people["lead"])
+    page = client.get(url(review))
+    html = page.content.decode()
+    assert page.context["writes"] is False
+    assert closed in html
+    assert 'name="action"' not in html
+    assert "One owner." in html and "Ten case audits." in html
+
+
+def test_the_notebook_opens_again_when_the_qa_returns_the_letter(visit):
+    from tests.reviews.test_letters import at_state, feedback_given
+
+    review, people = visit("pctr")
+    feedback_given(review, people)
+    letter = at_state(review, people, LetterState.WITH_QA)
+    traced = Finding.objects.filter(hypothesis__review=review).exclude(evidence="").first()
+    with pytest.raises(ValidationError, match="gone to the QA"):
+        notebook.finding_save(
+            finding=traced, text=traced.text, evidence="", revision=1, by=people["lead"]
+        )
+    letters.letter_proofread(
+        letter=letter, approve=False, comments="Trace action 2.", by=people["qa"]
+    )
+    saved = notebook.finding_save(
+        finding=traced, text=traced.text, evidence="Twelve audits.", revision=1, by=people["lead"]
+    )
+    assert saved.evidence == "Twelve audits."
+
+
+def test_a_note_resent_after_the_record_closed_is_the_note_stored(visit):
+    review, people = visit("pctr")
+    key = uuid.uuid4()
+    stored = note(review, people["member"], "Sent before.", key=key)
+    letter_at(review, people, LetterState.WITH_QA)
+    # Its answer was lost on the way; the resend confirms it rather than refusing it.
+    assert note(review, people["member"], "Sent before.", key=key).pk == stored.pk
+    with pytest.raises(ValidationError, match="gone to the QA"):
+        note(review, people["member"], "A new one.")
+
+
+TYPED = "<b>Words & more</b> typed while the letter went to the QA."
+
+
+def _closed_posts(review, people):
+    """Each notebook form as its writer sends it, with words in it (kind, who, url, data)."""
+    first = hypothesis(review)
+    own = finding(review, people["member"], "Thresholds vary.", "Audits.")
+    typed = TYPED
+    return [
+        (
+            "finding_add",
+            "member",
+            url(review),
+            {
+                "action": "finding_add",
+                "hypothesis": first.pk,
+                f"finding-new-{first.pk}-text": typed,
+                f"finding-new-{first.pk}-evidence": "Seen in the rota.",
+            },
+        ),
+        (
+            "finding_edit",
+            "member",
+            url(review),
+            {
+                "action": "finding_edit",
+                "finding": own.pk,
+                f"finding-{own.pk}-text": typed,
+                f"finding-{own.pk}-evidence": "Audits.",
+                f"finding-{own.pk}-revision": 1,
+            },
+        ),
+        (
+            "conclusions",
+            "data",
+            url(review),
+            {
+                "action": "conclusions",
+                "hypothesis": first.pk,
+                f"conclusions-{first.pk}-conclusions": typed,
+                f"conclusions-{first.pk}-revision": 0,
+            },
+        ),
+        (
+            "note",
+            "lead",
+            notes_url(review),
+            {f"note-{first.pk}-text": typed, f"note-{first.pk}-client_key": str(uuid.uuid4())},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["finding_add", "finding_edit", "conclusions", "note"])
+def test_words_typed_as_the_record_closed_are_shown_to_be_copied(visit, client, kind):
+    review, people = visit("pctr")
+    _, who, target, data = next(p for p in _closed_posts(review, people) if p[0] == kind)
+    letter_at(review, people, LetterState.WITH_QA)
+    client.force_login(people[who])
+    page = client.post(target, data)
+    assert page.status_code == 400
+    html = page.content.decode()
+    closed = "The letter has gone to the QA to proofread: the notebook and the verbal"
+    assert page.context["error_links"][0] == ("unsaved", page.context["error_links"][0][1])
+    assert closed in page.context["error_links"][0][1]
+    # No form to hold the words: they are shown read-only, escaped, to be copied.
+    assert 'name="action"' not in html
+    assert "What you typed, not saved" in html
+    assert "&lt;b&gt;Words &amp; more&lt;/b&gt; typed while the letter went to the QA." in html
+    assert "<b>Words" not in html
+    assert TYPED in [text for _, text in page.context["unsaved"]]
+    assert not Note.objects.exists()
+    assert not Finding.objects.filter(text__startswith="<b>").exists()
+
+
+def test_the_pre_visit_notes_typed_as_the_visit_ended_are_shown_to_be_copied(visit, client):
+    review, people = visit("pctr")  # after the visit: the pre-visit notes are closed
+    client.force_login(people["lead"])
+    page = client.post(
+        url(review),
+        {
+            "action": "pre_visit",
+            "pre-visit-pre_visit_notes": "Ask for the rota.",
+            "pre-visit-revision": 0,
+        },
+    )
+    assert page.status_code == 400
+    assert page.context["pre_visit_form"] is None
+    assert page.context["unsaved"] == [("Pre-visit notes", "Ask for the rota.")]
+    assert "until the visit ends" in page.content.decode()
+
+
+WRITES = {
+    "note_add": lambda review, people: note(review, people["member"], "Note."),
+    "finding_add": lambda review, people: finding(review, people["member"], "Finding."),
+    "finding_save": lambda review, people: notebook.finding_save(
+        finding=finding(review, people["member"], "Finding."),
+        text="Changed.",
+        evidence="",
+        revision=1,
+        by=people["lead"],
+    ),
+    "conclusions_save": lambda review, people: notebook.conclusions_save(
+        hypothesis=hypothesis(review), text="C.", revision=0, by=people["data"]
+    ),
+    "notebook_pre_visit_save": lambda review, people: notebook.notebook_pre_visit_save(
+        review=review, text="Ask.", revision=0, by=people["lead"]
+    ),
+    "hypothesis_report_save": lambda review, people: notebook.hypothesis_report_save(
+        hypothesis=hypothesis(review),
+        lead_comments="L.",
+        host_comments="H.",
+        revision=0,
+        by=people["lead"],
+    ),
+    "verbal_feedback_save": lambda review, people: notebook.verbal_feedback_save(
+        review=review, given_on=D(2026, 11, 17), revision=0, by=people["lead"]
+    ),
+    "agreed_actions_save": lambda review, people: notebook.agreed_actions_save(
+        review=review, actions=[{"text": "Act."}], revision=0, by=people["lead"]
+    ),
+    "emerging_issue_share": lambda review, people: notebook.emerging_issue_share(
+        review=review, text="Issue.", by=people["lead"]
+    ),
+}
+
+
+@pytest.mark.parametrize("service", list(WRITES))
+def test_every_write_locks_the_review_before_it_reads_the_letter(visit, monkeypatch, service):
+    """The letter's moves lock the review's row too, so a write and the letter leaving
+    draft never overlap (R23). SQLite takes no row locks: what is checked here is that
+    the lock is asked for first, in the write's own transaction, and the letter read
+    after it, in the same transaction."""
+    review, people = visit("pctr", state=ReviewState.ON_SITE)
+    base = len(connection.atomic_blocks)
+    events = []
+    lock = QuerySet.select_for_update
+
+    def locking(queryset, *args, **kwargs):
+        events.append(("lock", queryset.model, len(connection.atomic_blocks) > base))
+        return lock(queryset, *args, **kwargs)
+
+    def reads(execute, sql, params, many, context):
+        if 'FROM "reviews_letter"' in sql:
+            events.append(("letter", None, len(connection.atomic_blocks) > base))
+        return execute(sql, params, many, context)
+
+    # Made before the watch begins: only the service's own queries are watched.
+    write = WRITES[service]
+    if service == "finding_save":
+        made = finding(review, people["member"], "Finding.")
+        write = lambda review, people: notebook.finding_save(  # noqa: E731
+            finding=made, text="Changed.", evidence="", revision=1, by=people["lead"]
+        )
+    monkeypatch.setattr(QuerySet, "select_for_update", locking)
+    with connection.execute_wrapper(reads):
+        write(review, people)
+    assert events[0] == ("lock", Review, True)
+    if service != "emerging_issue_share":  # closed by the feedback, not by the letter
+        assert ("letter", None, True) in events[1:]
+
+
 # Findings (R21, R29) -------------------------------------------------------------------
 
 
@@ -520,8 +766,11 @@ def test_a_save_overtaken_between_its_read_and_its_write_is_refused(visit, monke
         {"conclusions": "Theirs."},
         2,
     )
+    # Nothing of "Mine." is stored. (The other save ran here on the test's one connection,
+    # inside the refused save's transaction, so it is undone with it; on a server it is
+    # another request's, committed on its own.)
     report = HypothesisReport.objects.get(hypothesis=first)
-    assert (report.conclusions, report.revision) == ("Theirs.", 2)
+    assert (report.conclusions, report.revision) == ("Base.", 1)
 
 
 def test_saving_the_same_conclusions_twice_is_not_a_conflict(visit):

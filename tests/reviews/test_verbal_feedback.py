@@ -11,8 +11,20 @@ from django.urls import reverse
 
 from reviews import notebook
 from reviews.feedback_record import verbal_feedback_record
-from reviews.models import AgreedAction, HypothesisReport, ReviewState, VerbalFeedback
-from tests.reviews.test_notebook import final_letter, finding, hypothesis, visit  # noqa: F401
+from reviews.models import (
+    AgreedAction,
+    HypothesisReport,
+    LetterState,
+    ReviewState,
+    VerbalFeedback,
+)
+from tests.reviews.test_notebook import (  # noqa: F401
+    CLOSED_BY,
+    finding,
+    hypothesis,
+    letter_at,
+    visit,
+)
 
 D = datetime.date
 GIVEN_ON = D(2026, 11, 18)  # the last on-site day of visited()'s PCTR
@@ -201,14 +213,118 @@ def test_the_date_given_is_neither_future_nor_before_the_visit(visit, client, on
     assert not VerbalFeedback.objects.filter(given_on__isnull=False).exists()
 
 
-def test_the_record_closes_when_the_letter_is_final(visit):  # noqa: F811
+@pytest.mark.parametrize("state", list(CLOSED_BY))
+def test_the_record_closes_as_soon_as_the_letter_leaves_draft(visit, client, state):  # noqa: F811
+    review, people = visit("pctr")
+    traced = finding(review, people["member"], "Thresholds vary.", "Audits.")
+    notebook.agreed_actions_save(
+        review=review,
+        actions=[{"text": "One threshold.", "host_agrees": True, "findings": [traced.pk]}],
+        revision=0,
+        by=people["lead"],
+    )
+    given(review, people)
+    letter_at(review, people, state)
+    closed = f"{CLOSED_BY[state]}: the notebook and the verbal feedback record are closed"
+    for write in (
+        # Neither the tracing the QA checked nor the host's agreement changes now.
+        lambda: notebook.agreed_actions_save(
+            review=review,
+            actions=[{"text": "One threshold.", "host_agrees": False, "findings": []}],
+            revision=2,
+            by=people["lead"],
+        ),
+        lambda: notebook.hypothesis_report_save(
+            hypothesis=hypothesis(review),
+            lead_comments="Late.",
+            host_comments="Late.",
+            revision=0,
+            by=people["lead"],
+        ),
+        lambda: notebook.verbal_feedback_save(
+            review=review, given_on=D(2026, 11, 17), revision=2, by=people["lead"]
+        ),
+    ):
+        with pytest.raises(ValidationError, match=closed):
+            write()
+    action = AgreedAction.objects.get()
+    assert (action.host_agrees, list(action.findings.all())) == (True, [traced])
+    assert VerbalFeedback.objects.get().given_on == GIVEN_ON
+    assert not HypothesisReport.objects.exists()
+    # The page is read-only, and says why.
+    client.force_login(people["lead"])
+    page = client.get(url(review))
+    html = page.content.decode()
+    assert closed in html
+    assert page.context["writes"] is False
+    assert page.context["actions_form"] is None and page.context["given_form"] is None
+    assert [form for _, form in page.context["hypotheses"]] == [None, None]
+    assert 'name="action"' not in html
+
+
+@pytest.mark.parametrize(
+    ("data", "typed"),
+    [
+        (
+            {
+                "action": "report",
+                "hypothesis": "{h}",
+                "report-{h}-lead_comments": "<i>Well</i> evidenced.",
+                "report-{h}-host_comments": "",
+                "report-{h}-revision": 0,
+            },
+            [("The lead's comments on hypothesis 1", "<i>Well</i> evidenced.")],
+        ),
+        (
+            {**actions_data([{"text": "<i>One</i> threshold.", "commentary": "By March."}], 1)},
+            [
+                ("What is to be done (action 1)", "<i>One</i> threshold."),
+                ("Commentary on action 1", "By March."),
+            ],
+        ),
+        (
+            {"action": "given", "given-given_on": "2026-11-17", "given-revision": 1},
+            [("Date the verbal feedback was given", "2026-11-17")],
+        ),
+    ],
+)
+def test_words_typed_as_the_record_closed_are_shown_to_be_copied(visit, client, data, typed):  # noqa: F811
     review, people = visit("pctr")
     given(review, people)
-    final_letter(review, people)
-    with pytest.raises(ValidationError, match="The letter is final"):
+    letter_at(review, people, LetterState.SHARED)
+    client.force_login(people["lead"])
+    first = hypothesis(review)
+    page = client.post(
+        url(review),
+        {
+            k.format(h=first.pk): v.format(h=first.pk) if isinstance(v, str) else v
+            for k, v in data.items()
+        },
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert page.context["unsaved"] == typed
+    assert "What you typed, not saved" in html
+    assert "The letter has been shared with the host as a draft: the notebook" in html
+    assert "<i>" not in html
+    assert 'name="action"' not in html
+    assert not AgreedAction.objects.exists() and not HypothesisReport.objects.exists()
+
+
+@pytest.mark.parametrize("sent", [["12x"], "7", [None], [True], [1.5]])
+def test_finding_ids_that_are_not_ids_are_refused_at_the_field(visit, sent):  # noqa: F811
+    review, people = visit("pctr")
+    with pytest.raises(ValidationError) as caught:
         notebook.agreed_actions_save(
-            review=review, actions=[{"text": "Late."}], revision=1, by=people["lead"]
+            review=review,
+            actions=[{"text": "Act.", "findings": sent}],
+            revision=0,
+            by=people["lead"],
         )
+    assert caught.value.message_dict == {
+        "1-findings": ["Choose findings of this review's hypotheses."]
+    }
+    assert not AgreedAction.objects.exists()
 
 
 # Who may read and write (R29) ----------------------------------------------------------

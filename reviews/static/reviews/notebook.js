@@ -3,9 +3,14 @@
 // sent again when the browser is back online, every little while, and when the page is
 // next opened. Each note carries a key made here when it is started, so the server stores
 // it once however often it is sent. Without this script the form posts as usual.
+// Notes still waiting when the person signs out would stay on a shared laptop: signing out
+// from this page asks first, then removes them.
 (function () {
   "use strict";
 
+  // Read now: document.currentScript is only set while the script first runs.
+  var signOutUrl = document.currentScript && document.currentScript.dataset.signOut;
+  var PREFIX = "emslirp-notes:";
   var RETRY_MS = 20000;
   var KEPT = "No connection: your note is kept on this device and will be sent again " +
     "when the connection returns.";
@@ -198,6 +203,60 @@
   }
 
   document.querySelectorAll("form[data-note-form]").forEach(NoteForm);
+
+  // Notes kept on this device for a notebook that has closed since: shown to be copied,
+  // and removed when the person says so.
+  document.querySelectorAll("[data-stranded]").forEach(function (box) {
+    var queue = load(box.dataset.stranded);
+    var list = box.querySelector("ol");
+    queue.forEach(function (entry) {
+      var item = document.createElement("li");
+      item.className = "govuk-body app-prose";
+      item.textContent = entry.text;
+      list.appendChild(item);
+    });
+    box.hidden = queue.length === 0;
+    box.querySelector("button").addEventListener("click", function () {
+      store(box.dataset.stranded, []);
+      box.hidden = true;
+    });
+  });
+
+  function queueNames() {
+    var names = [];
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        if ((localStorage.key(i) || "").indexOf(PREFIX) === 0) {
+          names.push(localStorage.key(i));
+        }
+      }
+    } catch (e) {
+      // storage refused: nothing is kept on this device
+    }
+    return names;
+  }
+
+  document.querySelectorAll("form").forEach(function (form) {
+    if (!signOutUrl || form.getAttribute("action") !== signOutUrl) {
+      return;
+    }
+    form.addEventListener("submit", function (event) {
+      var names = queueNames();
+      var count = names.reduce(function (sum, name) {
+        return sum + load(name).length;
+      }, 0);
+      var question = (count === 1 ? "1 note has" : count + " notes have") +
+        " not been sent from this device yet. If you sign out now, " +
+        (count === 1 ? "it is" : "they are") + " lost. Sign out anyway?";
+      if (count && !window.confirm(question)) {
+        event.preventDefault();
+        return;
+      }
+      names.forEach(function (name) {
+        store(name, []);
+      });
+    });
+  });
 
   // The list refreshed every 15 seconds is put in the page only if it is the list: after
   // the session ends the answer is the sign-in page, which must not land among the notes.

@@ -9,7 +9,6 @@ from django.template import loader
 
 from emslirp.tasks import task_send_email
 
-
 # Set while the demo region is loaded: its people are fictional and nobody is told of it.
 _quiet = contextvars.ContextVar("emslirp_notices_quiet", default=False)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpResponse
 from django.template import loader
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -82,3 +83,14 @@ def template_to_pdf(template: str, context: dict) -> tuple[bytes, str, float]:
     html = loader.render_to_string(template, {**context, "service_name": settings.SERVICE_NAME})
     content = html_to_pdf(html)
     return content, hashlib.sha256(content).hexdigest(), time.perf_counter() - started
+
+
+def pdf_attachment(content: bytes, *, filename: str) -> HttpResponse:
+    """A stored PDF as a download: an attachment, never shown inline, never cached by the
+    browser or anything between (R29). The caller has checked the right and logged it."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Length"] = str(len(content))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

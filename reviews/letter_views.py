@@ -11,13 +11,14 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from emslirp.forms import form_errors_add
 from emslirp.models import PdfState
+from emslirp.pdf import pdf_attachment
 from reviews import letter_selectors as selectors
 from reviews import letters, permissions
 from reviews.feedback_record import verbal_feedback_record
@@ -342,8 +343,4 @@ def letter_pdf(request, pk, pdf_pk):
     content = letters.letter_pdf_download(pdf=pdf, by=request.user)
     kind = "final" if pdf.is_final else f"draft-{pdf.letter_revision}"
     name = f"feedback-letter-{slugify(review.host.name)}-{kind}.pdf"
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Length"] = str(len(content))
-    return response
+    return pdf_attachment(content, filename=name)

@@ -6,13 +6,14 @@ incident, 403 to someone who sees the review but has no part in its incidents (R
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from emslirp.forms import form_errors_add
 from emslirp.models import PdfState
+from emslirp.pdf import pdf_attachment
 from reviews import permissions
 from reviews.models import TeamRole
 from reviews.teams import ROLE_NAMES
@@ -215,10 +216,4 @@ def incident_pdf(request, pk, pdf_pk):
     found, _ = _incident(request, pk)
     pdf = get_object_or_404(IncidentPdf, pk=pdf_pk, incident=found, state=PdfState.READY)
     services.incident_pdf_download_log(pdf=pdf, by=request.user)
-    response = HttpResponse(bytes(pdf.content), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="critical-incident-{found.pk}-{pdf.pk}.pdf"'
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_attachment(bytes(pdf.content), filename=f"critical-incident-{found.pk}-{pdf.pk}.pdf")

@@ -140,3 +140,20 @@ def test_a_savs_host_reads_nothing_before_the_visit(sav, client):  # noqa: F811
     with pytest.raises(ValidationError, match="once the visit has started"):
         notebook.emerging_issue_share(review=review, text="Too soon.", by=people["lead"])
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_issues_page_query_count_is_pinned(
+    visit,  # noqa: F811
+    client,
+    count,
+    django_assert_num_queries,
+):
+    review, people = visit("pctr", state=ReviewState.ON_SITE)
+    for n in range(count):
+        notebook.emerging_issue_share(review=review, text=f"Issue {n}.", by=people["lead"])
+    client.force_login(people["host_dcs"])
+    with django_assert_num_queries(7):
+        page = client.get(url(review))
+    assert [i.text for i in page.context["issues"]] == [f"Issue {n}." for n in range(count)]
+

@@ -75,7 +75,12 @@ def _pdfs_context(here: Here) -> dict:
         "pending": any(p.state == PdfState.PENDING for p in pdfs),
         "can_request_pdf": rights.read_draft and not letter.is_final,
         "can_retry_final": rights.write and letter.is_final,
-        "shows_downloads": rights.write or here.access.coordinator,
+        # Who downloaded which PDF: the lead, the coordinator, and the host and the QA,
+        # who read the access log of the review's material (R35).
+        "shows_downloads": rights.write
+        or rights.proofread
+        or here.access.coordinator
+        or (here.access.host_decides and rights.read_draft),
     }
 
 

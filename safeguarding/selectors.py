@@ -9,7 +9,7 @@ from emslirp.text import long_date
 from reviews.models import Review, TeamMember, TeamRole
 from reviews.permissions import IncidentRights
 from reviews.services import ON_SITE_ROLES
-from safeguarding.models import CriticalIncident, IncidentPdf
+from safeguarding.models import CriticalIncident, IncidentPdf, IncidentPdfDownload
 
 # The host's side of an incident: those who respond and sign for the host (R25, R29).
 HOST_LEADER_POSTS = (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
@@ -50,7 +50,11 @@ def incident_for_page(*, review: Review, pk: int) -> CriticalIncident | None:
             "addenda__written_by",
             Prefetch(
                 "pdfs",
-                queryset=IncidentPdf.objects.defer("content").select_related("requested_by"),
+                queryset=IncidentPdf.objects.defer("content")
+                .select_related("requested_by")
+                .prefetch_related(
+                    Prefetch("downloads", queryset=IncidentPdfDownload.objects.select_related("by"))
+                ),
             ),
         )
         .first()

@@ -179,6 +179,9 @@ def incident(request, pk):
             "forms": forms,
             "failed": failed,
             "pdfs": record.pdfs.all(),
+            # Who downloaded the record, for those who read every incident: the host and the
+            # QA among them (R35).
+            "shows_downloads": rights.read,
             "lead_title": ROLE_NAMES[review.kind][TeamRole.LEAD],
         },
         status=400 if failed is not None else 200,

@@ -156,4 +156,3 @@ def test_the_issues_page_query_count_is_pinned(
     with django_assert_num_queries(7):
         page = client.get(url(review))
     assert [i.text for i in page.context["issues"]] == [f"Issue {n}." for n in range(count)]
-

@@ -372,16 +372,18 @@ def test_a_download_is_an_uncached_attachment_and_is_logged(client, issued):
     assert response.content == bytes(LetterPdf.objects.get(pk=final.pk).content)
     [logged] = LetterPdfDownload.objects.all()
     assert (logged.pdf, logged.by) == (final, people["coordinator"])
-    # The lead and the coordinator see who downloaded it, and when.
-    for who in ("lead", "coordinator"):
+    # The lead, the coordinator, and the host and the QA (who read the review's access
+    # log, R35) see who downloaded it, and when; the rest of the team does not.
+    for who in ("lead", "coordinator", "host_dcs", "host_ad", "qa"):
         client.force_login(people[who])
         page = client.get(reverse("reviews:letter", args=[review.pk])).content.decode()
-        assert "Downloaded by Coral Ordinator on" in page
+        assert "Downloaded by Coral Ordinator on" in page, who
         assert final.sha256 in page
-    client.force_login(people["host_dcs"])
-    page = client.get(reverse("reviews:letter", args=[review.pk])).content.decode()
-    assert "Downloaded by" not in page
-    assert final.sha256 in page
+    for who in ("data", "member"):
+        client.force_login(people[who])
+        page = client.get(reverse("reviews:letter", args=[review.pk])).content.decode()
+        assert "Downloaded by" not in page, who
+        assert final.sha256 in page
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,21 @@ def test_the_page_asks_for_it_shows_its_digest_and_the_download_is_logged(
     client.force_login(people["member"])  # raised it: reads it
     assert client.get(download).status_code == 200
     assert IncidentPdfDownload.objects.count() == 2
+    # Those who read every incident, the host and the QA among them, see who downloaded
+    # it (R35); the member who raised it does not.
+    for who in ("host_dcs", "qa", "lead", "coordinator"):
+        client.force_login(people[who])
+        assert people["member"].full_name in _downloads_cell(client.get(url)), who
+    client.force_login(people["member"])
+    assert _downloads_cell(client.get(url)) == ""
+
+
+def _downloads_cell(page) -> str:
+    """The text of the PDF table's "Downloaded by" column, empty if it is not shown."""
+    html = page.content.decode()
+    if "Downloaded by</th>" not in html:
+        return ""
+    return html.split('id="pdfs"', 1)[1].split("</table>", 1)[0]
 
 
 @pytest.mark.parametrize("who", ["data", "host_data", "uninvolved", "member"])

@@ -307,6 +307,17 @@ def _proofread(request, here: Here):
                 by=request.user,
             )
         except ValidationError as error:
+            current = _letter(request, here.review.pk)
+            if current.letter is not None and current.letter.state != LetterState.WITH_QA:
+                # The letter moved on after the page was opened: the form is gone from the
+                # page, so the comments are shown back to be copied, not lost.
+                errors = [
+                    "Your proofreading was not recorded: the letter moved on after your page "
+                    "was opened. Your comments are shown below, under Your unsaved text.",
+                    *error.messages,
+                ]
+                unsaved = {"comments": form.cleaned_data["comments"].replace("\r\n", "\n")}
+                return _page(request, current, errors=errors, unsaved=unsaved, status=400)
             form_errors_add(form, error)
         else:
             messages.success(

@@ -699,3 +699,27 @@ def test_the_letter_page_query_count_is_pinned(
         response = client.get(reverse("reviews:letter", args=[review.pk]))
     assert len(response.context["untraced"]) + len(response.context["traced"]) == actions
     assert len(response.context["pdfs"]) == actions
+
+
+def test_proofreading_from_a_stale_tab_shows_the_comments_back(client, pctr):
+    # The QA approved the letter in another tab, then sent comments from the first: they
+    # are not recorded, and not lost either, but shown back to be copied (R23).
+    review, people = pctr
+    letter = at_state(review, people, "with_qa")
+    letters.letter_proofread(letter=letter, approve=True, comments="", by=people["qa"])
+    client.force_login(people["qa"])
+    response = client.post(
+        reverse("reviews:letter", args=[review.pk]),
+        {
+            "action": "proofread",
+            "decision": "return",
+            "comments": "Action 4 rests on <no> evidence.\r\nPlease cut it.",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Your proofreading was not recorded: the letter moved on" in page
+    unsaved = page[page.index('id="unsaved-comments"') :].split("</p>", 1)[0]
+    assert "Action 4 rests on &lt;no&gt; evidence.<br>Please cut it." in unsaved
+    assert Letter.objects.get(pk=letter.pk).state == "approved"
+    assert Letter.objects.get(pk=letter.pk).qa_comments == ""

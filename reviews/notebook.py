@@ -26,6 +26,7 @@ themselves (R33); rows created or deleted are logged by the audit log's signals.
 """
 
 import datetime
+import random
 import time
 import uuid
 
@@ -69,7 +70,9 @@ REPORT_MAX = 10_000
 ACTION_MAX = 2_000
 COMMENTARY_MAX = 4_000
 EMERGING_MAX = 4_000
-_LOCKED_ATTEMPTS = 5
+# SQLite's shared in-memory database (tests) and a busy development database refuse a
+# writer at once; under load two writers can meet several times running.
+_LOCKED_ATTEMPTS = 12
 # A save that loses the race to the UPDATE looks again this many times in all.
 _SAVE_ATTEMPTS = 3
 
@@ -254,7 +257,8 @@ def note_add(*, hypothesis: Hypothesis, text: str, client_key, by: User) -> Note
                 raise
             if transaction.get_connection().in_atomic_block:
                 raise
-            time.sleep(0.05 * attempt)
+            # A random wait: two writers that met must not retry in step and meet again.
+            time.sleep(random.uniform(0.02, 0.08) * attempt)  # noqa: S311 (not for secrets)
     if sent.hypothesis_id != hypothesis.pk:
         raise ValidationError("This note was already saved on another hypothesis.")
     return sent

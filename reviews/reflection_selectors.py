@@ -3,10 +3,12 @@ who writes about whom, one's own reflection, the whole team's composite and the 
 view of who has completed.
 
 Anonymity is kept here, where the answers are read: the composite is built from the
-answers' words only, never from the rows that say who wrote them, and it is not read at
-all until it can no longer change (everyone asked has submitted, or reflections have
-closed) and enough people other than the viewer have submitted. The QA's completion view
-reads who submitted and when, never a word of what they wrote.
+answers' words only (who wrote each row is read only to count writers, and never leaves
+this module), and it is not read at all until it can no longer change (reflections have
+closed) and enough people other than the viewer have submitted. Each part of it, what is
+said of one colleague, of oneself or in answer to one question, is shown only if enough
+people other than the viewer wrote it. The QA's completion view reads who submitted and
+when, never a word of what they wrote.
 """
 
 import dataclasses
@@ -23,15 +25,18 @@ from reviews.teams import ROLE_NAMES
 # Below three, an answer can be traced to its writer: with one or two others, a viewer
 # who knows what they wrote themselves, and who else has answered, can tell whose words
 # are whose. Only once at least three people other than the viewer have submitted does
-# the composite appear (R27).
+# the composite appear, and each of its parts only if at least three people other than
+# the viewer wrote in it (R27).
 MIN_ANSWERS = 3
 
 # Reflections close on the tenth working day after the last on-site day. Two working
 # weeks leave time to write after a tiring visit, a week's leave included, and bring the
 # composite to the team while the visit is still fresh. The closing day is what keeps the
-# composite anonymous: it is shown only once no more answers can come (R27), since a
-# reader comparing it before and after one more person submitted would see that person's
-# words.
+# composite anonymous: it is shown only once it has passed, when no more answers can come
+# (R27), since a reader comparing it before and after one more person submitted would see
+# that person's words. Not when everyone asked has submitted: who is asked changes with
+# the team, and a member added after such a release would hide it, then bring it back
+# with their words in it.
 REFLECTION_WORKING_DAYS = 10
 
 SCALE_ENDS = {
@@ -194,18 +199,24 @@ class ScaleSummary:
 
 @dataclasses.dataclass(frozen=True)
 class AboutColleague:
+    """What others wrote about one member on site. ``shown`` is False, and both lists
+    None, when fewer than MIN_ANSWERS people other than the viewer wrote about them; a
+    list is None when fewer than MIN_ANSWERS others wrote that part (R27)."""
+
     person: User
     role_name: str
-    strengths: list[str]
-    development: list[str]
+    shown: bool
+    strengths: list[str] | None
+    development: list[str] | None
 
 
 @dataclasses.dataclass(frozen=True)
 class Composite:
     """What the whole team's reflections say together, with nothing of who said what.
-    ``shown`` is False, and the lists are empty, until it can no longer change (everyone
-    asked has submitted, or the closing day has passed) and ``others`` reaches
-    MIN_ANSWERS (R27)."""
+    ``shown`` is False, and the lists are empty, until it can no longer change (the
+    closing day has passed) and ``others`` reaches MIN_ANSWERS. Once shown, a list of
+    texts is None when fewer than MIN_ANSWERS people other than the viewer wrote in it,
+    so that it is withheld rather than traced to its writers (R27)."""
 
     answered: int  # submitted reflections, the viewer's included
     others: int  # submitted by people other than the viewer
@@ -216,10 +227,10 @@ class Composite:
     closed: bool  # the closing day has passed
     shown: bool = False
     about: list[AboutColleague] = dataclasses.field(default_factory=list)
-    self_strengths: list[str] = dataclasses.field(default_factory=list)
-    self_development: list[str] = dataclasses.field(default_factory=list)
+    self_strengths: list[str] | None = None
+    self_development: list[str] | None = None
     scales: list[ScaleSummary] = dataclasses.field(default_factory=list)
-    comments: list[tuple[Question, list[str]]] = dataclasses.field(default_factory=list)
+    comments: list[tuple[Question, list[str] | None]] = dataclasses.field(default_factory=list)
 
     @property
     def still_needed(self) -> int:
@@ -227,13 +238,9 @@ class Composite:
         return max(MIN_ANSWERS - self.others, 0)
 
     @property
-    def everyone_answered(self) -> bool:
-        return self.asked_answered >= self.asked
-
-    @property
-    def appears_by(self) -> datetime.date | None:
-        """The latest day it can appear, the day after the closing day, while it still
-        can: not once reflections have closed without it."""
+    def appears_on(self) -> datetime.date | None:
+        """The day it appears, the day after the closing day, while it still can: not
+        once reflections have closed without it."""
         if self.closed or self.closes_on is None:
             return None
         return self.closes_on + datetime.timedelta(days=1)
@@ -254,6 +261,17 @@ def _scale_summary(question: Question, values: list[int]) -> ScaleSummary:
     )
 
 
+def _enough(texts_by_writer: list[tuple[int, str]], viewer: User) -> list[str] | None:
+    """The texts, in ``_sorted_texts`` order, if at least MIN_ANSWERS writers other than
+    ``viewer`` wrote one (non-empty); None otherwise. Fewer, and a viewer who knows who
+    else submitted could narrow each text down to one or two writers (R27). The viewer's
+    own text, if any, is among them: they know it already."""
+    others = {writer for writer, text in texts_by_writer if writer != viewer.pk and text.strip()}
+    if len(others) < MIN_ANSWERS:
+        return None
+    return _sorted_texts(text for _writer, text in texts_by_writer)
+
+
 def reflections_composite(
     *, review: Review, viewer: User, on: datetime.date, team: list[TeamMember] | None = None
 ) -> Composite:
@@ -265,10 +283,19 @@ def reflections_composite(
     writer.
 
     It is read only once it can no longer change, so that nobody can compare it before
-    and after one more person's answers: when everyone asked to reflect (as
-    ``reflections_completion`` lists them) has submitted, or once the closing day has
-    passed, when nothing more can be submitted. Even then, only if at least MIN_ANSWERS
-    people other than ``viewer`` have submitted. Before that, only the counts are read.
+    and after one more person's answers: once the closing day has passed, when nothing
+    more can be saved or submitted. Never earlier, even when everyone asked has
+    submitted: who is asked changes with the team. Even then, only if at least
+    MIN_ANSWERS people other than ``viewer`` have submitted. Before that, only the
+    counts are read.
+
+    Once shown, each list of texts (what was said of one colleague, strengths or areas
+    for development; of oneself; each question's comments) is given only if at least
+    MIN_ANSWERS people other than ``viewer`` wrote in it, and a colleague's block only
+    if at least MIN_ANSWERS others wrote anything about them: the writers about a
+    colleague never include the colleague, so the whole composite's count does not
+    protect them. Otherwise None, withheld. The scales need no such check: a submitted
+    reflection has both (a constraint in the database), so ``others`` answered each.
 
     Drafts are never read. Two queries while it is not shown, four when it is (one more
     each without the ``reflecting_team``)."""
@@ -288,38 +315,47 @@ def reflections_composite(
         "closed": reflections_closed(review, on=on),
     }
     counts = Composite(**base)
-    if not (counts.closed or counts.everyone_answered) or counts.others < MIN_ANSWERS:
+    if not counts.closed or counts.others < MIN_ANSWERS:
         return counts
-    # Only the answers' words and scales: the writer is left behind in the database. Only
-    # the writers counted above, should one more submit in between.
+    # The answers' words and scales, and the writer only to count writers: it is dropped
+    # here and never reaches the page. Only the writers counted above.
     submitted = submitted.filter(person_id__in=writers)
-    answers = list(submitted.values_list(*ANSWER_FIELDS))
-    columns = {field: [row[n] for row in answers] for n, field in enumerate(ANSWER_FIELDS)}
+    answers = list(submitted.values_list("person_id", *ANSWER_FIELDS))
+    columns = {
+        field: [(row[0], row[n] or "") for row in answers]
+        for n, field in enumerate(ANSWER_FIELDS, start=1)
+        if field not in SCALE_FIELDS
+    }
+    scales = {field: [row[n] for row in answers] for n, field in enumerate(ANSWER_FIELDS, start=1)}
     about_rows = list(
         PeerFeedback.objects.filter(reflection__in=submitted)
         .order_by()
-        .values_list("colleague_id", "strengths", "development")
+        .values_list("colleague_id", "reflection__person_id", "strengths", "development")
     )
     names = ROLE_NAMES[review.kind]
     about = []
     for member in team:
         rows = [r for r in about_rows if r[0] == member.person_id]
+        # A row is kept only with something in it (reflection_save), so each row's
+        # writer wrote about this member.
+        shown = len({r[1] for r in rows} - {viewer.pk}) >= MIN_ANSWERS
         about.append(
             AboutColleague(
                 person=member.person,
                 role_name=names[member.role],
-                strengths=_sorted_texts(r[1] for r in rows),
-                development=_sorted_texts(r[2] for r in rows),
+                shown=shown,
+                strengths=_enough([(r[1], r[2]) for r in rows], viewer) if shown else None,
+                development=_enough([(r[1], r[3]) for r in rows], viewer) if shown else None,
             )
         )
     return Composite(
         **base,
         shown=True,
         about=about,
-        self_strengths=_sorted_texts(columns["self_strengths"]),
-        self_development=_sorted_texts(columns["self_development"]),
-        scales=[_scale_summary(q, columns[q.field]) for q in QUESTIONS if q.is_scale],
-        comments=[(q, _sorted_texts(columns[q.field])) for q in QUESTIONS if not q.is_scale],
+        self_strengths=_enough(columns["self_strengths"], viewer),
+        self_development=_enough(columns["self_development"], viewer),
+        scales=[_scale_summary(q, scales[q.field]) for q in QUESTIONS if q.is_scale],
+        comments=[(q, _enough(columns[q.field], viewer)) for q in QUESTIONS if not q.is_scale],
     )
 
 

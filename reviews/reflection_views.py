@@ -75,7 +75,30 @@ def _own_sections(reflection, colleagues) -> list[tuple[str, list[tuple[str, str
     return sections
 
 
-def _page(request, review, rights, *, today, own, colleagues, form=None, status=200):
+def _typed(post, colleagues) -> list[tuple[str, str]]:
+    """What a refused post held, to show back unsaved: (question, text) for each text
+    typed, in the form's order. Read straight from the post: there is no form to check
+    it against once nothing more can be saved."""
+    questions = [
+        ("self_strengths", "Your strengths in this review"),
+        ("self_development", "Your areas for development"),
+    ]
+    for colleague in colleagues:
+        pk, name = colleague.person.pk, colleague.person.full_name
+        questions += [
+            (services.peer_key(pk, "strengths"), f"Strengths of {name}"),
+            (services.peer_key(pk, "development"), f"Areas for development of {name}"),
+        ]
+    questions += [(q.field, q.label) for q in selectors.QUESTIONS if not q.is_scale]
+    typed = []
+    for field, label in questions:
+        text = post.get(field, "")
+        if text.strip():
+            typed.append((label, text))
+    return typed
+
+
+def _page(request, review, rights, *, today, own, colleagues, form=None, status=200, typed=None):
     return render(
         request,
         "reviews/reflection.html",
@@ -90,6 +113,7 @@ def _page(request, review, rights, *, today, own, colleagues, form=None, status=
             "form": form,
             "error_links": _error_links(form) if form is not None else [],
             "min_answers": selectors.MIN_ANSWERS,
+            "typed": typed or [],
         },
         status=status,
     )
@@ -99,7 +123,9 @@ def _page(request, review, rights, *, today, own, colleagues, form=None, status=
 def reflection(request, pk):
     """The viewer's own reflection: the form until they submit or reflections close,
     then to read. Save as draft keeps every answer; Submit saves too, and a refused
-    submission keeps what was typed, marking each scale still to answer (R27)."""
+    submission keeps what was typed, marking each scale still to answer (R27). A post
+    that comes too late (reflections closed, or already submitted in another tab) is
+    refused with a 400 that shows what was typed back, unsaved, so it is not lost."""
     review, access, today = _review(request, pk)
     rights = permissions.reflection_rights(access)
     if not rights.write_own:
@@ -117,7 +143,7 @@ def reflection(request, pk):
                 messages.info(request, services.closed_message(review))
             else:
                 messages.info(request, "Reflections open once the visit is over.")
-            return redirect("reviews:reflection", pk=review.pk)
+            return page(own=own, typed=_typed(request.POST, colleagues), status=400)
         return page(own=own)
     if request.method != "POST":
         return page(

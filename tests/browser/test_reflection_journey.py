@@ -1,9 +1,11 @@
 """Reflection and evaluation in a real browser (R27): the three of the team on site and
 the host DCS fill in their reflections and submit them by the closing day the form gives;
-the first to submit finds the composite not there yet, with the day it will appear at the
-latest, and sees it once everyone asked has submitted, with no writer named; the QA sees
-who has completed and when, and the closing day, and nothing of what they wrote. Each
-page is checked with axe-core."""
+the first to submit finds the composite not there yet, with the day it will appear; it is
+still not there once everyone asked has submitted, and appears the day after reflections
+close, with no writer named and what too few others wrote about a colleague withheld; a
+post after the close is refused and shows what was typed; the QA sees who has completed
+and when, and the closing day, and nothing of what they wrote. Each page is checked with
+axe-core."""
 
 import datetime
 
@@ -25,7 +27,7 @@ LEADERSHIP = "How useful was the review to your own development as a leader?"
 @pytest.fixture
 def review(on_day, east_midlands, coordinator):
     on_day(datetime.date(2026, 11, 27))
-    return visited(east_midlands, coordinator, "pctr")
+    return visited(east_midlands, coordinator, "pctr"), on_day
 
 
 def _fill(page, tag: str, colleagues: list[str]):
@@ -52,10 +54,10 @@ def _submit(page, live_server, subject, email, tag, colleagues, scales=("4", "3"
     expect(page.get_by_text("Your reflection is submitted.")).to_be_visible()
 
 
-def test_the_composite_appears_once_everyone_asked_has_submitted(
+def test_the_composite_appears_the_day_after_reflections_close(
     page, live_server, review, assert_accessible
 ):
-    subject, people = review
+    (subject, people), on_day = review
     lead, data, member, host = (people[k] for k in ("lead", "data", "member", "host_dcs"))
 
     # The lead starts: a draft is kept, a submission without the scales is refused with
@@ -70,6 +72,9 @@ def test_the_composite_appears_once_everyone_asked_has_submitted(
         page.get_by_role("heading", level=3, name="Mo Member (Core team member)")
     ).to_be_visible()
     assert_accessible(page)
+    # The same form, open in a second tab, for later.
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/reviews/{subject.pk}/reflection/")
     _fill(page, "Lead", ["Dai Ta", "Mo Member"])
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_text("Your reflection is saved as a draft.")).to_be_visible()
@@ -91,6 +96,22 @@ def test_the_composite_appears_once_everyone_asked_has_submitted(
     expect(page.get_by_text("Lead learned to listen.")).to_be_visible()
     assert_accessible(page)
 
+    # Saving in the other tab, after submitting in this one: refused, and what was typed
+    # is shown back, unsaved, rather than lost.
+    other.get_by_label("What is the main thing you learned by taking part?").fill(
+        "Second <thoughts>."
+    )
+    other.get_by_role("button", name="Save as draft").click()
+    expect(
+        other.get_by_text("Your reflection is submitted: it can no longer change.")
+    ).to_be_visible()
+    unsaved = other.locator("details#unsaved")
+    expect(unsaved).to_have_attribute("open", "")
+    expect(unsaved).to_contain_text("What you typed, not saved")
+    expect(unsaved).to_contain_text("Second <thoughts>.")
+    assert_accessible(other)
+    other.close()
+
     page.get_by_role("link", name="See what the whole team said").click()
     status = page.locator("#composite-status")
     expect(status).to_contain_text(
@@ -98,7 +119,7 @@ def test_the_composite_appears_once_everyone_asked_has_submitted(
     )
     expect(status).to_contain_text("(3 more are needed)")
     expect(page.locator("#composite-due")).to_contain_text(
-        "will appear by Thursday 3 December 2026 at the latest"
+        "will appear on Thursday 3 December 2026, if at least 3 people other than you"
     )
     expect(page.locator("#own")).to_contain_text("Lead learned to listen.")
     assert_accessible(page)
@@ -110,13 +131,27 @@ def test_the_composite_appears_once_everyone_asked_has_submitted(
     expect(page.locator("#composite-status")).to_contain_text("(1 more is needed)")
     _submit(page, live_server, subject, host.email, "Host", ["Lee Lead", "Dai Ta", "Mo Member"])
 
-    # Everyone asked has submitted, three besides the lead: the composite can no longer
-    # change, and the lead now sees it.
+    # Everyone asked has submitted, three besides the lead, but the team could still
+    # change until reflections close: not shown yet, even on the closing day.
     sign_in(page, live_server, lead.email)
+    on_day(datetime.date(2026, 12, 2))
     page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/")
     expect(page.locator("#composite-status")).to_contain_text(
-        "4 reflections submitted, yours included; everyone asked has submitted"
+        "Not shown yet: 4 of the 4 people asked to reflect have submitted, you included."
     )
+    expect(page.locator(".app-composite-person")).to_have_count(0)
+
+    # The day after, the lead sees it. Dai Ta and Mo Member were each written about by
+    # only two people besides the lead: withheld.
+    on_day(datetime.date(2026, 12, 3))
+    page.reload()
+    expect(page.locator("#composite-status")).to_contain_text(
+        "4 reflections submitted, yours included; reflections closed at the end of "
+        "Wednesday 2 December 2026, so nothing more will be added."
+    )
+    about_data = page.locator(".app-composite-person", has_text="Dai Ta (Data specialist)")
+    expect(about_data).to_contain_text("Too few colleagues wrote about them")
+    expect(about_data.locator("li")).to_have_count(0)
     about_lead = page.locator(".app-composite-person", has_text="Lee Lead (Lead DCS)")
     expect(about_lead.locator("li")).to_have_text(
         [
@@ -149,7 +184,7 @@ def test_the_composite_appears_once_everyone_asked_has_submitted(
     page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/completion/")
     expect(page.locator("#completion-count")).to_have_text("4 of 4 submitted.")
     expect(page.locator("#closing-day")).to_contain_text(
-        "Reflections close at the end of Wednesday 2 December 2026"
+        "Reflections closed at the end of Wednesday 2 December 2026"
     )
     rows = page.locator("#completion tbody tr")
     expect(rows.locator("th")).to_have_text(["Lee Lead", "Dai Ta", "Mo Member", "Hana Host"])

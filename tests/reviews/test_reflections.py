@@ -1,9 +1,10 @@
 """Reflection and evaluation (R27, R29): the team on site and the host DCS write about
 themselves, each colleague on site and the process, until the closing day; the composite
-appears only once it can no longer change (everyone asked has submitted, or reflections
-have closed) and three people other than the reader have submitted, and never says who
-wrote what; the QA sees who has completed and when, never a word of it; nobody else sees
-anything."""
+appears only once it can no longer change (the day after reflections close) and three
+people other than the reader have submitted, each part of it only if three people other
+than the reader wrote in it, and never says who wrote what; a post that comes too late is
+shown back unsaved; the QA sees who has completed and when, never a word of it; nobody
+else sees anything."""
 
 import datetime
 import re
@@ -263,6 +264,26 @@ def test_submitted_it_is_read_only_for_its_writer(client, east_midlands, coordin
     assert Reflection.objects.get(person=people["data"]).main_learning == "Final main learning."
 
 
+def test_a_post_after_submitting_in_another_tab_shows_what_was_typed_escaped(
+    client, east_midlands, coordinator
+):
+    review, people = visited(east_midlands, coordinator)
+    write(review, people["data"], "Sent")
+    client.force_login(people["data"])
+    url = reverse("reviews:reflection", args=[review.pk])
+    typed = _posted(review, people["data"], "<b>Other tab</b>")
+    response = client.post(url, {**typed, "save": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Your reflection is submitted: it can no longer change." in html
+    unsaved = html[html.index('id="unsaved" open>') :]
+    unsaved = unsaved[: unsaved.index("</details>")]
+    assert "&lt;b&gt;Other tab&lt;/b&gt; main learning." in unsaved
+    assert "<b>Other tab" not in html
+    assert "Strengths of Lee Lead" in unsaved
+    assert Reflection.objects.get(person=people["data"]).main_learning == "Sent main learning."
+
+
 def test_reflections_open_once_the_visit_is_over(client, east_midlands, coordinator):
     review, people = visited(east_midlands, coordinator, state=ReviewState.ON_SITE)
     with pytest.raises(ValidationError, match="open once the visit is over"):
@@ -343,25 +364,66 @@ def test_three_others_are_not_enough_while_someone_asked_has_not_submitted(
         assert "needed" not in html  # three others have: only the wait is left
         assert (
             "Reflections close at the end of Wednesday 2 December 2026: the team's "
-            "reflections will appear by <strong>Thursday 3 December 2026</strong> at the latest"
+            "reflections will appear on <strong>Thursday 3 December 2026</strong>, if at least "
+            "3 people other than you have submitted by then."
         ) in html
         assert "Written by" not in _composite_html(response)
-        assert composite.about == composite.self_strengths == composite.comments == []
+        assert composite.about == composite.comments == []
+        assert composite.self_strengths is None
 
 
-def test_the_composite_appears_when_the_last_one_asked_submits(client, east_midlands, coordinator):
+def test_everyone_asked_submitting_does_not_show_it_before_the_close(
+    client, east_midlands, coordinator, on_day
+):
+    # R27: who is asked changes with the team. Were it shown once all six had submitted,
+    # a member added later would hide it and bring it back with their words in it.
     review, people = world(east_midlands, coordinator)
-    for who in ("lead", "data", "member", "m2", "m3"):
+    for who in ("lead", "data", "member", "m2", "m3", "host_dcs"):
         write(review, people[who], f"Written by {who}")
-    assert not _composite(client, review, people["lead"]).context["composite"].shown
-    write(review, people["host_dcs"], "Written by host_dcs")  # the last of the six
+    for day in (D(2026, 11, 27), PCTR_CLOSES):
+        on_day(day)
+        response = _composite(client, review, people["lead"])
+        composite = response.context["composite"]
+        assert (composite.shown, composite.asked, composite.asked_answered) == (False, 6, 6)
+        html = response.content.decode()
+        assert "Not shown yet: 6 of the 6 people asked to reflect have submitted" in html
+        assert "will appear on <strong>Thursday 3 December 2026</strong>" in html
+        assert "Written by" not in _composite_html(response)
+    on_day(PCTR_CLOSES + datetime.timedelta(days=1))
     response = _composite(client, review, people["lead"])
     composite = response.context["composite"]
-    assert (composite.shown, composite.closed, composite.answered) == (True, False, 6)
+    assert (composite.shown, composite.closed, composite.answered) == (True, True, 6)
     html = _composite_html(response)
-    assert "6 reflections submitted, yours included; everyone asked has submitted" in html
+    assert (
+        "6 reflections submitted, yours included; reflections closed at the end of Wednesday "
+        "2 December 2026, so nothing more will be added."
+    ) in html
     for who in ("lead", "data", "member", "m2", "m3", "host_dcs"):
         assert f"Written by {who} main learning." in html
+
+
+def test_a_member_added_after_the_close_changes_nothing_anyone_wrote(
+    client, east_midlands, coordinator, on_day
+):
+    review, people = world(east_midlands, coordinator)
+    for who in ("lead", "data", "member", "m2", "m3", "host_dcs"):
+        write(review, people[who], f"Written by {who}")
+    on_day(PCTR_CLOSES + datetime.timedelta(days=1))
+    before = _composite(client, review, people["lead"]).context["composite"]
+    late = accredited(east_midlands, "Lincolnshire", Role.PCTR_MEMBER, name="Lu Late")
+    services.team_assign(review=review, person=late, role=TeamRole.MEMBER, by=people["lead"])
+    with pytest.raises(ValidationError, match="closed on Wednesday 2 December 2026"):
+        write(review, late, "Written by late")
+    after = _composite(client, review, people["lead"]).context["composite"]
+    assert after.shown and (after.asked, after.asked_answered) == (7, 6)
+    assert (after.comments, after.self_strengths, after.scales) == (
+        before.comments,
+        before.self_strengths,
+        before.scales,
+    )
+    assert [a for a in after.about if a.person != late] == before.about
+    (newcomer,) = (a for a in after.about if a.person == late)
+    assert (newcomer.person, newcomer.shown, newcomer.strengths) == (late, False, None)
 
 
 def test_once_closed_the_composite_appears_to_each_reader_with_three_others(
@@ -381,10 +443,11 @@ def test_once_closed_the_composite_appears_to_each_reader_with_three_others(
     html = response.content.decode()
     assert (
         "Reflections closed at the end of Wednesday 2 December 2026, but only 2 people other "
-        "than you. With fewer than 3, answers could be traced to whoever wrote them"
+        "than you submitted. With fewer than 3, answers could be traced to whoever wrote them"
     ) in html
     assert "Written by" not in _composite_html(response)
-    # Those who did not submit have three others: the composite, without the draft.
+    # Those who did not submit have three others: the composite, without the draft. Of
+    # the three who did, each was written about by only the other two: withheld.
     for who in ("m2", "host_dcs"):
         response = _composite(client, review, people[who])
         composite = response.context["composite"]
@@ -392,6 +455,15 @@ def test_once_closed_the_composite_appears_to_each_reader_with_three_others(
         html = _composite_html(response)
         assert "3 reflections submitted; reflections closed at the end of Wednesday 2" in html
         assert "Written by member main learning." in html and "Draft by m2" not in html
+        shown = {a.person.full_name: a.shown for a in composite.about}
+        assert shown == {
+            "Lee Lead": False,
+            "Dai Ta": False,
+            "Mo Member": False,
+            "Nia Second": True,
+            "Theo Third": True,
+        }, who
+        assert "praises Lee Lead" not in html and "Written by lead praises Theo Third." in html
         own = response.content.decode().split("Your own reflection")[1]
         assert "You did not submit yours before reflections closed" in own
 
@@ -481,8 +553,14 @@ def test_saving_and_submitting_are_refused_after_the_closing_day(
     )
     assert "Before main learning." in html.split("Your draft")[1]  # theirs to read
     response = client.post(url, {**_posted(review, people["member"], "After"), "submit": ""})
-    assert response.status_code == 302
-    assert message in client.get(url).content.decode()
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    unsaved = html[html.index('<details class="govuk-details" id="unsaved" open>') :]
+    unsaved = unsaved[: unsaved.index("</details>")]
+    assert "What you typed, not saved" in unsaved
+    assert "After main learning." in unsaved and "After praises Lee Lead." in unsaved
+    assert message not in client.get(url).content.decode()  # said once
     assert {
         (r.person.full_name, r.main_learning, r.submitted_at is not None)
         for r in Reflection.objects.filter(review=review)
@@ -564,10 +642,13 @@ def test_the_composite_holds_every_submitted_text_in_order_and_no_writer(
         assert html.count(name) == 1 + 2 * sum(1 for w in writers if w.full_name != name)
 
 
-def test_the_reader_sees_their_own_reflection_apart_as_theirs(client, east_midlands, coordinator):
+def test_the_reader_sees_their_own_reflection_apart_as_theirs(
+    client, east_midlands, coordinator, on_day
+):
     review, people = visited(east_midlands, coordinator)
     for who in WRITERS:
         write(review, people[who], f"Own {who}")
+    on_day(PCTR_CLOSES + datetime.timedelta(days=1))
     client.force_login(people["lead"])
     response = client.get(reverse("reviews:reflections_composite", args=[review.pk]))
     html = response.content.decode()
@@ -576,14 +657,71 @@ def test_the_reader_sees_their_own_reflection_apart_as_theirs(client, east_midla
     assert "Own lead praises Dai Ta." in own
 
 
-def test_what_was_typed_reaches_the_composite_escaped(client, east_midlands, coordinator):
+def test_what_was_typed_reaches_the_composite_escaped(client, east_midlands, coordinator, on_day):
     review, people = visited(east_midlands, coordinator)
     for who in WRITERS:
         write(review, people[who], f"<script>alert('{who}')</script>")
+    on_day(PCTR_CLOSES + datetime.timedelta(days=1))
     client.force_login(people["lead"])
     html = client.get(reverse("reviews:reflections_composite", args=[review.pk])).content.decode()
     assert "<script>alert(" not in html
     assert "&lt;script&gt;alert(&#x27;data&#x27;)&lt;/script&gt; main learning." in html
+
+
+def test_each_part_is_shown_only_if_three_others_wrote_in_it(
+    client, east_midlands, coordinator, on_day
+):
+    # R27: the four asked all submit, so each reader has three others, yet the texts
+    # about Dai Ta come, for the lead, from only Mo Member and Hana Host: shown, the lead
+    # would know each of them wrote one of the two.
+    review, people = visited(east_midlands, coordinator)
+    for who in ("lead", "member"):
+        write(review, people[who], f"Written by {who}")
+    # Only two others say anything about the length, or of their own development, or
+    # of the lead's development.
+    for who in ("data", "host_dcs"):
+        feedback = peers(review, people[who], f"Written by {who}")
+        feedback[people["lead"].pk]["development"] = ""
+        service.reflection_save(
+            review=review,
+            by=people[who],
+            answers={**answers(f"Written by {who}"), "length_comments": "", "self_development": ""},
+            peer_feedback=feedback,
+        )
+        service.reflection_submit(review=review, by=people[who])
+    on_day(PCTR_CLOSES + datetime.timedelta(days=1))
+    response = _composite(client, review, people["lead"])
+    composite = response.context["composite"]
+    assert (composite.shown, composite.others) == (True, 3)
+    about = {a.person.full_name: a for a in composite.about}
+    assert (about["Dai Ta"].shown, about["Dai Ta"].strengths) == (False, None)
+    assert (about["Mo Member"].shown, about["Mo Member"].development) == (False, None)
+    lead = about["Lee Lead"]
+    assert lead.shown and lead.development is None
+    assert lead.strengths == [
+        f"Written by {w} praises Lee Lead." for w in ("data", "host_dcs", "member")
+    ]
+    assert composite.self_development is None and len(composite.self_strengths) == 4
+    comments = {q.field: texts for q, texts in composite.comments}
+    assert comments["length_comments"] is None and len(comments["main_learning"]) == 4
+    assert [s.answers for s in composite.scales] == [4, 4]  # every submitted one answers
+    html = _composite_html(response)
+    assert "praises Dai Ta" not in html and "would push Mo Member" not in html
+    assert "would push Lee Lead" not in html and "self development" not in html
+    assert "length comments" not in html
+    assert html.count("Too few colleagues wrote about them") == 2
+    assert html.count("Too few people other than you wrote here") == 3
+    # The member reads only what was said of them: three wrote it, none of them the
+    # member; of the lead and of Dai Ta, only two others wrote.
+    composite = _composite(client, review, people["member"]).context["composite"]
+    assert {a.person.full_name: a.shown for a in composite.about} == {
+        "Lee Lead": False,
+        "Dai Ta": False,
+        "Mo Member": True,
+    }
+    assert composite.about[2].development == [
+        f"Written by {w} would push Mo Member." for w in ("data", "host_dcs", "lead")
+    ]
 
 
 # The QA's completion page (R27) --------------------------------------------------------

@@ -8,6 +8,18 @@ from django import forms
 from reviews.models import EscalationAbout
 
 TEXT_MAX = 10_000
+TOO_LONG = f"Shorten this to {TEXT_MAX:,} characters or fewer: it has %(show_value)s."
+
+
+class LongTextField(forms.CharField):
+    """Free text with a server-side limit but no HTML ``maxlength``: a browser would cut a
+    long paste short without a word. Too long a text is refused at the field instead,
+    with all of it kept."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 def _helper(*fields, button: Button) -> FormHelper:
@@ -28,12 +40,12 @@ class EscalationRaiseForm(forms.Form):
             "invalid_choice": "Choose what the concern is about.",
         },
     )
-    concern = forms.CharField(
+    concern = LongTextField(
         label="The concern",
         help_text="What happened, and what you would like done about it.",
         widget=forms.Textarea,
         max_length=TEXT_MAX,
-        error_messages={"required": "Describe the concern."},
+        error_messages={"required": "Describe the concern.", "max_length": TOO_LONG},
     )
 
     def __init__(self, *args, **kwargs):
@@ -46,12 +58,12 @@ class EscalationRaiseForm(forms.Form):
 
 
 class EscalationResponseForm(forms.Form):
-    response = forms.CharField(
+    response = LongTextField(
         label="Your answer",
         help_text="The host reads it, then accepts it or refers the concern to the QA.",
         widget=forms.Textarea,
         max_length=TEXT_MAX,
-        error_messages={"required": "Write your answer to the concern."},
+        error_messages={"required": "Write your answer to the concern.", "max_length": TOO_LONG},
     )
 
     def __init__(self, *args, **kwargs):
@@ -74,11 +86,11 @@ class EscalationAdjudicateForm(forms.Form):
             "invalid_choice": "Choose whether the concern is upheld.",
         },
     )
-    adjudication = forms.CharField(
+    adjudication = LongTextField(
         label="Your reasons",
         widget=forms.Textarea,
         max_length=TEXT_MAX,
-        error_messages={"required": "Give the reasons for your decision."},
+        error_messages={"required": "Give the reasons for your decision.", "max_length": TOO_LONG},
     )
 
     def __init__(self, *args, **kwargs):

@@ -16,7 +16,7 @@ from reviews.escalation_forms import (
     EscalationRaiseForm,
     EscalationResponseForm,
 )
-from reviews.models import Escalation, EscalationState
+from reviews.models import Escalation, EscalationState, TeamRole
 from reviews.views import _review
 
 
@@ -35,6 +35,10 @@ def escalations(request, pk):
     form = None
     if rights.raise_:
         form = EscalationRaiseForm(request.POST if request.method == "POST" else None)
+    # A concern needs someone to answer it: with no lead named, the host is told so
+    # instead of being offered a form the service would refuse (R26). A form already
+    # posted is shown again with the service's refusal, so nothing typed is lost.
+    has_lead = rights.raise_ and review.team.filter(role=TeamRole.LEAD).exists()
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -55,7 +59,14 @@ def escalations(request, pk):
     return render(
         request,
         "reviews/escalations.html",
-        {"review": review, "rights": rights, "escalations": items, "form": form},
+        {
+            "review": review,
+            "rights": rights,
+            "escalations": items,
+            "form": form,
+            "show_form": form is not None and (has_lead or form.is_bound),
+            "no_lead": service.NO_LEAD if rights.raise_ and not has_lead else "",
+        },
         status=400 if form is not None and form.errors else 200,
     )
 
@@ -64,15 +75,44 @@ def _allowed(escalation: Escalation, rights: permissions.EscalationRights) -> di
     return {
         "respond": rights.respond and escalation.state == EscalationState.RAISED,
         "accept": rights.raise_ and escalation.state == EscalationState.ANSWERED,
-        "refer": rights.raise_ and escalation.state == EscalationState.ANSWERED,
+        "refer": rights.raise_ and service.escalation_may_refer(escalation),
         "adjudicate": rights.adjudicate and escalation.state == EscalationState.WITH_QA,
     }
+
+
+# Which right each action needs, whatever the concern's state: a POST without it is 403.
+NEEDS = {"respond": "respond", "accept": "raise_", "refer": "raise_", "adjudicate": "adjudicate"}
+# What each action posts that the user typed, shown back to them if it could not be saved.
+TYPED = {"respond": ("response", "Your answer"), "adjudicate": ("adjudication", "Your reasons")}
+
+
+# The state each action is taken from (refer also from RAISED, once the lead is overdue).
+FROM = {
+    "respond": EscalationState.RAISED,
+    "accept": EscalationState.ANSWERED,
+    "refer": EscalationState.ANSWERED,
+    "adjudicate": EscalationState.WITH_QA,
+}
+
+
+def _moved_on(escalation: Escalation, action: str) -> str:
+    """Why ``action``, which the user may take in general, cannot be taken now: the
+    concern moved on (or is not there yet) while their page was open."""
+    if action == "refer" and escalation.state == EscalationState.RAISED:
+        return service.escalation_unanswered_text(escalation)
+    if service.ORDER.index(escalation.state) < service.ORDER.index(FROM[action]):
+        return service.NOT_YET[FROM[action]]
+    return service.ALREADY[escalation.state]
 
 
 @login_required
 def escalation(request, pk, escalation_pk):
     """One concern: what the host raised, the lead's answer, the host's acceptance or
-    referral, the QA's decision and reasons; with the form for whoever acts next."""
+    referral, the QA's decision and reasons; with the form for whoever acts next.
+
+    A POST the user may never make is refused (403). One they could have made a moment ago
+    (the host referred the concern while the lead typed an answer) shows the concern as
+    it now is, says why nothing was saved and shows what they typed, so it is not lost."""
     review, rights = _rights(request, pk)
     found = get_object_or_404(
         Escalation.objects.select_related("raised_by", "responded_by", "adjudicated_by"),
@@ -81,8 +121,17 @@ def escalation(request, pk, escalation_pk):
     )
     allowed = _allowed(found, rights)
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    moved_on, unsaved = "", []
     if request.method == "POST" and not allowed.get(action):
-        raise PermissionDenied
+        if action not in NEEDS or not getattr(rights, NEEDS[action]):
+            raise PermissionDenied
+        moved_on = _moved_on(found, action)
+        if action in TYPED:
+            name, label = TYPED[action]
+            typed = request.POST.get(name, "").strip()
+            if typed:
+                unsaved = [(label, typed)]
+        action = ""
     respond = EscalationResponseForm(request.POST if action == "respond" else None)
     adjudicate = EscalationAdjudicateForm(request.POST if action == "adjudicate" else None)
     failed = None
@@ -113,8 +162,12 @@ def escalation(request, pk, escalation_pk):
             "respond": respond,
             "adjudicate": adjudicate,
             "failed": failed,
+            "moved_on": moved_on,
+            "unsaved": unsaved,
+            "referable_from": service.escalation_referable_from(found),
+            "lead_answer_days": service.LEAD_ANSWER_WORKING_DAYS,
         },
-        status=400 if failed is not None else 200,
+        status=400 if failed is not None else 409 if moved_on else 200,
     )
 
 

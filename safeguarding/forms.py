@@ -63,13 +63,27 @@ class MomentField(forms.Field):
             )
 
 
+class LongTextField(forms.CharField):
+    """Free text with a server-side limit but no HTML ``maxlength``: a browser would cut a
+    long paste short without a word, and the writer would not know part was lost. Too
+    long a text is refused at the field instead, with all of it kept."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+TOO_LONG = f"Shorten this to {TEXT_MAX:,} characters or fewer: it has %(show_value)s."
+
+
 def _text(label: str, required: str, help_text: str = "") -> forms.CharField:
-    return forms.CharField(
+    return LongTextField(
         label=label,
         help_text=help_text,
         widget=forms.Textarea,
         max_length=TEXT_MAX,
-        error_messages={"required": required},
+        error_messages={"required": required, "max_length": TOO_LONG},
     )
 
 
@@ -135,7 +149,7 @@ class HostResponseForm(forms.Form):
     host_action = _text(
         "Action the host will take",
         "Say what action the host will take.",
-        "You can change it until you sign.",
+        "You can change it until the lead or the host signs.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -5,7 +5,8 @@ visit; the host's DCS and 2nd-tier lead, the QA and the lead are e-mailed at onc
 e-mail each as soon as the record is saved (never in a digest), and the e-mail says only
 that an incident was raised and where to read it (R35: minimum identifiable
 information). The lead records when it was raised with the host DCS, the host records the
-action they will take, and both sign. Once both have signed the record is frozen and
+action they will take, and only then does either sign; from the first signature those two
+are fixed, so each signature covers the same record. Once both have signed the record is frozen and
 responsibility rests with the host: every service here refuses to change it, and what
 is learnt later is added as an addendum.
 
@@ -19,6 +20,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,6 +39,10 @@ logger = logging.getLogger(__name__)
 # An incident is found on site; it may be written up once the visit is over.
 RAISING_STATES = (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
 FROZEN = "Both the lead and the host have signed this record: it can no longer be changed."
+# A signature covers the record as it stands: once either side has signed, what the host
+# was told and when, and the host's action, are part of what was signed (R25).
+SIGNED_TIME = "The record has been signed: the time it was raised with the host is part of it."
+SIGNED_ACTION = "The record has been signed: the host's action is part of it."
 TEXT_FIELDS = {
     "incident": "Describe the incident.",
     "nature": "Describe the nature of the incident.",
@@ -71,13 +77,21 @@ def _rights(user: User, review: Review) -> permissions.IncidentRights:
     return permissions.incident_rights(_access(user, review))
 
 
+def _lock_query(pk: int) -> QuerySet[CriticalIncident]:
+    """The query that locks one incident's row. ``of=("self",)``: on PostgreSQL only the
+    incident's row is locked, not the joined review and local authority, which other
+    features change; ``order_by()`` keeps Meta.ordering from adding anything to it."""
+    return (
+        CriticalIncident.objects.select_for_update(of=("self",))
+        .select_related("review__host")
+        .order_by()
+        .filter(pk=pk)
+    )
+
+
 def _locked(incident: CriticalIncident) -> CriticalIncident:
     """The incident's row, locked until the transaction ends, as it is now."""
-    return (
-        CriticalIncident.objects.select_for_update()
-        .select_related("review__host")
-        .get(pk=incident.pk)
-    )
+    return _lock_query(incident.pk).get()
 
 
 def _unfrozen(incident: CriticalIncident) -> None:
@@ -187,21 +201,37 @@ def incident_raise(
     return record
 
 
+def incident_signed_by_anyone(incident: CriticalIncident) -> bool:
+    """Whether the lead or the host has signed: from then on the record's content is fixed."""
+    return incident.lead_signed_at is not None or incident.host_signed_at is not None
+
+
+def incident_unsigned_because(incident: CriticalIncident) -> str:
+    """Why nobody may sign yet, or "" once they may: each signature covers the time the
+    incident was raised with the host DCS and the host's action, so both come first (R25)."""
+    missing = []
+    if incident.raised_with_host_at is None:
+        missing.append("the lead has not recorded when it was raised with the host DCS")
+    if not incident.host_action:
+        missing.append("the host has not recorded the action they will take")
+    if not missing:
+        return ""
+    return f"The record cannot be signed yet: {' and '.join(missing)}."
+
+
 @transaction.atomic
 def incident_raised_with_host_record(
     *, incident: CriticalIncident, at: datetime.datetime, by: User
 ) -> CriticalIncident:
     """The lead records the date and time they raised the incident with the host DCS: not
-    before it was identified, not in the future. It may be corrected until the lead
-    signs."""
+    before it was identified, not in the future. It may be corrected until the lead or
+    the host signs: each signature covers it (R25)."""
     incident = _locked(incident)
     if not _rights(by, incident.review).sign_as_lead:
         raise PermissionDenied
     _unfrozen(incident)
-    if incident.lead_signed_at is not None:
-        raise ValidationError(
-            {"raised_with_host_at": "You have signed the record: this time is part of it."}
-        )
+    if incident_signed_by_anyone(incident):
+        raise ValidationError({"raised_with_host_at": SIGNED_TIME})
     identified = timezone.localtime(incident.identified_at)
     incident.raised_with_host_at = moment_check(
         at,
@@ -219,13 +249,14 @@ def incident_raised_with_host_record(
 @transaction.atomic
 def incident_respond(*, incident: CriticalIncident, host_action: str, by: User) -> CriticalIncident:
     """The host DCS or 2nd-tier lead records the action the host will take (R25). It may be
-    rewritten until the host signs; the lead is told."""
+    rewritten until the lead or the host signs, so no one signs text they have not seen;
+    the lead is told, and asked to sign only if the record is then complete."""
     incident = _locked(incident)
     if not _rights(by, incident.review).respond_as_host:
         raise PermissionDenied
     _unfrozen(incident)
-    if incident.host_signed_at is not None:
-        raise ValidationError({"host_action": "The host has signed: the action is part of it."})
+    if incident_signed_by_anyone(incident):
+        raise ValidationError({"host_action": SIGNED_ACTION})
     if not host_action.strip():
         raise ValidationError({"host_action": "Say what action the host will take."})
     incident.host_action = host_action.strip()
@@ -238,36 +269,35 @@ def incident_respond(*, incident: CriticalIncident, host_action: str, by: User) 
         template="incident_responded",
         subject=f"The host has responded to a critical incident on the "
         f"{incident.review.get_kind_display()} of {incident.review.host}",
+        lead_to_sign=incident.lead_signed_at is None,
     )
     return incident
 
 
 @transaction.atomic
 def incident_sign(*, incident: CriticalIncident, by: User) -> CriticalIncident:
-    """Sign the record: the lead once the incident was raised with the host, the host's DCS
-    or 2nd-tier lead once the host has responded; each signature keeps who and when. The
-    other side is told; once both have signed the record is frozen (R25)."""
+    """Sign the record: the lead, or the host's DCS or 2nd-tier lead, once both the time it
+    was raised with the host DCS and the host's action are recorded, so each signature
+    covers the whole record; each keeps who and when. From the first signature on, neither
+    can change; the other side is told; once both have signed the record is frozen (R25)."""
     incident = _locked(incident)
     rights = _rights(by, incident.review)
     if not (rights.sign_as_lead or rights.respond_as_host):
         raise PermissionDenied
     _unfrozen(incident)
+    if rights.sign_as_lead and incident.lead_signed_at is not None:
+        raise ValidationError("The lead has already signed this record.")
+    if rights.respond_as_host and incident.host_signed_at is not None:
+        raise ValidationError("The host has already signed this record.")
+    missing = incident_unsigned_because(incident)
+    if missing:
+        raise ValidationError(missing)
     now = timezone.now()
     if rights.sign_as_lead:
-        if incident.lead_signed_at is not None:
-            raise ValidationError("The lead has already signed this record.")
-        if incident.raised_with_host_at is None:
-            raise ValidationError(
-                "Record when the incident was raised with the host DCS before signing."
-            )
         incident.lead_signed_by, incident.lead_signed_at = by, now
         incident.save(update_fields=["lead_signed_by", "lead_signed_at"])
         others = selectors.host_leaders(incident.review, on=timezone.localdate())
     else:
-        if incident.host_signed_at is not None:
-            raise ValidationError("The host has already signed this record.")
-        if not incident.host_action:
-            raise ValidationError("Record the action the host will take before signing.")
         incident.host_signed_by, incident.host_signed_at = by, now
         incident.save(update_fields=["host_signed_by", "host_signed_at"])
         others = selectors.team_in(incident.review, TeamRole.LEAD)

@@ -99,40 +99,88 @@ def incident_raise(request, review_pk):
 
 
 ACTIONS = ("raised_with_host", "respond", "sign", "addendum", "pdf")
+# What each action posts that the user typed, shown back to them if it could not be saved.
+TYPED = {
+    "raised_with_host": ("raised_with_host_at", "Date and time you raised it with the host DCS"),
+    "respond": ("host_action", "Action the host will take"),
+    "addendum": ("text", "What is to be added"),
+}
 
 
 def _allowed(incident: CriticalIncident, rights: permissions.IncidentRights) -> dict:
-    """What the user may do to the record now, for the forms shown and the POSTs taken."""
+    """What the user may do to the record now, for the forms shown and the POSTs taken.
+    The time raised with the host and the host's action change only before anyone signs,
+    and nobody signs before both are recorded: each signature covers the same record."""
     open_ = not incident.is_frozen
-    lead_to_sign = rights.sign_as_lead and incident.lead_signed_at is None
-    host_to_sign = rights.respond_as_host and incident.host_signed_at is None
+    unsigned = open_ and not services.incident_signed_by_anyone(incident)
+    lead_to_sign = open_ and rights.sign_as_lead and incident.lead_signed_at is None
+    host_to_sign = open_ and rights.respond_as_host and incident.host_signed_at is None
     return {
-        "raised_with_host": open_ and lead_to_sign,
-        "respond": open_ and host_to_sign,
-        "sign": open_
-        and (
-            (lead_to_sign and incident.raised_with_host_at is not None)
-            or (host_to_sign and bool(incident.host_action))
-        ),
-        "lead_to_sign": open_ and lead_to_sign,
-        "host_to_sign": open_ and host_to_sign,
+        "raised_with_host": unsigned and rights.sign_as_lead,
+        "respond": unsigned and rights.respond_as_host,
+        "sign": (lead_to_sign or host_to_sign) and not services.incident_unsigned_because(incident),
+        "lead_to_sign": lead_to_sign,
+        "host_to_sign": host_to_sign,
         "addendum": incident.is_frozen and (rights.sign_as_lead or rights.respond_as_host),
         "pdf": True,
     }
+
+
+def _entitled(action: str, rights: permissions.IncidentRights) -> bool:
+    """Whether the user's part in the review lets them take ``action`` at all, whatever
+    the record's state: a POST outside it is a rights matter (403)."""
+    if action == "raised_with_host":
+        return rights.sign_as_lead
+    if action == "respond":
+        return rights.respond_as_host
+    if action in ("sign", "addendum"):
+        return rights.sign_as_lead or rights.respond_as_host
+    return action == "pdf"
+
+
+def _moved_on(record: CriticalIncident, action: str, rights: permissions.IncidentRights) -> str:
+    """Why ``action``, which the user may take in general, cannot be taken on the record as
+    it stands now: someone else acted while the user's page was open."""
+    if record.is_frozen:
+        return services.FROZEN
+    if action == "raised_with_host":
+        return services.SIGNED_TIME
+    if action == "respond":
+        return services.SIGNED_ACTION
+    if action == "sign":
+        if rights.sign_as_lead and record.lead_signed_at is not None:
+            return "The lead has already signed this record."
+        if rights.respond_as_host and record.host_signed_at is not None:
+            return f"{record.host_signed_by} has already signed this record for the host."
+        return services.incident_unsigned_because(record)
+    return "The record has changed: this can no longer be done to it."
 
 
 @login_required
 def incident(request, pk):
     """The critical incident record: every field of the form, who signed and when, the
     addenda and the PDFs; and the forms for whoever may act now: the lead's time raised
-    with the host, the host's action, the signatures, addenda once both have signed."""
+    with the host, the host's action, the signatures, addenda once both have signed.
+
+    A POST someone may never make is refused (403). One they could have made a moment ago
+    (another host leader signed while they typed) shows the record as it now is, says
+    why nothing was saved and shows what they typed, so it is not lost."""
     found, rights = _incident(request, pk)
     review = found.review
     record = selectors.incident_for_page(review=review, pk=found.pk)
     allowed = _allowed(record, rights)
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    moved_on, unsaved = "", []
     if request.method == "POST" and not allowed.get(action):
-        raise PermissionDenied
+        if not _entitled(action, rights):
+            raise PermissionDenied
+        moved_on = _moved_on(record, action, rights)
+        if action in TYPED:
+            name, label = TYPED[action]
+            typed = request.POST.get(name, "").strip()
+            if typed:
+                unsaved = [(label, typed)]
+        action = ""
 
     def bound(name):
         return request.POST if action == name else None
@@ -168,6 +216,7 @@ def incident(request, pk):
         if failed is None:
             messages.success(request, message)
             return redirect("safeguarding:incident", pk=record.pk)
+    status = 400 if failed is not None else 409 if moved_on else 200
     return render(
         request,
         "safeguarding/incident.html",
@@ -178,13 +227,16 @@ def incident(request, pk):
             "allowed": allowed,
             "forms": forms,
             "failed": failed,
+            "moved_on": moved_on,
+            "unsaved": unsaved,
+            "missing": services.incident_unsigned_because(record),
             "pdfs": record.pdfs.all(),
             # Who downloaded the record, for those who read every incident: the host and the
             # QA among them (R35).
             "shows_downloads": rights.read,
             "lead_title": ROLE_NAMES[review.kind][TeamRole.LEAD],
         },
-        status=400 if failed is not None else 200,
+        status=status,
     )
 
 

@@ -53,36 +53,53 @@ def test_raised_on_site_answered_signed_by_both_then_an_addendum(
     assert_accessible(page)
     incident = CriticalIncident.objects.get()
 
-    # The host DCS records the host's action and signs.
+    # The host DCS records the host's action; a paste over the limit is not cut short by
+    # the browser but refused by the server, at the field. Nobody signs before the lead
+    # has recorded when it was raised with the host (R25).
     sign_in(page, live_server, people["host_dcs"].email)
     page.goto(f"{live_server.url}/safeguarding/incident/{incident.pk}/")
     expect(page.locator("#incident")).to_contain_text(INCIDENT)
     assert_accessible(page)
+    page.get_by_label("Action the host will take").fill("z" * 10_001)
+    page.get_by_role("button", name="Save the host's action").click()
+    expect(page.locator("#id_host_action_1_error")).to_contain_text(
+        "Shorten this to 10,000 characters or fewer: it has 10001."
+    )
     page.get_by_label("Action the host will take").fill("A manager reviews every open plan.")
     page.get_by_role("button", name="Save the host's action").click()
     expect(page.get_by_text("The host's action is recorded")).to_be_visible()
-    page.get_by_role("button", name="Sign for the host").click()
-    expect(page.get_by_text("You have signed the record.")).to_be_visible()
-    expect(page.locator("#signatures")).to_contain_text("Hana Host, ")
+    expect(page.locator("#sign")).to_contain_text(
+        "the lead has not recorded when it was raised with the host DCS"
+    )
+    expect(page.get_by_role("button", name="Sign for the host")).to_have_count(0)
     assert_accessible(page)
 
-    # The lead records when it was raised with the host, and signs: the record is frozen.
+    # The lead records when it was raised with the host, and signs the whole record.
     sign_in(page, live_server, people["lead"].email)
     page.goto(f"{live_server.url}/safeguarding/incident/{incident.pk}/")
-    expect(page.locator("#sign")).to_contain_text("once you have recorded when you raised it")
+    expect(page.locator("#sign")).to_contain_text("the lead has not recorded when it was raised")
     page.get_by_label("Date and time you raised it with the host DCS").fill("2026-11-17 11:15")
     page.get_by_role("button", name="Record the time").click()
     expect(page.locator("#host")).to_contain_text("17 November 2026, 11:15")
     page.get_by_role("button", name="Sign as the lead").click()
+    expect(page.get_by_text("You have signed the record.")).to_be_visible()
+    expect(page.get_by_role("button", name="Record the time")).to_have_count(0)
+    assert_accessible(page)
+
+    # The host signs what the lead signed: the record is frozen.
+    sign_in(page, live_server, people["host_dcs"].email)
+    page.goto(f"{live_server.url}/safeguarding/incident/{incident.pk}/")
+    expect(page.get_by_role("button", name="Save the host's action")).to_have_count(0)
+    page.get_by_role("button", name="Sign for the host").click()
     expect(page.get_by_text("Both have signed")).to_be_visible()
     expect(page.locator("#frozen")).to_contain_text("can no longer be changed")
-    expect(page.get_by_role("button", name="Sign as the lead")).to_have_count(0)
-    expect(page.get_by_role("button", name="Record the time")).to_have_count(0)
+    expect(page.locator("#signatures")).to_contain_text("Hana Host, ")
+    expect(page.get_by_role("button", name="Sign for the host")).to_have_count(0)
     assert_accessible(page)
     page.get_by_label("What is to be added").fill("The child was seen on 18 November.")
     page.get_by_role("button", name="Add to the record").click()
     expect(page.locator("#addenda")).to_contain_text("The child was seen on 18 November.")
-    expect(page.locator("#addenda")).to_contain_text("Lee Lead")
+    expect(page.locator("#addenda")).to_contain_text("Hana Host")
     assert_accessible(page)
 
     incident.refresh_from_db()

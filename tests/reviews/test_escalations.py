@@ -2,16 +2,19 @@
 the answer or refers it to the QA, who decides; each step e-mails the next person to act,
 and at each step everybody else is refused."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews import escalations as service
-from reviews.models import Escalation
+from reviews.models import Escalation, TeamMember
 from tests.reviews.visited import visited
+from tests.safeguarding.test_incidents import _postgresql_sql
 
 EVERYONE = (
     "lead",
@@ -284,3 +287,166 @@ def test_the_list_takes_the_same_queries_for_one_or_three(
     with django_assert_num_queries(9):
         page = client.get(url).content.decode()
     assert page.count(f'href="/reviews/{review.pk}/escalations/') == count
+
+
+def _raised_on(review, people, day: datetime.date) -> Escalation:
+    escalation = service.escalation_raise(
+        review=review, about="process", concern=CONCERN, by=people["host_dcs"]
+    )
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0)))
+    Escalation.objects.filter(pk=escalation.pk).update(raised_at=moment)
+    escalation.refresh_from_db()
+    return escalation
+
+
+def test_an_unanswered_concern_goes_to_the_qa_after_five_working_days(
+    pctr, django_capture_on_commit_callbacks
+):
+    """R26: a silent lead does not keep a concern from the QA. Today is Friday 27 November
+    2026; raised on Friday 20th, five working days have passed; raised on Monday 23rd,
+    they pass on Monday 30th."""
+    review, people = pctr
+    assert service.LEAD_ANSWER_WORKING_DAYS == 5
+    recent = _raised_on(review, people, datetime.date(2026, 11, 23))
+    with pytest.raises(ValidationError) as caught:
+        service.escalation_refer(escalation=recent, by=people["host_dcs"])
+    assert caught.value.messages == [
+        "The lead has not answered this concern yet. If there is still no answer, you can "
+        "refer it to the QA from 30 November 2026."
+    ]
+    recent.refresh_from_db()
+    assert recent.state == "raised"
+
+    overdue = _raised_on(review, people, datetime.date(2026, 11, 20))
+    _refused(
+        lambda by: service.escalation_refer(escalation=overdue, by=by),
+        people,
+        {"host_dcs", "host_ad"},
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        service.escalation_refer(escalation=overdue, by=people["host_ad"])
+    assert _told(mail.outbox) == [people["qa"].email]
+    # The QA is told the lead never answered, not that an answer was turned down.
+    assert "had no answer from the lead within 5 working days" in mail.outbox[0].body
+    assert "not accepted" not in mail.outbox[0].body
+    overdue.refresh_from_db()
+    assert (overdue.state, overdue.lead_response) == ("with_qa", "")
+    with pytest.raises(ValidationError, match="already been referred"):
+        service.escalation_respond(escalation=overdue, response="Late.", by=people["lead"])
+    service.escalation_adjudicate(
+        escalation=overdue, upheld=True, adjudication="No answer came.", by=people["qa"]
+    )
+    overdue.refresh_from_db()
+    assert (overdue.state, overdue.outcome) == ("closed", "upheld")
+
+
+def test_a_bank_holiday_is_not_a_working_day_for_the_lead():
+    escalation = Escalation(raised_at=timezone.make_aware(datetime.datetime(2026, 12, 22, 9, 0)))
+    # 23, 24 December; 25, 26 (Saturday), 28 (Boxing Day moved) are not; 29, 30, 31.
+    assert service.escalation_referable_from(escalation) == datetime.date(2026, 12, 31)
+
+
+def test_the_host_is_offered_the_referral_once_the_lead_is_overdue(pctr, client):
+    review, people = pctr
+    recent = _raised_on(review, people, datetime.date(2026, 11, 23))
+    overdue = _raised_on(review, people, datetime.date(2026, 11, 20))
+    client.force_login(people["host_ad"])
+    recent_url = reverse("reviews:escalation", args=[review.pk, recent.pk])
+    page = client.get(recent_url).content.decode()
+    assert _forms(page) == set()
+    assert (
+        '<p class="govuk-body" id="refer-later">If the lead has not answered by 30 November '
+        "2026, you can refer the concern to the QA.</p>" in page
+    )
+    response = client.post(recent_url, {"action": "refer"})
+    assert response.status_code == 409
+    assert "refer it to the QA from 30 November 2026." in response.content.decode()
+    page = client.get(reverse("reviews:escalation", args=[review.pk, overdue.pk])).content
+    assert _forms(page.decode()) == {"refer"}
+    assert "The lead has not answered within 5 working days" in page.decode()
+    client.force_login(people["lead"])
+    assert _forms(client.get(recent_url).content.decode()) == {"respond"}
+
+
+def test_a_lead_answering_a_concern_referred_meanwhile_keeps_what_they_typed(pctr, client):
+    """The host refers an overdue concern while the lead types the answer: the lead's POST
+    saves nothing, says why, and shows the answer, escaped, to copy (not a bare 403)."""
+    review, people = pctr
+    escalation = _raised_on(review, people, datetime.date(2026, 11, 20))
+    url = reverse("reviews:escalation", args=[review.pk, escalation.pk])
+    client.force_login(people["host_dcs"])
+    client.post(url, {"action": "refer"})
+    client.force_login(people["lead"])
+    typed = "We told the <i>managers</i> on the first day.\nSee the plan."
+    response = client.post(url, {"action": "respond", "response": typed})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "This concern has already been referred to the QA." in page.split('id="moved-on"')[1]
+    unsaved = page.split('<details class="govuk-details" id="unsaved" open>')[1].split(
+        "</details>"
+    )[0]
+    assert "We told the &lt;i&gt;managers&lt;/i&gt; on the first day.<br>See the plan." in unsaved
+    assert "<i>managers</i>" not in page
+    escalation.refresh_from_db()
+    assert (escalation.state, escalation.lead_response) == ("with_qa", "")
+    # Someone without the right is still refused outright.
+    client.force_login(people["member"])
+    assert client.post(url, {"action": "respond", "response": typed}).status_code == 403
+
+
+def test_no_concern_is_raised_on_a_review_with_no_lead(pctr, client):
+    review, people = pctr
+    TeamMember.objects.filter(review=review, role="lead").delete()
+    with pytest.raises(ValidationError) as caught:
+        service.escalation_raise(
+            review=review, about="process", concern=CONCERN, by=people["host_dcs"]
+        )
+    assert caught.value.messages == [service.NO_LEAD]
+    assert Escalation.objects.count() == 0
+    client.force_login(people["host_dcs"])
+    url = reverse("reviews:escalations", args=[review.pk])
+    page = client.get(url).content.decode()
+    assert _forms(page) == set()
+    assert f'<div class="govuk-inset-text" id="no-lead">{service.NO_LEAD}</div>' in page
+    # A concern typed before the lead was taken off is refused and kept.
+    response = client.post(url, {"about": "process", "concern": CONCERN})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "This review has no lead named yet" in page and CONCERN in page
+    assert Escalation.objects.count() == 0
+
+
+def test_escalation_textareas_have_no_maxlength_and_the_limit_is_said_at_the_field(pctr, client):
+    review, people = pctr
+    client.force_login(people["host_dcs"])
+    url = reverse("reviews:escalations", args=[review.pk])
+    page = client.get(url).content.decode()
+    textareas = [t.split(">")[0] for t in page.split("<textarea")[1:]]
+    assert len(textareas) == 1 and "maxlength" not in textareas[0]
+    long_text = "y" * 10_001
+    response = client.post(url, {"about": "process", "concern": long_text})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Shorten this to 10,000 characters or fewer: it has 10001." in page
+    assert long_text in page
+    escalation = service.escalation_raise(
+        review=review, about="process", concern=CONCERN, by=people["host_dcs"]
+    )
+    client.force_login(people["lead"])
+    page = client.get(reverse("reviews:escalation", args=[review.pk, escalation.pk])).content
+    textareas = [t.split(">")[0] for t in page.decode().split("<textarea")[1:]]
+    assert len(textareas) == 1 and "maxlength" not in textareas[0]
+
+
+def test_the_lock_takes_only_the_escalations_row(pctr):
+    """A step locks the escalation's row alone, not the review and local authority it reads
+    with it; Meta.ordering (by review) adds no join or ORDER BY to the lock."""
+    review, people = pctr
+    escalation = service.escalation_raise(
+        review=review, about="process", concern=CONCERN, by=people["host_dcs"]
+    )
+    sql = _postgresql_sql(service._lock_query(escalation.pk))
+    assert sql.endswith(' FOR UPDATE OF "reviews_escalation"')
+    assert "ORDER BY" not in sql
+    assert service._locked(escalation) == escalation

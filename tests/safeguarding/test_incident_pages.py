@@ -190,14 +190,27 @@ def test_the_lead_and_host_complete_and_sign_through_the_page(pctr, client):
     client.post(url, {"action": "raised_with_host", "raised_with_host_at": "2026-11-17 11:15"})
     page = client.get(url).content.decode()
     assert "17 November 2026, 11:15" in page
-    assert _forms(page) == {"raised-with-host", "sign", "pdf"}
-    assert client.post(url, {"action": "sign"}).status_code == 302
+    # No signature before the host's action is there to be signed (R25).
+    assert _forms(page) == {"raised-with-host", "pdf"}
+    assert (
+        '<p class="govuk-body" id="sign">The record cannot be signed yet: the host has not '
+        "recorded the action they will take." in page
+    )
+    response = client.post(url, {"action": "sign"})
+    assert response.status_code == 409
+    assert "The record cannot be signed yet" in response.content.decode()
 
     client.force_login(people["host_dcs"])
     response = client.post(url, {"action": "respond", "host_action": "  "})
     assert response.status_code == 400
     assert "Say what action the host will take." in response.content.decode()
     client.post(url, {"action": "respond", "host_action": "Every plan reviewed."})
+    assert _forms(client.get(url).content.decode()) == {"respond", "sign", "pdf"}
+    client.post(url, {"action": "sign"})
+
+    # Once the host has signed, the lead signs what the host signed and can change nothing.
+    client.force_login(people["lead"])
+    assert _forms(client.get(url).content.decode()) == {"sign", "pdf"}
     client.post(url, {"action": "sign"})
     page = client.get(url).content.decode()
     assert 'id="frozen"' in page
@@ -206,25 +219,119 @@ def test_the_lead_and_host_complete_and_sign_through_the_page(pctr, client):
     incident.refresh_from_db()
     assert incident.is_frozen
     assert [a.text for a in incident.addenda.all()] == ["The child was seen."]
-    # A sign sent again after freezing is refused.
-    assert client.post(url, {"action": "sign"}).status_code == 403
+    # A sign sent again after freezing is refused with the reason.
+    response = client.post(url, {"action": "sign"})
+    assert response.status_code == 409
+    assert "it can no longer be changed" in response.content.decode()
 
 
 def test_a_frozen_record_offers_no_changes(pctr, client):
     review, people = pctr
     incident = signed(review, people)
     assert incident.raised_with_host_at == RAISED_WITH_HOST
-    for who in ("lead", "host_dcs"):
+    url = reverse("safeguarding:incident", args=[incident.pk])
+    # What each may do in general is refused for the record's state (409, with the
+    # reason); what they may never do is refused outright (403).
+    statuses = {
+        "lead": {"sign": 409, "raised_with_host": 409, "respond": 403},
+        "host_dcs": {"sign": 409, "respond": 409, "raised_with_host": 403},
+    }
+    for who, expected in statuses.items():
         page = _get(client, people[who], "safeguarding:incident", incident.pk).content.decode()
         assert _forms(page) == {"addendum", "pdf"}
-        client.force_login(people[who])
-        for action in ("sign", "respond", "raised_with_host"):
-            assert (
-                client.post(
-                    reverse("safeguarding:incident", args=[incident.pk]), {"action": action}
-                ).status_code
-                == 403
+        for action, status in expected.items():
+            response = client.post(
+                url,
+                {
+                    "action": action,
+                    "host_action": "Other.",
+                    "raised_with_host_at": "2026-11-17 9:00",
+                },
             )
+            assert response.status_code == status, (who, action)
+    incident.refresh_from_db()
+    assert (incident.host_action, incident.raised_with_host_at) == (
+        "A manager reviews every open plan by Friday.",
+        RAISED_WITH_HOST,
+    )
+
+
+def test_a_host_leader_whose_colleague_signed_meanwhile_keeps_what_they_typed(pctr, client):
+    """Two host leaders at once: the AD signs while the DCS is rewriting the action. The
+    DCS's POST saves nothing, says why, and shows what they typed, escaped, to copy."""
+    review, people = pctr
+    incident = raise_one(review, people, "member")
+    url = reverse("safeguarding:incident", args=[incident.pk])
+    client.force_login(people["lead"])
+    client.post(url, {"action": "raised_with_host", "raised_with_host_at": "2026-11-17 11:15"})
+    client.force_login(people["host_ad"])
+    client.post(url, {"action": "respond", "host_action": "A manager reviews every plan."})
+    client.post(url, {"action": "sign"})
+
+    client.force_login(people["host_dcs"])
+    typed = "Every plan <b>audited</b> by Friday,\nand a report to the board."
+    response = client.post(url, {"action": "respond", "host_action": typed})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "<title>Error:" in page
+    moved_on = page.split('id="moved-on"')[1].split("</div>\n</div>")[0]
+    assert "The record has been signed: the host&#x27;s action is part of it." in moved_on
+    assert "What you typed is kept below" in moved_on
+    unsaved = page.split('<details class="govuk-details" id="unsaved" open>')[1].split(
+        "</details>"
+    )[0]
+    assert "Every plan &lt;b&gt;audited&lt;/b&gt; by Friday,<br>and a report to the board." in (
+        unsaved
+    )
+    assert "<b>audited</b>" not in page
+    assert "<textarea" not in unsaved  # shown read-only
+    incident.refresh_from_db()
+    assert (incident.host_action, incident.host_signed_by) == (
+        "A manager reviews every plan.",
+        people["host_ad"],
+    )
+    # A sign of their own, with nothing typed, is told the AD signed: no details shown.
+    response = client.post(url, {"action": "sign"})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert f"{people['host_ad'].full_name} has already signed this record for the host." in page
+    assert 'id="unsaved"' not in page
+
+
+def test_textareas_take_a_long_paste_and_the_server_says_when_it_is_too_long(pctr, client):
+    """No HTML maxlength: a browser would cut a paste short without a word; the limit is
+    kept on the server, said at the field, with all that was typed kept."""
+    review, people = pctr
+    client.force_login(people["member"])
+    url = reverse("safeguarding:incident_raise", args=[review.pk])
+    textareas = client.get(url).content.decode().split("<textarea")[1:]
+    assert len(textareas) == 4
+    assert [t.split(">")[0] for t in textareas if "maxlength" in t.split(">")[0]] == []
+    long_text = "x" * 10_001
+    response = client.post(
+        url,
+        {
+            **TEXTS,
+            "evidence": long_text,
+            "identified_at": "2026-11-17 10:30",
+            "identified_by": people["member"].pk,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Shorten this to 10,000 characters or fewer: it has 10001." in _field_error(
+        page, "evidence"
+    )
+    assert long_text in page
+    assert CriticalIncident.objects.count() == 0
+
+    incident = raise_one(review, people, "member")
+    client.force_login(people["host_dcs"])
+    page = client.get(reverse("safeguarding:incident", args=[incident.pk])).content.decode()
+    textareas = page.split("<textarea")[1:]
+    assert len(textareas) == 1
+    assert "maxlength" not in textareas[0].split(">")[0]
+    assert 'name="host_action"' in textareas[0]
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -207,16 +207,27 @@ def test_a_member_reads_only_what_they_raised_and_the_data_specialist_nothing(pc
 def test_the_full_record_then_frozen_and_addenda_instead(pctr, django_capture_on_commit_callbacks):
     review, people = pctr
     incident = raise_one(review, people, "member")
-    with pytest.raises(ValidationError, match="Record when the incident was raised"):
-        services.incident_sign(incident=incident, by=people["lead"])
-    with pytest.raises(ValidationError, match="Record the action the host will take"):
-        services.incident_sign(incident=incident, by=people["host_ad"])
+    both_missing = (
+        "The record cannot be signed yet: the lead has not recorded when it was raised with "
+        "the host DCS and the host has not recorded the action they will take."
+    )
+    for who in ("lead", "host_ad"):
+        with pytest.raises(ValidationError) as caught:
+            services.incident_sign(incident=incident, by=people[who])
+        assert caught.value.messages == [both_missing]
     with pytest.raises(ValidationError, match="until both have signed"):
         services.incident_addendum_add(incident=incident, text="Later news.", by=people["lead"])
 
     services.incident_raised_with_host_record(
         incident=incident, at=RAISED_WITH_HOST, by=people["lead"]
     )
+    # The lead's half alone is not enough for either side to sign (R25).
+    for who in ("lead", "host_ad"):
+        with pytest.raises(ValidationError) as caught:
+            services.incident_sign(incident=incident, by=people[who])
+        assert caught.value.messages == [
+            "The record cannot be signed yet: the host has not recorded the action they will take."
+        ]
     with django_capture_on_commit_callbacks(execute=True):
         services.incident_respond(
             incident=incident,
@@ -230,7 +241,17 @@ def test_the_full_record_then_frozen_and_addenda_instead(pctr, django_capture_on
     with pytest.raises(ValidationError) as caught:
         services.incident_respond(incident=incident, host_action="Other.", by=people["host_dcs"])
     assert caught.value.message_dict == {
-        "host_action": ["The host has signed: the action is part of it."]
+        "host_action": ["The record has been signed: the host's action is part of it."]
+    }
+    # Nor may the lead move the time the host signed under (R25).
+    with pytest.raises(ValidationError) as caught:
+        services.incident_raised_with_host_record(
+            incident=incident, at=IDENTIFIED, by=people["lead"]
+        )
+    assert caught.value.message_dict == {
+        "raised_with_host_at": [
+            "The record has been signed: the time it was raised with the host is part of it."
+        ]
     }
     incident = services.incident_sign(incident=incident, by=people["lead"])
 
@@ -373,3 +394,101 @@ def test_the_signed_record_keeps_the_names_it_was_raised_under(pctr, client, eas
     assert "Handed over to the new DCS." in page
     client.force_login(people["host_dcs"])
     assert client.get(reverse("safeguarding:incident", args=[incident.pk])).status_code == 404
+
+
+def test_once_the_lead_has_signed_the_host_action_and_the_time_are_fixed(
+    pctr, django_capture_on_commit_callbacks
+):
+    """R25: the lead signs only a complete record, and the host cannot then rewrite the
+    action the lead signed, nor the lead move the time, before the host signs it too."""
+    review, people = pctr
+    incident = raise_one(review, people, "member")
+    services.incident_raised_with_host_record(
+        incident=incident, at=RAISED_WITH_HOST, by=people["lead"]
+    )
+    services.incident_respond(
+        incident=incident, host_action="Every plan reviewed.", by=people["host_ad"]
+    )
+    services.incident_sign(incident=incident, by=people["lead"])
+    mail.outbox.clear()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError) as caught,
+    ):
+        services.incident_respond(
+            incident=incident, host_action="Nothing needs doing.", by=people["host_dcs"]
+        )
+    assert caught.value.message_dict == {
+        "host_action": ["The record has been signed: the host's action is part of it."]
+    }
+    assert mail.outbox == []  # nobody is asked to sign a text that was not saved
+    with pytest.raises(ValidationError) as caught:
+        services.incident_raised_with_host_record(
+            incident=incident, at=RAISED_WITH_HOST + datetime.timedelta(hours=1), by=people["lead"]
+        )
+    assert caught.value.message_dict == {
+        "raised_with_host_at": [
+            "The record has been signed: the time it was raised with the host is part of it."
+        ]
+    }
+    incident = services.incident_sign(incident=incident, by=people["host_dcs"])
+    incident.refresh_from_db()
+    assert incident.is_frozen
+    assert (incident.host_action, incident.raised_with_host_at) == (
+        "Every plan reviewed.",
+        RAISED_WITH_HOST,
+    )
+
+
+def test_the_responded_email_asks_the_lead_to_sign_only_once_they_can(
+    pctr, django_capture_on_commit_callbacks
+):
+    review, people = pctr
+    incident = raise_one(review, people, "member")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.incident_respond(incident=incident, host_action="First.", by=people["host_dcs"])
+    assert [m.to for m in mail.outbox] == [[people["lead"].email]]
+    assert (
+        "Read it, record when you raised the incident with the host DCS, and then sign the "
+        "record:" in mail.outbox[0].body
+    )
+    services.incident_raised_with_host_record(
+        incident=incident, at=RAISED_WITH_HOST, by=people["lead"]
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.incident_respond(incident=incident, host_action="Second.", by=people["host_dcs"])
+    assert "Read it, and sign the record if it is right:" in mail.outbox[0].body
+    assert "record when you raised" not in mail.outbox[0].body
+    assert "First." not in mail.outbox[0].body and "Second." not in mail.outbox[0].body  # R35
+
+
+def _postgresql_sql(queryset) -> str:
+    """The SQL ``queryset`` would send to PostgreSQL: the tests run on SQLite, which has no
+    row locks, so the lock clause is read from the PostgreSQL compiler without connecting."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    settings = {
+        **dict.fromkeys(("NAME", "USER", "PASSWORD", "HOST", "PORT"), ""),
+        "OPTIONS": {},
+        "TIME_ZONE": None,
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "AUTOCOMMIT": False,
+        "ATOMIC_REQUESTS": False,
+        "TEST": {},
+    }
+    postgresql = DatabaseWrapper(settings, alias="postgresql")
+    postgresql.get_autocommit = lambda: False  # as inside the service's transaction
+    return queryset.query.get_compiler(connection=postgresql).as_sql()[0]
+
+
+def test_the_lock_takes_only_the_incidents_row(pctr):
+    """A change locks the incident's row alone, not the review and local authority it reads
+    with it, which other people are changing at the same time."""
+    review, people = pctr
+    incident = raise_one(review, people, "member")
+    sql = _postgresql_sql(services._lock_query(incident.pk))
+    assert sql.endswith(' FOR UPDATE OF "safeguarding_criticalincident"')
+    assert "ORDER BY" not in sql
+    assert services._locked(incident) == incident

@@ -53,7 +53,7 @@ class EscalationRaiseForm(forms.Form):
         self.helper = _helper(
             Field.radios("about", legend_size="s"),
             Field.textarea("concern", rows=5),
-            button=Button("raise", "Raise the concern"),
+            button=Button("raise", "Raise the concern", data_prevent_double_click="true"),
         )
 
 

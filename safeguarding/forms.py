@@ -125,7 +125,7 @@ class IncidentRaiseForm(forms.Form):
             Field.text("identified_at", field_width=20),
             Field.select("identified_by"),
             Field.textarea("initial_action", rows=3),
-            Button("raise", "Raise the critical incident"),
+            Button("raise", "Raise the critical incident", data_prevent_double_click="true"),
         )
 
 

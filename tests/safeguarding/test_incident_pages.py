@@ -346,3 +346,22 @@ def test_the_list_takes_the_same_queries_for_one_or_three(
     with django_assert_num_queries(9):
         page = client.get(url).content.decode()
     assert page.count('href="/safeguarding/incident/') == count
+
+
+def test_the_raise_buttons_ignore_a_double_click(pctr, client):
+    # GOV.UK Frontend's button module drops a second click within a second: one click,
+    # one incident, one round of e-mails to the host and the QA (R25). The same for the
+    # host's concern (R26) and the lead's emerging issue (R24).
+    review, people = pctr
+    pages = [
+        (people["member"], reverse("safeguarding:incident_raise", args=[review.pk]), "raise"),
+        (people["host_dcs"], reverse("reviews:escalations", args=[review.pk]), "raise"),
+    ]
+    for person, url, name in pages:
+        client.force_login(person)
+        html = client.get(url).content.decode()
+        button = html.split(f'<button name="{name}"', 1)[1].split(">", 1)[0]
+        assert 'data-module="govuk-button" data-prevent-double-click="true"' in button, url
+    client.force_login(people["lead"])
+    html = client.get(reverse("reviews:emerging_issues", args=[review.pk])).content.decode()
+    assert 'data-prevent-double-click="true">Share with the host</button>' in html

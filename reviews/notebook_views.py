@@ -56,6 +56,23 @@ def _rebound(form_class, request, conflict, *, prefix, **kwargs):
     return form
 
 
+def _revised_save(request, form, save, *, prefix, **form_kwargs):
+    """Save ``form`` with ``save(cleaned_data)``, a service that takes the revision the
+    page showed: ``(None, 200)`` when it saved; else the form to draw again and its status,
+    400 with the service's refusal at its fields, or 409 with the other person's version
+    beside what was typed (``_rebound``). Nothing typed is lost either way."""
+    if not form.is_valid():
+        return form, 400
+    try:
+        save(form.cleaned_data)
+    except services.RevisionConflict as conflict:
+        return _rebound(type(form), request, conflict, prefix=prefix, **form_kwargs), 409
+    except ValidationError as error:
+        form_errors_add(form, error)
+        return form, 400
+    return None, 200
+
+
 def _error_links(form, *, drawn: bool = True) -> list[tuple[str, str]]:
     """Each message of a failed form with the element it leads to, for the error summary:
     a choice of radios or checkboxes leads to its first box, where the pack puts no id of
@@ -275,28 +292,21 @@ def notebook(request, pk):
             request, review, rights, bound={("finding_add", hypothesis.pk): form}, status=400
         )
     prefix = f"conclusions-{hypothesis.pk}"
-    form = ConclusionsForm(request.POST, prefix=prefix, number=hypothesis.number)
-    status = 400
-    if form.is_valid():
-        try:
-            services.conclusions_save(
-                hypothesis=hypothesis,
-                text=form.cleaned_data["conclusions"],
-                revision=form.cleaned_data["revision"],
-                by=request.user,
-            )
-        except services.RevisionConflict as conflict:
-            form = _rebound(
-                ConclusionsForm, request, conflict, prefix=prefix, number=hypothesis.number
-            )
-            status = 409
-        except ValidationError as error:
-            form_errors_add(form, error)
-        else:
-            messages.success(
-                request, f"The conclusions on hypothesis {hypothesis.number} are saved."
-            )
-            return _back(review, f"hypothesis-{hypothesis.number}")
+    form, status = _revised_save(
+        request,
+        ConclusionsForm(request.POST, prefix=prefix, number=hypothesis.number),
+        lambda data: services.conclusions_save(
+            hypothesis=hypothesis,
+            text=data["conclusions"],
+            revision=data["revision"],
+            by=request.user,
+        ),
+        prefix=prefix,
+        number=hypothesis.number,
+    )
+    if form is None:
+        messages.success(request, f"The conclusions on hypothesis {hypothesis.number} are saved.")
+        return _back(review, f"hypothesis-{hypothesis.number}")
     return _notebook_page(
         request, review, rights, bound={("conclusions", hypothesis.pk): form}, status=status
     )
@@ -313,24 +323,20 @@ def _back(review, anchor: str):
 def _pre_visit_post(request, review, rights):
     if not rights.lead:
         raise PermissionDenied
-    form = PreVisitNotesForm(request.POST, prefix="pre-visit")
-    status = 400
-    if form.is_valid():
-        try:
-            services.notebook_pre_visit_save(
-                review=review,
-                text=form.cleaned_data["pre_visit_notes"],
-                revision=form.cleaned_data["revision"],
-                by=request.user,
-            )
-        except services.RevisionConflict as conflict:
-            form = _rebound(PreVisitNotesForm, request, conflict, prefix="pre-visit")
-            status = 409
-        except ValidationError as error:
-            form_errors_add(form, error)
-        else:
-            messages.success(request, "The pre-visit notes are saved.")
-            return _back(review, "pre-visit")
+    form, status = _revised_save(
+        request,
+        PreVisitNotesForm(request.POST, prefix="pre-visit"),
+        lambda data: services.notebook_pre_visit_save(
+            review=review,
+            text=data["pre_visit_notes"],
+            revision=data["revision"],
+            by=request.user,
+        ),
+        prefix="pre-visit",
+    )
+    if form is None:
+        messages.success(request, "The pre-visit notes are saved.")
+        return _back(review, "pre-visit")
     return _notebook_page(request, review, rights, bound={("pre_visit", None): form}, status=status)
 
 
@@ -346,25 +352,22 @@ def _finding_edit_post(request, review, rights, finding):
         .values_list("pk", flat=True)
     )
     number = _finding_number(order.index(finding.pk) + 1, finding.hypothesis)
-    form = FindingEditForm(request.POST, prefix=prefix, number=number)
-    status = 400
-    if form.is_valid():
-        try:
-            services.finding_save(
-                finding=finding,
-                text=form.cleaned_data["text"],
-                evidence=form.cleaned_data["evidence"],
-                revision=form.cleaned_data["revision"],
-                by=request.user,
-            )
-        except services.RevisionConflict as conflict:
-            form = _rebound(FindingEditForm, request, conflict, prefix=prefix, number=number)
-            status = 409
-        except ValidationError as error:
-            form_errors_add(form, error)
-        else:
-            messages.success(request, "The finding is saved.")
-            return _back(review, f"finding-{finding.pk}")
+    form, status = _revised_save(
+        request,
+        FindingEditForm(request.POST, prefix=prefix, number=number),
+        lambda data: services.finding_save(
+            finding=finding,
+            text=data["text"],
+            evidence=data["evidence"],
+            revision=data["revision"],
+            by=request.user,
+        ),
+        prefix=prefix,
+        number=number,
+    )
+    if form is None:
+        messages.success(request, "The finding is saved.")
+        return _back(review, f"finding-{finding.pk}")
     return _notebook_page(
         request, review, rights, bound={("finding_edit", finding.pk): form}, status=status
     )
@@ -470,32 +473,24 @@ def verbal_feedback(request, pk):
             if hypothesis is None:
                 raise Http404
             prefix = f"report-{hypothesis.pk}"
-            form = ReportCommentsForm(request.POST, prefix=prefix, number=hypothesis.number)
-            if form.is_valid():
-                try:
-                    services.hypothesis_report_save(
-                        hypothesis=hypothesis,
-                        lead_comments=form.cleaned_data["lead_comments"],
-                        host_comments=form.cleaned_data["host_comments"],
-                        revision=form.cleaned_data["revision"],
-                        by=request.user,
-                    )
-                except services.RevisionConflict as conflict:
-                    form = _rebound(
-                        ReportCommentsForm,
-                        request,
-                        conflict,
-                        prefix=prefix,
-                        number=hypothesis.number,
-                    )
-                    status = 409
-                except ValidationError as error:
-                    form_errors_add(form, error)
-                else:
-                    messages.success(
-                        request, f"The comments on hypothesis {hypothesis.number} are saved."
-                    )
-                    return _feedback_back(review, f"hypothesis-{hypothesis.number}")
+            form, status = _revised_save(
+                request,
+                ReportCommentsForm(request.POST, prefix=prefix, number=hypothesis.number),
+                lambda data: services.hypothesis_report_save(
+                    hypothesis=hypothesis,
+                    lead_comments=data["lead_comments"],
+                    host_comments=data["host_comments"],
+                    revision=data["revision"],
+                    by=request.user,
+                ),
+                prefix=prefix,
+                number=hypothesis.number,
+            )
+            if form is None:
+                messages.success(
+                    request, f"The comments on hypothesis {hypothesis.number} are saved."
+                )
+                return _feedback_back(review, f"hypothesis-{hypothesis.number}")
             bound[("report", hypothesis.pk)] = form
         elif action == "actions":
             form = actions_form(request.POST)
@@ -532,23 +527,20 @@ def verbal_feedback(request, pk):
                     return _feedback_back(review, "actions")
             bound[("actions", None)] = form
         elif action == "given":
-            form = GivenOnForm(request.POST, prefix="given")
-            if form.is_valid():
-                try:
-                    services.verbal_feedback_save(
-                        review=review,
-                        given_on=form.cleaned_data["given_on"],
-                        revision=form.cleaned_data["revision"],
-                        by=request.user,
-                    )
-                except services.RevisionConflict as conflict:
-                    form = _rebound(GivenOnForm, request, conflict, prefix="given")
-                    status = 409
-                except ValidationError as error:
-                    form_errors_add(form, error)
-                else:
-                    messages.success(request, "The date of the verbal feedback is saved.")
-                    return _feedback_back(review, "given")
+            form, status = _revised_save(
+                request,
+                GivenOnForm(request.POST, prefix="given"),
+                lambda data: services.verbal_feedback_save(
+                    review=review,
+                    given_on=data["given_on"],
+                    revision=data["revision"],
+                    by=request.user,
+                ),
+                prefix="given",
+            )
+            if form is None:
+                messages.success(request, "The date of the verbal feedback is saved.")
+                return _feedback_back(review, "given")
             bound[("given", None)] = form
         else:
             return HttpResponseBadRequest("Unknown action.")

@@ -11,6 +11,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -229,16 +230,19 @@ def _save(request, here: Here, *, send: bool):
         return _page(request, here, form=form, status=400)
     data = form.cleaned_data
     try:
-        saved = letters.letter_update(
-            letter=letter_,
-            subject=data["subject"],
-            body=data["body"],
-            variations=data["variations"],
-            revision=data["revision"],
-            by=request.user,
-        )
-        if send:
-            letters.letter_send_to_qa(letter=saved, by=request.user, revision=saved.revision)
+        # Saved and sent together or not at all: a refused send leaves the draft as it was,
+        # and the form on the revision the page showed.
+        with transaction.atomic():
+            saved = letters.letter_update(
+                letter=letter_,
+                subject=data["subject"],
+                body=data["body"],
+                variations=data["variations"],
+                revision=data["revision"],
+                by=request.user,
+            )
+            if send:
+                letters.letter_send_to_qa(letter=saved, by=request.user, revision=saved.revision)
     except letters.LetterConflict as conflict:
         current = selectors.letter_of(here.review)
         # The person's words stay in the form, now based on the saved revision: saving

@@ -22,6 +22,8 @@ from reviews.models import (
     Letter,
     LetterState,
     LetterTemplate,
+    TeamMember,
+    TeamRole,
     VerbalFeedback,
 )
 from tests.reviews.visited import visited
@@ -364,7 +366,11 @@ def test_each_step_is_taken_by_its_one_person_only(pctr, step):
             call(letter, people[who])
     letter.refresh_from_db()
     assert (letter.state, letter.revision) == (state, 1)
-    assert call(letter, people[allowed]).state != state or step == "update"
+    after = call(letter, people[allowed])
+    if step == "update":
+        assert (after.state, after.revision) == (state, 2)
+    else:
+        assert after.state != state
 
 
 @pytest.mark.parametrize(
@@ -723,3 +729,22 @@ def test_proofreading_from_a_stale_tab_shows_the_comments_back(client, pctr):
     assert "Action 4 rests on &lt;no&gt; evidence.<br>Please cut it." in unsaved
     assert Letter.objects.get(pk=letter.pk).state == "approved"
     assert Letter.objects.get(pk=letter.pk).qa_comments == ""
+
+
+def test_a_refused_send_leaves_the_draft_as_it_was(client, pctr):
+    # Saved and sent together or not at all: no half step whose saved revision would make
+    # the lead's next save look overtaken (R23).
+    review, people = pctr
+    letter = letters.letter_draft(review=review, by=people["lead"])
+    TeamMember.objects.filter(review=review, role=TeamRole.QA).delete()
+    client.force_login(people["lead"])
+    url = reverse("reviews:letter", args=[review.pk])
+    sent = {"subject": "Findings", "body": "New words.", "variations": "", "revision": 1}
+    response = client.post(url, {"action": "send_to_qa", **sent})
+    assert response.status_code == 400
+    assert "The review has no QA to proofread the letter." in response.content.decode()
+    assert response.context["form"]["body"].value() == "New words."
+    stored = Letter.objects.get(pk=letter.pk)
+    assert (stored.state, stored.revision, stored.body) == ("draft", 1, letter.body)
+    assert client.post(url, {"action": "save", **sent}).status_code == 302
+    assert Letter.objects.get(pk=letter.pk).body == "New words."

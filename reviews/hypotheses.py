@@ -16,13 +16,11 @@ from django.utils import timezone
 
 from emslirp.models import User
 from emslirp.notices import email_after_commit
-from reviews import permissions, states
+from reviews import notebook_selectors, permissions, states
 from reviews.models import (
     ConferenceCall,
     Hypothesis,
     HypothesisComment,
-    Letter,
-    LetterState,
     Method,
     Proposal,
     Review,
@@ -90,17 +88,21 @@ def hypotheses_save(*, review: Review, drafts: list[dict], by: User) -> list[Hyp
     for n, draft in enumerate(drafts, start=1):
         if draft.get("proposal") not in Proposal.values:
             raise ValidationError({f"{n}-proposal": "Propose to investigate or to park it."})
-    review.hypotheses.all().delete()
+    # Each hypothesis keeps its row by number, so the comments on it and its history stay
+    # with it when the draft is saved again (R19, R33); only numbers no longer drafted go.
+    review.hypotheses.filter(number__gt=len(drafts)).delete()
     saved = []
     for n, d in enumerate(drafts, start=1):
-        hypothesis = Hypothesis.objects.create(
+        hypothesis, _ = Hypothesis.objects.update_or_create(
             review=review,
             number=n,
-            text=d["text"].strip(),
-            linked_to_data=bool(d.get("linked_to_data")),
-            linked_to_self_assessment=bool(d.get("linked_to_self_assessment")),
-            proposal=d["proposal"],
-            written_by=by,
+            defaults={
+                "text": d["text"].strip(),
+                "linked_to_data": bool(d.get("linked_to_data")),
+                "linked_to_self_assessment": bool(d.get("linked_to_self_assessment")),
+                "proposal": d["proposal"],
+                "written_by": by,
+            },
         )
         hypothesis.specialisms.set(d.get("specialisms") or [])
         saved.append(hypothesis)
@@ -245,7 +247,7 @@ def methods_save(*, hypothesis: Hypothesis, texts: list[str], by: User) -> list[
     review = Review.objects.select_for_update().get(pk=hypothesis.review_id)
     if not permissions.hypotheses_rights(_access(by, review)).write:
         raise PermissionDenied
-    if Letter.objects.filter(review=review).exclude(state=LetterState.DRAFT).exists():
+    if notebook_selectors.letter_state(review) in notebook_selectors.CLOSING_LETTER_STATES:
         raise ValidationError(
             "The letter has gone to the QA: the methods are part of the record it reads."
         )

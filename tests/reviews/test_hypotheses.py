@@ -380,3 +380,15 @@ def test_methods_are_fixed_once_the_letter_goes_to_the_qa(east_midlands, coordin
     with pytest.raises(ValidationError, match="The letter has gone to the QA"):
         service.methods_save(hypothesis=first, texts=["Rewritten."], by=people["lead"])
     assert [m.text for m in first.methods.all()] == ["Audit of twelve cases."]
+
+
+def test_saving_the_draft_again_keeps_the_comments_on_it(pctr):
+    # R19, R33: the QA's comment stays with its hypothesis when the lead corrects a typo.
+    subject, people = pctr
+    first = drafted(subject, people)[0]
+    service.hypothesis_comment(hypothesis=first, text="Which teams?", by=people["qa"])
+    corrected = [{**DRAFTS[0], "text": "Thresholds at the front door vary."}, *DRAFTS[1:3]]
+    again = service.hypotheses_save(review=subject, drafts=corrected, by=people["lead"])
+    assert again[0].pk == first.pk
+    assert [c.text for c in again[0].comments.all()] == ["Which teams?"]
+    assert [h.number for h in Hypothesis.objects.filter(review=subject)] == [1, 2, 3]

@@ -154,10 +154,12 @@ def pool(
         .values("local_authority_id")[:1]
     )
     # Team places are the reviews app's, which is built on this one: asked for by name,
-    # not imported.
+    # not imported. Only reviews whose slot is over count: a place on a review still to
+    # come is not a deployment, and would tell the pool's readers that a SAV is coming
+    # (R30).
     team_places = (
         apps.get_model("reviews", "TeamMember")
-        .objects.filter(person=OuterRef("pk"))
+        .objects.filter(person=OuterRef("pk"), review__ends_on__lt=on)
         .order_by("-review__ends_on")
         .values("review__ends_on")[:1]
     )

@@ -162,13 +162,18 @@ def test_the_pool_shows_and_filters_by_last_deployment(
     client, coordinator, pool, la, on_day, not_deployed_for, expected
 ):
     """R9: Ann was last on a team whose review ended two months ago, Ben on one that ended
-    twenty months ago, Cat never."""
+    twenty months ago, Cat never. Cat's place on a SAV still to come is no deployment and
+    is never shown (R30)."""
     from reviews.models import Review, TeamMember
 
     on_day(D(2026, 11, 27))
-    for who, ends_on in (("ann", D(2026, 9, 30)), ("ben", D(2025, 3, 31))):
+    for who, kind, ends_on in (
+        ("ann", "pctr", D(2026, 9, 30)),
+        ("ben", "pctr", D(2025, 3, 31)),
+        ("cat", "sav", D(2027, 4, 30)),
+    ):
         review = Review.objects.create(
-            kind="pctr",
+            kind=kind,
             host=la("Leicestershire"),
             starts_on=ends_on.replace(day=1, month=ends_on.month - 2),
             ends_on=ends_on,

@@ -53,3 +53,12 @@ def test_the_fetcher_serves_a_static_file():
     response = fetcher.fetch(f"{BASE_URL}static/emslirp/pdf.css")
     assert response.read().startswith(b"/* The printed record")
     assert fetcher.served == [f"{BASE_URL}static/emslirp/pdf.css"]
+
+
+def test_the_renderer_fetches_through_the_project_fetcher_only():
+    # Were WeasyPrint's own fetcher used, it would read the file and the URL.
+    fetcher = ProjectStaticFetcher()
+    html_to_pdf(
+        '<img src="file:///etc/passwd"><img src="http://example.com/x.png">', fetcher=fetcher
+    )
+    assert fetcher.refused == ["file:///etc/passwd", "http://example.com/x.png"]

@@ -77,7 +77,12 @@ def _review_page(
     if role in placeable and form is None:
         suggestions = selectors.team_suggestions(review=review, role=role, on=today)
         form = TeamPlaceForm(suggestions=suggestions, role_name=ROLE_NAMES[review.kind][role])
-    if onsite_form is None:
+    sets_onsite = (
+        access.coordinator or access.team_role == TeamRole.LEAD
+    ) and review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
+    # Made only for those who set the days: the form holds them, which a SAV's host must
+    # never see before the visit (R30).
+    if sets_onsite and onsite_form is None:
         first = review.onsite_from.isoformat() if review.onsite_from else ""
         onsite_form = OnsiteForm(initial={"first_day": first})
     return render(
@@ -101,9 +106,8 @@ def _review_page(
                 if who == "lead" and access.team_role == TeamRole.LEAD
             ],
             "history": review.state_changes.select_related("by") if access.sees_team else [],
-            "sets_onsite": (access.coordinator or access.team_role == TeamRole.LEAD)
-            and review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT),
-            "onsite_form": onsite_form,
+            "sets_onsite": sets_onsite,
+            "onsite_form": onsite_form if sets_onsite else None,
         },
         status=status,
     )

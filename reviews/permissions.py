@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from emslirp.models import Post, PostKind, Region, User
 from emslirp.permissions import coordinates
-from reviews.models import Review, ReviewKind, TeamMember, TeamRole
+from reviews.models import Review, ReviewKind, ReviewUserGrant, TeamMember, TeamRole
 
 # The posts through which an LA takes on a SAV's lead or QA role.
 SAV_TEAM_POSTS = (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
@@ -289,11 +289,18 @@ def self_assessment_access(
         submitted
         and not (kinds or coordinator)
         and TeamMember.objects.filter(
+            Exists(
+                ReviewUserGrant.objects.filter(
+                    content_object=OuterRef("review"),
+                    user=user,
+                    permission__codename="view_review",
+                )
+            ),
             person=user,
             review__host_id=self_assessment.local_authority_id,
             review__starts_on__year__in=[year, year + 1],
         ).exists()
-    )
+    )  # as in review_access: a place whose grant was withdrawn gives nothing
     return SelfAssessmentAccess(kinds, delegate, coordinator, submitted, reviewer)
 
 

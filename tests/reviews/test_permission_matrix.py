@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.models import Role
+from emslirp.object_permissions import object_revoke
 from reviews import hypotheses as service
 from reviews import states
 from reviews.models import (
@@ -407,3 +408,16 @@ def test_permission_matrix_of_writing_after_the_visit(
         url, data = posts[action]
         got[action] = client.post(url, data).status_code
     assert got == dict(zip(AFTER_WRITES, AFTER_WRITES_EXPECTED[who], strict=True))
+
+
+def test_a_withdrawn_team_grant_reads_no_self_assessment(client, east_midlands, coordinator):
+    # R29: the team reads the host's submitted self-assessment through its place; a place
+    # whose grant was withdrawn gives nothing, here as on the review itself.
+    subject, people = visited(east_midlands, coordinator, "pctr")
+    self_assessment = _submitted_self_assessment(subject.host, people["host_dcs"])
+    url = reverse("reviews:self_assessment", args=[self_assessment.pk])
+    client.force_login(people["member"])
+    assert client.get(url).status_code == 200
+    object_revoke(perm="reviews.view_review", person=people["member"], obj=subject)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("reviews:review", args=[subject.pk])).status_code == 404

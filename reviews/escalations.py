@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from emslirp.models import Post, PostKind, User
+from emslirp.models import User
 from emslirp.notices import email_after_commit
 from emslirp.text import long_date
 from emslirp.working_days import working_days_from
@@ -29,12 +29,11 @@ from reviews.models import (
     EscalationOutcome,
     EscalationState,
     Review,
-    TeamMember,
     TeamRole,
 )
+from reviews.selectors import host_leaders, team_in
 
 # Who speaks for the host in an escalation (R26): the posts ``host_decides`` stands for.
-HOST_POSTS = (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
 ALREADY = {
     EscalationState.ANSWERED: "The lead has already answered this concern.",
     EscalationState.WITH_QA: "This concern has already been referred to the QA.",
@@ -118,21 +117,8 @@ def escalation_may_refer(escalation: Escalation) -> bool:
 
 
 def escalation_host_leaders(review: Review) -> list[User]:
-    """The host's DCS and 2nd-tier safeguarding lead today: the post holders of the day
-    speak for the host (R3). One query."""
-    posts = (
-        Post.objects.held_on(timezone.localdate())
-        .filter(local_authority_id=review.host_id, kind__in=HOST_POSTS)
-        .select_related("holder")
-    )
-    return sorted({p.holder_id: p.holder for p in posts}.values(), key=lambda p: p.full_name)
-
-
-def _team(review: Review, role: str) -> list[User]:
-    return [
-        m.person
-        for m in TeamMember.objects.filter(review=review, role=role).select_related("person")
-    ]
+    """The host's DCS and 2nd-tier safeguarding lead today (R3)."""
+    return host_leaders(review, on=timezone.localdate())
 
 
 def _notify(
@@ -168,7 +154,7 @@ def escalation_raise(*, review: Review, about: str, concern: str, by: User) -> E
     review = Review.objects.select_related("host").get(pk=review.pk)
     if not _rights(by, review).raise_:
         raise PermissionDenied
-    leads = _team(review, TeamRole.LEAD)
+    leads = team_in(review, TeamRole.LEAD)
     if not leads:
         raise ValidationError(NO_LEAD)
     if about not in EscalationAbout.values:
@@ -225,7 +211,7 @@ def escalation_accept(*, escalation: Escalation, by: User) -> Escalation:
     escalation.save(update_fields=["state", "outcome", "closed_at"])
     _notify(
         escalation=escalation,
-        to=_team(escalation.review, TeamRole.LEAD),
+        to=team_in(escalation.review, TeamRole.LEAD),
         by=by,
         template="closed",
         subject=_subject(escalation, "A concern is resolved"),
@@ -250,7 +236,7 @@ def escalation_refer(*, escalation: Escalation, by: User) -> Escalation:
     escalation.save(update_fields=["state", "referred_at"])
     _notify(
         escalation=escalation,
-        to=_team(escalation.review, TeamRole.QA),
+        to=team_in(escalation.review, TeamRole.QA),
         by=by,
         template="referred",
         subject=_subject(escalation, "A concern is referred to you"),
@@ -288,7 +274,7 @@ def escalation_adjudicate(
     )
     _notify(
         escalation=escalation,
-        to=escalation_host_leaders(escalation.review) + _team(escalation.review, TeamRole.LEAD),
+        to=escalation_host_leaders(escalation.review) + team_in(escalation.review, TeamRole.LEAD),
         by=by,
         template="adjudicated",
         subject=_subject(escalation, "The QA has decided on a concern"),

@@ -29,6 +29,7 @@ from reviews.models import (
     TeamMember,
     TeamRole,
 )
+from reviews.selectors import team_in
 
 MAX_HYPOTHESES = 4
 MAX_METHODS = 3
@@ -63,13 +64,6 @@ def _agreed(review: Review, by: User) -> None:
     """The decision, or the SAV team's agreement, closes the preparation's negotiation."""
     if review.state == ReviewState.PREPARING:
         states.review_state_set(review=review, state=ReviewState.AGREED, by=by, system=True)
-
-
-def _team(review: Review, role: str) -> list[User]:
-    return [
-        m.person
-        for m in TeamMember.objects.filter(review=review, role=role).select_related("person")
-    ]
 
 
 @transaction.atomic
@@ -153,7 +147,7 @@ def hypotheses_decide(
         return
     _notify(
         review=review,
-        to=_team(review, TeamRole.LEAD) + _team(review, TeamRole.QA),
+        to=team_in(review, TeamRole.LEAD, TeamRole.QA),
         subject=f"The host has decided on the hypotheses for {review.host}",
         template="hypotheses_decided",
         context={"hypotheses": hypotheses, "against": against, "by": by},
@@ -180,7 +174,7 @@ def hypothesis_disagree(
         return hypothesis
     _notify(
         review=review,
-        to=_team(review, TeamRole.QA),
+        to=team_in(review, TeamRole.QA),
         subject=f"The lead disagrees with a decision on the hypotheses for {review.host}",
         template="hypothesis_disagreement",
         context={"hypothesis": hypothesis, "by": by},

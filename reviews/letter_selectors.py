@@ -21,10 +21,10 @@ from reviews.models import (
     LetterTemplate,
     Review,
     ReviewKind,
-    TeamMember,
     TeamRole,
 )
 from reviews.permissions import LetterRights
+from reviews.selectors import lead_of
 from reviews.services import onsite_days
 from reviews.teams import ROLE_NAMES
 
@@ -147,15 +147,6 @@ def letter_pdfs(letter: Letter, *, rights: LetterRights) -> list[LetterPdf]:
     )
 
 
-def letter_lead(review: Review) -> User | None:
-    member = (
-        TeamMember.objects.filter(review=review, role=TeamRole.LEAD)
-        .select_related("person")
-        .first()
-    )
-    return member.person if member else None
-
-
 def letter_lead_title(review: Review, lead: User | None, *, on: datetime.date) -> str:
     """The lead's post and LA on ``on`` (their DCS post for a PCTR, 2nd-tier lead for a
     SAV), else their place on the team."""
@@ -210,7 +201,7 @@ def letter_placeholder_values(
     ``on`` (R3, R23): the host's DCS then in post, the host LA, the on-site days, the
     verbal feedback's priority actions, and the lead."""
     host_dcs = post_holder(kind=PostKind.DCS, local_authority=review.host, on=on)
-    lead = letter_lead(review)
+    lead = lead_of(review)
     return {
         "host_dcs": host_dcs.full_name if host_dcs else PostKind.DCS.label,
         "council": review.host.name,
@@ -240,13 +231,6 @@ def letter_recipients_host(review: Review, *, on: datetime.date) -> list[User]:
 
 def letter_coordinators(review: Review, *, on: datetime.date) -> list[User]:
     return list(post_holders(kind=PostKind.COORDINATOR, region=review.host.region, on=on))
-
-
-def letter_team(review: Review, role: str) -> list[User]:
-    return [
-        m.person
-        for m in TeamMember.objects.filter(review=review, role=role).select_related("person")
-    ]
 
 
 def letter_paragraphs(body: str) -> list[str]:

@@ -44,6 +44,7 @@ from reviews.models import (
     TeamRole,
     VerbalFeedback,
 )
+from reviews.selectors import team_in
 
 logger = logging.getLogger(__name__)
 
@@ -296,7 +297,7 @@ def letter_send_to_qa(*, letter: Letter, by: User, revision: int | None = None) 
         may="write",
         revision=revision,
     )
-    qa = selectors.letter_team(moved.review, TeamRole.QA)
+    qa = team_in(moved.review, TeamRole.QA)
     if not qa:
         raise ValidationError("The review has no QA to proofread the letter.")
     _notify(
@@ -344,7 +345,7 @@ def letter_proofread(*, letter: Letter, approve: bool, comments: str, by: User) 
         )
     _notify(
         letter=moved,
-        to=selectors.letter_team(moved.review, TeamRole.LEAD),
+        to=team_in(moved.review, TeamRole.LEAD),
         subject=(
             f"The QA approved the feedback letter to {moved.review.host}"
             if approve
@@ -414,7 +415,7 @@ def letter_issue(*, letter: Letter, by: User) -> Letter:
         letter=moved,
         to=[
             *selectors.letter_recipients_host(review, on=today),
-            *selectors.letter_team(review, TeamRole.QA),
+            *team_in(review, TeamRole.QA),
             *selectors.letter_coordinators(review, on=today),
         ],
         subject=f"The final feedback letter of the {review.get_kind_display()} of "

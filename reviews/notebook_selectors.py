@@ -9,8 +9,7 @@ import datetime
 
 from django.db.models import Prefetch
 
-from emslirp.models import PostKind, User
-from emslirp.selectors import post_holders
+from emslirp.models import User
 from reviews import permissions
 from reviews.models import (
     EmergingIssue,
@@ -27,6 +26,7 @@ from reviews.models import (
     TeamRole,
     VerbalFeedback,
 )
+from reviews.selectors import host_leaders
 
 # Notes, findings and conclusions are written on site and after, until the letter leaves
 # draft.
@@ -178,14 +178,9 @@ def emerging_issue_recipients(review: Review, *, on: datetime.date) -> list[User
     """The people an emerging issue is e-mailed to: the host's DCS and 2nd-tier
     safeguarding lead on ``on``, each only if the notebook's rights let them read the
     emerging issues (for a SAV, once the visit has started: R30). Nobody else (R24)."""
-    leaders = {
-        person.pk: person
-        for kind in (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
-        for person in post_holders(kind=kind, local_authority=review.host, on=on)
-    }
     recipients = []
-    for person in leaders.values():
+    for person in host_leaders(review, on=on):
         access = permissions.review_access(person, review, on=on)
         if access.team_role is None and permissions.notebook_rights(access).read_emerging:
             recipients.append(person)
-    return sorted(recipients, key=lambda p: (p.full_name, p.pk))
+    return recipients

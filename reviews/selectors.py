@@ -261,3 +261,34 @@ def visit_links(review: Review, access: permissions.ReviewAccess) -> list[tuple[
         if reflection.see_completion:
             links.append(("Who has reflected", url("reflections_completion")))
     return links
+
+
+# Who is told, and who acts: the review's people by their place ------------------------
+
+# The host's side of a review: its DCS and its 2nd-tier safeguarding lead (R19, R25, R26).
+HOST_LEADER_POSTS = (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
+
+
+def team_in(review: Review, *roles: str) -> list[User]:
+    """The people holding ``roles`` on the review's team. One query."""
+    return [
+        m.person
+        for m in TeamMember.objects.filter(review=review, role__in=roles).select_related("person")
+    ]
+
+
+def lead_of(review: Review) -> User | None:
+    people = team_in(review, TeamRole.LEAD)
+    return people[0] if people else None
+
+
+def host_leaders(review: Review, *, on: datetime.date) -> list[User]:
+    """The host's DCS and 2nd-tier safeguarding lead on ``on``: rights and notices follow
+    the post holders of the day (R3). One query."""
+    posts = (
+        Post.objects.held_on(on)
+        .filter(local_authority_id=review.host_id, kind__in=HOST_LEADER_POSTS)
+        .select_related("holder")
+    )
+    holders = {post.holder_id: post.holder for post in posts}
+    return sorted(holders.values(), key=lambda p: (p.full_name, p.pk))

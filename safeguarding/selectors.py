@@ -1,20 +1,17 @@
 """Reads of critical incidents (R25, R29): which a person may see, and what a page needs."""
 
-import datetime
-
 from django.db.models import Prefetch, QuerySet
 
-from emslirp.models import Post, PostKind, User
+from emslirp.models import User
 from emslirp.text import long_date
-from reviews.models import Review, TeamMember, TeamRole
+from reviews.models import Review
 from reviews.permissions import IncidentRights
+from reviews.selectors import host_leaders, lead_of, team_in  # noqa: F401 (its services ask here)
 from reviews.services import ON_SITE_ROLES
 from safeguarding.models import CriticalIncident, IncidentPdf, IncidentPdfDownload
 
+
 # The host's side of an incident: those who respond and sign for the host (R25, R29).
-HOST_LEADER_POSTS = (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
-
-
 def incident_may_read(rights: IncidentRights, incident: CriticalIncident, user: User) -> bool:
     """Everyone with the review's read right reads every incident; a team member reads
     the ones they raised (R29)."""
@@ -75,28 +72,3 @@ def review_dates_text(review: Review) -> str:
     if first == last:
         return long_date(first)
     return f"{long_date(first)} to {long_date(last)}"
-
-
-def host_leaders(review: Review, *, on: datetime.date) -> list[User]:
-    """The host's DCS and 2nd-tier safeguarding lead on ``on``: rights and notices follow
-    the post holders of the day (R3). One query."""
-    posts = (
-        Post.objects.held_on(on)
-        .filter(local_authority_id=review.host_id, kind__in=HOST_LEADER_POSTS)
-        .select_related("holder")
-    )
-    holders = {post.holder_id: post.holder for post in posts}
-    return sorted(holders.values(), key=lambda p: (p.full_name, p.pk))
-
-
-def team_in(review: Review, *roles: str) -> list[User]:
-    """The people holding ``roles`` on the review's team. One query."""
-    return [
-        m.person
-        for m in TeamMember.objects.filter(review=review, role__in=roles).select_related("person")
-    ]
-
-
-def lead_of(review: Review) -> User | None:
-    people = team_in(review, TeamRole.LEAD)
-    return people[0] if people else None

@@ -5,8 +5,8 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from reviews import hypotheses
-from reviews.models import AgreedAction, Finding, Hypothesis, TeamMember
+from reviews import escalations, hypotheses, reflections
+from reviews.models import AgreedAction, Escalation, Finding, Hypothesis, Reflection, TeamMember
 from tests.reviews.test_hypotheses import DRAFTS, pctr  # noqa: F401 (a fixture)
 from tests.reviews.visited import visited
 
@@ -44,3 +44,19 @@ def test_which_findings_an_action_answers_is_in_the_audit_log(east_midlands, coo
     entries = LogEntry.objects.get_for_object(action).order_by("timestamp", "pk")
     assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
     assert entries.last().changes_dict["findings"]["objects"] == [str(finding)]
+
+
+def test_reflections_stay_out_of_the_audit_log_and_concerns_go_in(east_midlands, coordinator):
+    # R27: a log entry would tie each answer to its writer. R33: a concern's steps are kept.
+    subject, people = visited(east_midlands, coordinator, "pctr")
+    reflections.reflection_save(
+        review=subject, by=people["member"], answers={"main_learning": "Mine."}, peer_feedback={}
+    )
+    reflection_type = ContentType.objects.get_for_model(Reflection)
+    assert not LogEntry.objects.filter(content_type=reflection_type).exists()
+    concern = escalations.escalation_raise(
+        review=subject, about="process", concern="Too short.", by=people["host_dcs"]
+    )
+    escalations.escalation_respond(escalation=concern, response="Agreed.", by=people["lead"])
+    entries = LogEntry.objects.get_for_object(Escalation.objects.get(pk=concern.pk))
+    assert entries.filter(action=LogEntry.Action.UPDATE).exists()

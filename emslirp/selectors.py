@@ -68,3 +68,23 @@ def local_authority_find(
 
 def local_authorities_active(*, region: Region, on: datetime.date) -> QuerySet[LocalAuthority]:
     return LocalAuthority.objects.filter(region=region).active_on(on).order_by("name")
+
+
+def post_holders_by_local_authority(
+    *, kinds, local_authority_ids, on: datetime.date
+) -> dict[int, list[User]]:
+    """For each of ``local_authority_ids``, who holds one of the posts ``kinds`` there on
+    ``on``, by name (R3: rights and notices follow the holders of the day). One query,
+    however many LAs."""
+    holders: dict[int, dict[int, User]] = {}
+    posts = (
+        Post.objects.held_on(on)
+        .filter(kind__in=list(kinds), local_authority_id__in=list(local_authority_ids))
+        .select_related("holder")
+    )
+    for post in posts:
+        holders.setdefault(post.local_authority_id, {})[post.holder_id] = post.holder
+    return {
+        la: sorted(people.values(), key=lambda p: (p.full_name, p.pk))
+        for la, people in holders.items()
+    }

@@ -24,3 +24,22 @@ def working_days_from(first: datetime.date, count: int) -> list[datetime.date]:
             days.append(day)
         day += datetime.timedelta(days=1)
     return days
+
+
+def working_days_shift(day: datetime.date, count: int) -> datetime.date:
+    """The ``count``-th working day after ``day`` (before it when ``count`` is negative);
+    ``day`` itself when ``count`` is 0, working day or not."""
+    step = 1 if count > 0 else -1
+    left = abs(count)
+    while left:
+        day += datetime.timedelta(days=step)
+        if is_working_day(day):
+            left -= 1
+    return day
+
+
+def working_day_on_or_before(day: datetime.date) -> datetime.date:
+    """``day`` if it is a working day, else the working day before it."""
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day

@@ -1,0 +1,115 @@
+"""Every deadline of the programme (R37), in one place.
+
+Each app says, in its own ``deadlines.py``, which of its records are waiting for someone
+and by when; this module gathers them. A deadline is open while the work is not done: the
+collectors read the records afresh each time, so a deadline whose work is done is simply
+no longer among them, and its reminders stop (``emslirp.reminders``).
+
+Due dates are computed from the records in working days (R36), on Europe/London dates.
+"""
+
+import dataclasses
+import datetime
+from importlib import import_module
+
+from django.conf import settings
+
+from emslirp.models import User
+from emslirp.working_days import working_days_shift
+
+
+@dataclasses.dataclass(frozen=True)
+class Deadline:
+    """One piece of work waiting for ``recipients`` by ``due_on``. ``kind`` and ``subject``
+    name it for good: the same work gives the same pair on every sweep."""
+
+    kind: str
+    subject: str
+    title: str  # what is to be done, as an instruction: "Issue the final feedback letter…"
+    due_on: datetime.date
+    url: str  # a path on this site
+    region_id: int
+    recipients: tuple[User, ...]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.subject)
+
+    def overdue(self, on: datetime.date) -> bool:
+        return on > self.due_on
+
+
+# kind: (what the coordinator's page calls it, the collector that finds them).
+KINDS: dict[str, tuple[str, str]] = {
+    "self_assessment": ("Annual self-assessment", "reviews.deadlines.self_assessments"),
+    "information_set": ("SAV information set", "reviews.deadlines.information_sets"),
+    "hypotheses_decision": (
+        "Host's decision on hypotheses",
+        "reviews.deadlines.hypotheses_decisions",
+    ),
+    "conference_call": ("Pre-visit conference call", "reviews.deadlines.conference_calls"),
+    "qa_proofread": ("QA proofreading", "reviews.deadlines.proofreading"),
+    "letter_due": ("Final feedback letter", "reviews.deadlines.final_letters"),
+    "incident_response": (
+        "Critical incident awaiting the host",
+        "safeguarding.deadlines.incident_responses",
+    ),
+    "reflection": ("Reflection", "reviews.deadlines.reflections"),
+    "eoi_sponsor": (
+        "Application awaiting its sponsor",
+        "accreditation.deadlines.sponsor_decisions",
+    ),
+    "accreditation_lapsing": (
+        "Flagged accreditation",
+        "accreditation.deadlines.flagged_accreditations",
+    ),
+}
+
+
+def kind_label(kind: str) -> str:
+    return KINDS[kind][0]
+
+
+def _collector(kind: str):
+    module, _, name = KINDS[kind][1].rpartition(".")
+    return getattr(import_module(module), name)
+
+
+def open_deadlines(*, on: datetime.date) -> list[Deadline]:
+    """Every open deadline on ``on``, soonest due first. A fixed number of queries, however
+    many reviews, letters or applications there are (about two per kind)."""
+    found = [d for kind in KINDS for d in _collector(kind)(on=on)]
+    return sorted(found, key=lambda d: (d.due_on, d.kind, d.subject))
+
+
+def deadline_get(*, kind: str, subject: str, on: datetime.date) -> Deadline | None:
+    """The one deadline ``kind``/``subject`` if it is still open on ``on``, with its
+    recipients of that day; None once its work is done."""
+    if kind not in KINDS:
+        return None
+    found = _collector(kind)(on=on, subject=subject)
+    return found[0] if found else None
+
+
+def deadlines_for(*, person: User, on: datetime.date) -> list[Deadline]:
+    """The open deadlines waiting for ``person``, soonest due first (the home page's
+    "what needs you")."""
+    return [d for d in open_deadlines(on=on) if any(r.pk == person.pk for r in d.recipients)]
+
+
+def steps(kind: str) -> tuple[int, ...]:
+    """When reminders of ``kind`` go: working days relative to the due date, negative
+    before it, 0 on it, positive after it (overdue). A setting (REMINDER_STEPS)."""
+    return tuple(sorted(settings.REMINDER_STEPS[kind]))
+
+
+def step_day(due_on: datetime.date, step: int) -> datetime.date:
+    return working_days_shift(due_on, step)
+
+
+def step_reached(deadline: Deadline, on: datetime.date) -> int | None:
+    """The latest step of ``deadline`` whose day has come by ``on``, or None before the
+    first. Only that step is sent: a deadline found late, or a sweep that did not run for a
+    while, never sends the steps it missed in a burst."""
+    reached = [s for s in steps(deadline.kind) if step_day(deadline.due_on, s) <= on]
+    return reached[-1] if reached else None

@@ -373,3 +373,85 @@ class PdfDownload(models.Model):
     class Meta:
         abstract = True
         ordering = ["-at", "-pk"]
+
+
+class ReminderState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    CANCELLED = "cancelled", "Not sent: the work was done first"
+
+
+class Reminder(models.Model):
+    """The outbox of reminders (R37): one row per (deadline, recipient, step), made by the
+    sweep when a step's day comes and sent once by the worker. A reminder the coordinator
+    sends by hand has no step, and at most one is sent per deadline and recipient a day.
+    A deadline is named by its ``kind`` and ``subject`` (``emslirp.deadlines``)."""
+
+    kind = models.CharField(max_length=32)
+    subject = models.CharField(max_length=64)
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="reminders")
+    step = models.SmallIntegerField(
+        null=True, blank=True, help_text="Working days from the due date; none when by hand."
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_on = models.DateField(null=True, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    due_on = models.DateField()
+    state = models.CharField(
+        max_length=10, choices=ReminderState.choices, default=ReminderState.PENDING
+    )
+    created_at = models.DateTimeField()
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_to = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject", "recipient", "step"],
+                condition=Q(step__isnull=False),
+                name="reminder_once_per_step",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "subject", "recipient", "requested_on"],
+                condition=Q(step__isnull=True),
+                name="reminder_by_hand_once_a_day",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(step__isnull=False, requested_by__isnull=True, requested_on__isnull=True)
+                    | Q(step__isnull=True, requested_by__isnull=False, requested_on__isnull=False)
+                ),
+                name="reminder_step_or_by_hand",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | (Q(sent_at__isnull=False) & ~Q(sent_to="")),
+                name="reminder_sent_has_when_and_where",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "enqueued_at"]),
+            models.Index(fields=["region", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"Reminder to {self.recipient}: {self.title}"
+
+    @property
+    def step_words(self) -> str:
+        """When it went, as the coordinator's page says it."""
+        if self.step is None:
+            return "by hand"
+        days = abs(self.step)
+        plural = "" if days == 1 else "s"
+        if self.step < 0:
+            return f"{days} working day{plural} before the due date"
+        if self.step == 0:
+            return "on the due date"
+        return f"{days} working day{plural} after the due date"

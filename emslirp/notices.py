@@ -23,6 +23,10 @@ def notices_held():
         _quiet.reset(token)
 
 
+def notices_are_held() -> bool:
+    return _quiet.get()
+
+
 def email_after_commit(*, template: str, subject: str, to: list[str], context: dict) -> None:
     """Render the plain-text ``template`` with the service's name and address added to
     ``context``, and send it to ``to`` once the current transaction commits (never if it

@@ -7,10 +7,12 @@ switch to PostgreSQL and a Redis broker. ``DJANGO_ENV=production`` refuses to st
 without its secrets and turns on every protection ``check --deploy`` asks for.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -203,6 +205,43 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message taken by a worker that then vanished (killed, the machine lost) goes back to
+# the queue after this many seconds; the tasks are safe to run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("EMSLIRP_BROKER_VISIBILITY_TIMEOUT", "3600"))
+}
+
+# Reminders (R37) ---------------------------------------------------------------------------
+# When each kind of reminder goes: working days from its due date, negative before it, 0 on
+# the day, positive after it (overdue). Only the latest step reached is ever sent.
+REMINDER_STEPS = {
+    "self_assessment": (-20, -5, 0, 10),
+    "information_set": (-10, -3, 0, 2),
+    "hypotheses_decision": (-5, -2, 0, 2),
+    "conference_call": (-2, 0),
+    "qa_proofread": (0, 1, 3),
+    "letter_due": (-3, 0, 1, 5),
+    "incident_response": (0, 1, 2),
+    "reflection": (-5, -1, 0),
+    "eoi_sponsor": (-3, 0, 5),
+    "accreditation_lapsing": (-10, -2, 0),
+}
+# The annual self-assessment is due on this day (month, day) of each year (R17).
+SELF_ASSESSMENT_DUE = (3, 31)
+# A reminder handed to the worker and still not sent after this long is handed out again.
+REMINDER_REQUEUE_AFTER = datetime.timedelta(
+    seconds=int(os.environ.get("EMSLIRP_REMINDER_REQUEUE_SECONDS", "3600"))
+)
+# Celery beat sweeps the deadlines every quarter of an hour in working hours, London time,
+# so that nobody is e-mailed in the night; EMSLIRP_REMINDER_SWEEP_SECONDS sweeps at a
+# fixed interval instead.
+if os.environ.get("EMSLIRP_REMINDER_SWEEP_SECONDS"):
+    _SWEEP_SCHEDULE = float(os.environ["EMSLIRP_REMINDER_SWEEP_SECONDS"])
+else:
+    _SWEEP_SCHEDULE = crontab(minute="*/15", hour="7-18", day_of_week="mon-fri")
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {"task": "emslirp.tasks.task_reminders_sweep", "schedule": _SWEEP_SCHEDULE}
+}
 
 if PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

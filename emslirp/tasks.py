@@ -16,3 +16,20 @@ def task_send_email(*, subject: str, body: str, to: list[str], html_body: str | 
         message.attach_alternative(html_body, "text/html")
     message.send()
     logger.info("sent e-mail %r to %d recipient(s)", subject, len(to))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def task_reminders_sweep():
+    """Celery beat's sweep of the deadlines (R37)."""
+    from emslirp.reminders import reminders_sweep
+
+    reminders_sweep()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def task_reminder_send(pk: int):
+    """Send one reminder of the outbox. Acknowledged only once done, and given back to the
+    broker if the worker dies: the row's lock and state make a second delivery harmless."""
+    from emslirp.reminders import reminder_send
+
+    reminder_send(pk=pk)

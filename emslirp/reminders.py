@@ -1,0 +1,287 @@
+"""Reminders (R37): each sent exactly once per (deadline, recipient, step).
+
+The sweep (Celery beat, or ``manage.py sweep_reminders``) reads every open deadline, adds
+to the outbox a row for each recipient whose step has come, and hands each new row to the
+worker. The worker sends a row inside a transaction that holds the row's lock: it skips a
+row already sent, cancels one whose work is done, and marks the row sent in the same
+transaction as the send. A worker killed mid-send rolls the row back to waiting; the
+message is delivered again (late acknowledgement, ``task_reject_on_worker_lost``) and, if
+even that is lost, the next sweep hands the row out again after REMINDER_REQUEUE_AFTER.
+"""
+
+import dataclasses
+import datetime
+import json
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import Q
+from django.template import loader
+from django.utils import timezone
+
+from emslirp import deadlines
+from emslirp.models import Reminder, ReminderState, User
+from emslirp.notices import notices_are_held
+from emslirp.permissions import coordinated_regions
+from emslirp.working_days import is_working_day
+
+logger = logging.getLogger(__name__)
+
+_SWEEP_LOCK = "emslirp:reminders:sweep"
+
+
+class ReminderRefused(Exception):
+    """A reminder by hand that cannot be sent; the message says why."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepResult:
+    open_deadlines: int
+    created: int
+    handed_out: list[int]
+
+
+def _reachable(person: User) -> bool:
+    return person.is_active and bool(person.email)
+
+
+def _insert_missing(rows: list[dict], now: datetime.datetime) -> int:
+    """Add ``rows`` to the outbox, leaving alone those already there (the unique
+    (deadline, recipient, step)), in one statement however many rows there are.
+    Returns how many were added."""
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    columns = "kind, subject, recipient_id, step, region_id, title, due_on"
+    if connection.vendor == "postgresql":
+        source = (
+            "SELECT x.kind, x.subject, x.recipient_id, x.step, x.region_id, x.title, x.due_on "
+            "FROM jsonb_to_recordset(%s::jsonb) AS x(kind text, subject text, "
+            "recipient_id bigint, step smallint, region_id bigint, title text, due_on date)"
+        )
+    else:
+        source = (
+            "SELECT json_extract(value, '$.kind'), json_extract(value, '$.subject'), "
+            "json_extract(value, '$.recipient_id'), json_extract(value, '$.step'), "
+            "json_extract(value, '$.region_id'), json_extract(value, '$.title'), "
+            "json_extract(value, '$.due_on') FROM json_each(%s) WHERE true"
+        )
+    sql = (
+        f"INSERT INTO {table} ({columns}, state, created_at, sent_to) "  # noqa: S608 (names are ours)
+        f"SELECT s.*, %s, %s, '' FROM ({source}) AS s WHERE true ON CONFLICT DO NOTHING"
+    )
+    created_at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ReminderState.PENDING, created_at, json.dumps(rows)])
+        return max(cursor.rowcount, 0)
+
+
+def _to_hand_out(now: datetime.datetime):
+    stale = now - settings.REMINDER_REQUEUE_AFTER
+    return Reminder.objects.filter(state=ReminderState.PENDING).filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
+    )
+
+
+def _hand_out(pks: list[int]) -> None:
+    from emslirp.tasks import task_reminder_send
+
+    for pk in pks:
+        task_reminder_send.delay(pk)
+
+
+def reminders_sweep(*, now: datetime.datetime | None = None, hand_out: bool = True) -> SweepResult:
+    """One sweep: the outbox gains a row for each recipient of each open deadline whose
+    latest step has come (``deadlines.step_reached``) and who has none for that step;
+    every row waiting (new, or handed out more than REMINDER_REQUEUE_AFTER ago) is handed
+    to the worker once the sweep commits. Running it twice adds and sends nothing new.
+    A fixed number of queries, however many reviews there are."""
+    on = timezone.localdate() if now is None else timezone.localtime(now).date()
+    now = now or timezone.now()
+    if not cache.add(_SWEEP_LOCK, now.isoformat(), timeout=600):
+        logger.info("a reminder sweep is already running; this one stops")
+        return SweepResult(0, 0, [])
+    try:
+        found = deadlines.open_deadlines(on=on)
+        rows = []
+        for deadline in found:
+            step = deadlines.step_reached(deadline, on)
+            if step is None:
+                continue
+            rows += [
+                {
+                    "kind": deadline.kind,
+                    "subject": deadline.subject,
+                    "recipient_id": person.pk,
+                    "step": step,
+                    "region_id": deadline.region_id,
+                    "title": deadline.title[:300],
+                    "due_on": deadline.due_on.isoformat(),
+                }
+                for person in deadline.recipients
+                if _reachable(person)
+            ]
+        with transaction.atomic():
+            created = _insert_missing(rows, now)
+            waiting = _to_hand_out(now)
+            pks = list(waiting.order_by("pk").values_list("pk", flat=True))
+            if pks and hand_out:
+                waiting.update(enqueued_at=now)
+                transaction.on_commit(lambda: _hand_out(pks))
+    finally:
+        cache.delete(_SWEEP_LOCK)
+    logger.info(
+        "reminder sweep: %d open deadlines, %d reminders added, %d handed out",
+        len(found),
+        created,
+        len(pks) if hand_out else 0,
+    )
+    return SweepResult(len(found), created, pks if hand_out else [])
+
+
+def working_days_late(due_on: datetime.date, on: datetime.date) -> int:
+    days, day = 0, due_on
+    while day < on:
+        day += datetime.timedelta(days=1)
+        days += is_working_day(day)
+    return days
+
+
+def reminder_message(
+    reminder: Reminder, deadline: deadlines.Deadline, *, on: datetime.date
+) -> EmailMultiAlternatives:
+    """The e-mail of ``reminder``: what is due, by when, how late if it is, and a link;
+    in plain text and HTML. Only what the deadline's title says of the review is in it
+    (R30: a SAV's host DCS reads the window, never the dates or the team)."""
+    late = working_days_late(deadline.due_on, on)
+    context = {
+        "recipient": reminder.recipient,
+        "title": deadline.title,
+        "kind": deadlines.kind_label(deadline.kind),
+        "due_on": deadline.due_on,
+        "late": late,
+        "by_hand": reminder.requested_by,
+        "url": settings.BASE_URL + deadline.url,
+        "site_name": settings.SERVICE_NAME,
+    }
+    prefix = "Overdue" if late else "Reminder"
+    subject = f"{prefix}: {deadline.title}"
+    if len(subject) > 200:
+        subject = subject[:199] + "…"
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "emslirp.localhost"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=loader.render_to_string("emslirp/email/reminder.txt", context),
+        to=[reminder.recipient.email],
+        # The same reminder always carries the same Message-ID, so that a mail system that
+        # sees it twice (the one case no transaction can close: killed between the mail
+        # server's acceptance and the commit) can tell it is one message.
+        headers={"Message-ID": f"<reminder-{reminder.pk}@{domain}>"},
+    )
+    message.attach_alternative(
+        loader.render_to_string("emslirp/email/reminder.html", context), "text/html"
+    )
+    return message
+
+
+def reminder_send(*, pk: int, now: datetime.datetime | None = None) -> str:
+    """Send outbox row ``pk`` once: "sent"; "skipped" if it was sent, cancelled or is
+    gone; "cancelled" if its work is done, its recipient no longer among the deadline's,
+    or a later step of it is in the outbox. The row is locked for the whole send, so two
+    deliveries of one row never both send."""
+    on = timezone.localdate() if now is None else timezone.localtime(now).date()
+    now = now or timezone.now()
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(of=("self",))
+            .select_related("recipient", "requested_by")
+            .filter(pk=pk)
+            .first()
+        )
+        if reminder is None or reminder.state != ReminderState.PENDING:
+            return "skipped"
+        deadline = deadlines.deadline_get(kind=reminder.kind, subject=reminder.subject, on=on)
+        superseded = (
+            reminder.step is not None
+            and Reminder.objects.filter(
+                kind=reminder.kind,
+                subject=reminder.subject,
+                recipient=reminder.recipient_id,
+                step__gt=reminder.step,
+            ).exists()
+        )
+        if (
+            deadline is None
+            or superseded
+            or notices_are_held()
+            or not _reachable(reminder.recipient)
+            or all(p.pk != reminder.recipient_id for p in deadline.recipients)
+        ):
+            reminder.state = ReminderState.CANCELLED
+            reminder.save(update_fields=["state"])
+            return "cancelled"
+        reminder_message(reminder, deadline, on=on).send()
+        reminder.state = ReminderState.SENT
+        reminder.sent_at = now
+        reminder.sent_to = reminder.recipient.email
+        reminder.save(update_fields=["state", "sent_at", "sent_to"])
+    logger.info("sent reminder %d (%s)", pk, reminder.kind)
+    return "sent"
+
+
+def remind_now(*, kind: str, subject: str, by: User, now: datetime.datetime | None = None) -> int:
+    """The coordinator's "remind now": one reminder to each of the deadline's recipients
+    of the day, whatever the steps, at most once a day each. Returns how many go.
+    PermissionDenied unless ``by`` coordinates the deadline's region; ReminderRefused if
+    the work is done or everyone was reminded by hand today."""
+    on = timezone.localdate() if now is None else timezone.localtime(now).date()
+    now = now or timezone.now()
+    deadline = deadlines.deadline_get(kind=kind, subject=subject, on=on)
+    if deadline is None:
+        raise ReminderRefused(
+            "That work has been done since the page was loaded: nothing to remind."
+        )
+    if not coordinated_regions(by, on=on).filter(pk=deadline.region_id).exists():
+        raise PermissionDenied
+    people = [p for p in deadline.recipients if _reachable(p)]
+    if not people:
+        raise ReminderRefused(
+            "Nobody can be reminded: no one holds the post, or has an e-mail address."
+        )
+    with transaction.atomic():
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    kind=kind,
+                    subject=subject,
+                    recipient=person,
+                    requested_by=by,
+                    requested_on=on,
+                    region_id=deadline.region_id,
+                    title=deadline.title[:300],
+                    due_on=deadline.due_on,
+                    created_at=now,
+                    enqueued_at=now,
+                )
+                for person in people
+            ],
+            ignore_conflicts=True,
+        )
+        pks = list(
+            Reminder.objects.filter(
+                kind=kind,
+                subject=subject,
+                requested_on=on,
+                step__isnull=True,
+                created_at=now,
+                state=ReminderState.PENDING,
+            ).values_list("pk", flat=True)
+        )
+        if not pks:
+            raise ReminderRefused("Everyone was already reminded of it by hand today.")
+        transaction.on_commit(lambda: _hand_out(pks))
+    return len(pks)

@@ -238,21 +238,10 @@ def pool_row(person: User, *, local_authorities: dict[int, LocalAuthority]) -> d
 
 
 def home_items(*, person: User, on: datetime.date) -> dict:
-    """What the home page shows of accreditation: applications waiting for ``person`` as
-    sponsor (in "what needs you"), their own application and their accreditations."""
-    from django.urls import reverse
-
-    waiting = [
-        {
-            "title": f"Decide on {a.applicant}'s application to be a peer reviewer",
-            "url": reverse("accreditation:sponsor_decide", args=[a.pk]),
-            "since": a.submitted_at,
-        }
-        # The home page names the applicant only: not the roles the list page prefetches.
-        for a in eois_awaiting_sponsor(sponsor=person, on=on).prefetch_related(None)
-    ]
+    """What the home page shows of accreditation: their own application and their
+    accreditations. Applications waiting for them as sponsor are deadlines
+    (``accreditation.deadlines``), listed with the others."""
     return {
-        "needs_you": waiting,
         "application": eoi_latest_for(person=person),
         "accreditations": list(person.accreditations.order_by("role")),
     }

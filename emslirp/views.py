@@ -10,9 +10,21 @@ from django.utils import timezone
 from accreditation import permissions as accreditation_permissions
 from accreditation import selectors as accreditation_selectors
 from calendar_planner import selectors as calendar_selectors
-from emslirp import selectors
+from emslirp import deadlines, selectors
 from emslirp.forms import NewPasswordForm, ResetRequestForm, SignInForm
+from emslirp.permissions import is_coordinator
 from reviews import selectors as reviews_selectors
+
+
+def most_urgent_first(items: list[dict]) -> list[dict]:
+    """What needs a person, soonest due first (overdue first of all); then what has no due
+    date, longest waiting first."""
+    dated = sorted((i for i in items if i.get("due")), key=lambda i: i["due"])
+    waiting = sorted(
+        (i for i in items if not i.get("due")),
+        key=lambda i: (i.get("since") is None, i.get("since") or 0),
+    )
+    return dated + waiting
 
 
 @login_required
@@ -24,10 +36,12 @@ def home(request):
     accreditation = accreditation_selectors.home_items(person=request.user, on=today)
     current_posts = [p for p in posts if p.is_held_on(today)]
     calendar = calendar_selectors.home_items(person=request.user, current_posts=current_posts)
-    reviews = reviews_selectors.home_items(
-        person=request.user, on=today, current_posts=current_posts
-    )
-    self_assessments = reviews_selectors.self_assessment_home_items(person=request.user, on=today)
+    reviews = reviews_selectors.home_items(person=request.user, on=today)
+    # Every deadline waiting for them (R37): the same ones the reminders are sent for.
+    waiting = [
+        {"title": d.title, "url": d.url, "due": d.due_on, "overdue": d.overdue(today)}
+        for d in deadlines.deadlines_for(person=request.user, on=today)
+    ]
     return render(
         request,
         "emslirp/home.html",
@@ -35,14 +49,12 @@ def home(request):
             "current_posts": current_posts,
             "past_posts": [p for p in posts if p.ended_on is not None and p.ended_on < today],
             "future_posts": [p for p in posts if p.started_on > today],
-            "needs_you": reviews["needs_you"]
-            + self_assessments["needs_you"]
-            + accreditation["needs_you"]
-            + calendar["needs_you"],
+            "needs_you": most_urgent_first(waiting + reviews["needs_you"] + calendar["needs_you"]),
             "team_places": reviews["team_places"],
             "can_view_calendar": calendar["can_view_calendar"],
             "application": accreditation["application"],
             "accreditations": accreditation["accreditations"],
+            "is_coordinator": is_coordinator(request.user),
             "can_view_pool": request.user.region is not None
             and accreditation_permissions.can_view_pool(request.user, request.user.region),
         },

@@ -14,7 +14,6 @@ from reviews.models import (
     Letter,
     LetterState,
     Review,
-    ReviewKind,
     ReviewState,
     TeamMember,
     TeamRole,
@@ -138,11 +137,11 @@ def reviews_on_team(*, person: User) -> QuerySet[Review]:
     return Review.objects.filter(team__person=person).select_related("host").distinct()
 
 
-def home_items(*, person: User, on: datetime.date, current_posts=()) -> dict:
+def home_items(*, person: User, on: datetime.date) -> dict:
     """What the home page shows of reviews: the person's team places on reviews not long
-    over; in "what needs you", a lead's team with open places and, for a host's DCS or
-    2nd-tier lead, a PCTR's hypotheses waiting for their decision (R19). One query, and
-    one more for a host's DCS or 2nd-tier lead (from the posts the page has read)."""
+    over; in "what needs you", the lead's and data specialist's hypotheses to draft and
+    a lead's team with open places. The host's decision on hypotheses is a deadline
+    (``reviews.deadlines``), listed with the others. One query."""
     from django.db.models import Count
     from django.urls import reverse
 
@@ -182,34 +181,8 @@ def home_items(*, person: User, on: datetime.date, current_posts=()) -> dict:
                     "due": review.starts_on,
                 }
             )
-    leads = {
-        p.local_authority_id
-        for p in current_posts
-        if p.kind in (PostKind.DCS, PostKind.SAFEGUARDING_LEAD) and p.local_authority_id
-    }
-    if leads:
-        waiting = (
-            Review.objects.filter(
-                kind=ReviewKind.PCTR, host_id__in=leads, hypotheses__decision="", ends_on__gte=on
-            )
-            .select_related("host")
-            .distinct()
-            .order_by("starts_on", "pk")
-        )
-        needs_you += [
-            {
-                "title": f"Decide which hypotheses the PCTR of {review.host} investigates",
-                "url": reverse("reviews:hypotheses", args=[review.pk]),
-                "due": review.starts_on,
-            }
-            for review in waiting
-        ]
     return {"needs_you": needs_you, "team_places": places}
 
-
-# Self-assessments (R17): their reads live in reviews.self_assessment_selectors; the home
-# page asks this one.
-from reviews.self_assessment_selectors import self_assessment_home_items  # noqa: E402, F401
 
 # The visit and after it (R21–R27): the review page's links ---------------------------
 

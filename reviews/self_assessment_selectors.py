@@ -2,14 +2,13 @@
 
 import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.urls import reverse
+from django.db.models import Q, QuerySet
 
 from emslirp.models import LocalAuthority, Post, Region, User
 from emslirp.object_permissions import object_grantees
 from reviews import permissions
 from reviews import self_assessment_content as fields
-from reviews.models import SelfAssessment, SelfAssessmentRevision, SelfAssessmentState
+from reviews.models import SelfAssessment, SelfAssessmentRevision
 
 
 def self_assessment_get(*, pk: int) -> SelfAssessment:
@@ -30,33 +29,6 @@ def self_assessment_places(*, person: User, on: datetime.date) -> list[dict]:
         ).select_related("updated_by", "submitted_by")
     }
     return [{"local_authority": la, "self_assessment": found.get(la.pk)} for la in las]
-
-
-def self_assessment_home_items(*, person: User, on: datetime.date) -> dict:
-    """What the home page shows of self-assessments: for the DCS, the 2nd-tier lead and
-    the DCS's delegates of an LA, its self-assessment for ``on``'s year while it is not
-    yet submitted, in "what needs you" (R17, R37). One query."""
-    this_year = SelfAssessment.objects.filter(local_authority=OuterRef("pk"), year=on.year)
-    las = (
-        permissions.self_assessment_local_authorities(person, on=on)
-        .annotate(
-            sa_pk=Subquery(this_year.values("pk")[:1]),
-            sa_state=Subquery(this_year.values("state")[:1]),
-        )
-        .order_by("name")
-    )
-    needs_you = []
-    for la in las:
-        if la.sa_state == SelfAssessmentState.SUBMITTED:
-            continue
-        if la.sa_pk is None:
-            title = f"Start the self-assessment of {la} for {on.year}"
-            url = reverse("reviews:self_assessment_index")
-        else:
-            title = f"Carry on with the self-assessment of {la} for {on.year}"
-            url = reverse("reviews:self_assessment", args=[la.sa_pk])
-        needs_you.append({"title": title, "url": url, "due": None})
-    return {"needs_you": needs_you}
 
 
 def self_assessment_merge(

@@ -56,9 +56,9 @@ def test_a_coordinator_is_offered_the_administration(
     client, coordinator, django_assert_num_queries
 ):
     client.force_login(coordinator)
-    # Three more than the page below: their region, whether their coordinator post is
-    # current today (for the admin and the pool links), and extra PCTR requests waiting.
-    with django_assert_num_queries(11):
+    # Two more than the page below: whether their coordinator post is current today (for
+    # the admin, the pool and the reminders links), and extra PCTR requests waiting.
+    with django_assert_num_queries(21):
         html = client.get(reverse("home")).content.decode()
     assert "SDSA coordinator" in html
     assert f'href="{reverse("admin:index")}"' in html
@@ -77,10 +77,12 @@ def test_home_query_count_does_not_grow_with_posts(client, la, posts, django_ass
             ended_on=D(2014 + i * 5, 12, 31),
         )
     client.force_login(person)
-    # session, user, posts with their LAs and regions (not staff: no admin check),
-    # applications awaiting them as sponsor, their own application, their accreditations,
-    # their team places, their LA's self-assessment waiting for them
-    with django_assert_num_queries(8):
+    # session, user, posts with their LAs and regions (not staff: no admin check), their
+    # own application, their accreditations, their team places, whether they coordinate;
+    # and the deadlines (R37), a fixed number however many there are: self-assessments
+    # (3), information sets, hypotheses, conference calls, proofreading, letters,
+    # reflections, incidents, applications, flagged accreditations (1 each while none open)
+    with django_assert_num_queries(19):
         response = client.get(reverse("home"))
     assert len(response.context["past_posts"]) == posts
 

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 
+from emslirp.deadlines import deadlines_for
 from emslirp.models import PostKind
-from reviews import permissions, selectors
+from reviews import permissions
 from reviews import self_assessment_content as fields
 from reviews import self_assessment_selectors as sa_selectors
 from reviews import self_assessment_services as services
@@ -734,39 +735,36 @@ def test_a_person_without_a_writers_post_cannot_start_it(client, la, colleague):
 # The home page and query counts --------------------------------------------------------
 
 
-def test_home_items_ask_the_las_writers_until_it_is_submitted(
-    east_midlands, la, dcs, colleague, django_assert_num_queries
+def test_the_self_assessment_deadline_waits_for_the_las_writers_until_submitted(
+    east_midlands, la, dcs, colleague
 ):
-    with django_assert_num_queries(1):
-        items = selectors.self_assessment_home_items(person=dcs, on=TODAY)
-    assert items == {
-        "needs_you": [
-            {
-                "title": "Start the self-assessment of Rutland for 2026",
-                "url": reverse("reviews:self_assessment_index"),
-                "due": None,
-            }
+    """R17, R37: the DCS and 2nd-tier lead of each LA, and the colleagues the DCS
+    delegated it to, are asked for the year's self-assessment until it is submitted."""
+
+    def titles(person):
+        return [
+            (d.title, d.url)
+            for d in deadlines_for(person=person, on=TODAY)
+            if d.kind == "self_assessment"
         ]
-    }
-    assert selectors.self_assessment_home_items(person=colleague, on=TODAY) == {"needs_you": []}
+
+    assert titles(dcs) == [
+        ("Start the self-assessment of Rutland for 2026", reverse("reviews:self_assessment_index"))
+    ]
+    assert titles(colleague) == []
     sa = services.self_assessment_start(local_authority=la("Rutland"), by=dcs, on=TODAY)
     services.self_assessment_delegate(self_assessment=sa, person=colleague, by=dcs, on=TODAY)
-    carry_on = {
-        "title": "Carry on with the self-assessment of Rutland for 2026",
-        "url": reverse("reviews:self_assessment", args=[sa.pk]),
-        "due": None,
-    }
-    with django_assert_num_queries(1):
-        assert selectors.self_assessment_home_items(person=colleague, on=TODAY) == {
-            "needs_you": [carry_on]
-        }
+    assert titles(colleague) == [
+        (
+            "Carry on with the self-assessment of Rutland for 2026",
+            reverse("reviews:self_assessment", args=[sa.pk]),
+        )
+    ]
     other = holder(east_midlands, PostKind.DCS, "Derby City")
-    assert [
-        i["title"]
-        for i in selectors.self_assessment_home_items(person=other, on=TODAY)["needs_you"]
-    ] == ["Start the self-assessment of Derby City for 2026"]
+    assert [t for t, _url in titles(other)] == ["Start the self-assessment of Derby City for 2026"]
     submit(sa, dcs)
-    assert selectors.self_assessment_home_items(person=dcs, on=TODAY) == {"needs_you": []}
+    assert titles(dcs) == []
+    assert titles(colleague) == []
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from emslirp import views
+from emslirp import reminder_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +24,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("reminders/", reminder_views.reminders, name="reminders"),
+    path("reminders/remind-now/", reminder_views.reminders_remind_now, name="reminders_remind_now"),
     path("accreditation/", include("accreditation.urls")),
     path("calendar/", include("calendar_planner.urls")),
     path("reviews/", include("reviews.urls")),

@@ -1,0 +1,450 @@
+"""The outbox of reminders (R37): each sent once per (deadline, recipient, step), at the
+step whose day has come, in plain text and HTML; stopping when the work is done; SAV
+secrecy in every e-mail (R30); the coordinator's page and "remind now"; the sweep's
+query count, the same for 10 reviews and for 1,000."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from emslirp import reminders
+from emslirp.deadlines import open_deadlines
+from emslirp.models import PostKind, Reminder, ReminderState
+from reviews.models import LetterState, Review, ReviewState, TeamMember, TeamRole
+from tests.calendar_planner.people import holder, review
+from tests.factories import ExpressionOfInterestFactory, PostFactory, UserFactory
+from tests.reminders.conftest import TODAY
+from tests.reviews.test_hypotheses import team_for
+from tests.reviews.test_letters import at_state, feedback_given
+from tests.reviews.visited import visited
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+UTC = datetime.UTC
+
+
+def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    """``hour`` o'clock in London on ``day``."""
+    return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
+
+
+def sweep(day=TODAY, hour=9):
+    """One sweep on ``day``, and the sends it hands out run (in-process)."""
+    return reminders.reminders_sweep(now=at(day, hour))
+
+
+def sent(kind=None):
+    rows = Reminder.objects.filter(state=ReminderState.SENT).select_related("recipient")
+    if kind:
+        rows = rows.filter(kind=kind)
+    return sorted((r.kind, r.recipient.full_name, r.step) for r in rows)
+
+
+@pytest.fixture
+def pctr(east_midlands, coordinator):
+    subject, people = visited(east_midlands, coordinator, "pctr")
+    feedback_given(subject, people)
+    return subject, people
+
+
+def mail_to(person):
+    return [m for m in mail.outbox if m.to == [person.email]]
+
+
+# Sweeping and sending -----------------------------------------------------------------
+
+
+def test_a_sweep_sends_each_due_reminder_once_and_a_second_sweep_nothing(
+    pctr, django_capture_on_commit_callbacks
+):
+    _subject, _people = pctr
+    with django_capture_on_commit_callbacks(execute=True):
+        first = sweep()
+    assert sent("letter_due") == [("letter_due", "Lee Lead", -3)]
+    assert sent("reflection") == [
+        ("reflection", name, -5) for name in ("Dai Ta", "Hana Host", "Lee Lead", "Mo Member")
+    ]
+    count = len(mail.outbox)
+    assert count == first.created == Reminder.objects.filter(state="sent").count()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = sweep(hour=15)
+    assert (second.created, second.handed_out) == (0, [])
+    assert len(mail.outbox) == count
+    # The rows are what makes them once only: a sweep that cannot see what it sent would
+    # send them all again.
+    assert Reminder.objects.count() == count
+
+
+def test_the_next_step_goes_on_its_day_and_only_the_latest_step_reached(
+    pctr, on_day, django_capture_on_commit_callbacks
+):
+    _subject, people = pctr
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(D(2026, 11, 26))  # the day before the letter's first step
+    assert sent("letter_due") == []
+    for day in (
+        TODAY,
+        D(2026, 12, 2),  # the due day
+        # Not swept for a week: only the latest step reached goes, not the one it missed.
+        D(2026, 12, 10),
+    ):
+        on_day(day)
+        with django_capture_on_commit_callbacks(execute=True):
+            sweep(day)
+    assert sent("letter_due") == [
+        ("letter_due", "Lee Lead", -3),
+        ("letter_due", "Lee Lead", 0),
+        ("letter_due", "Lee Lead", 5),
+    ]
+    overdue = mail_to(people["lead"])[-1]
+    assert overdue.subject.startswith("Overdue: Issue the final feedback letter")
+    assert "now 6 working days late" in overdue.body
+
+
+def test_reminders_stop_once_the_work_is_done(pctr, django_capture_on_commit_callbacks):
+    subject, people = pctr
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(TODAY)
+    at_state(subject, people, LetterState.FINAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(D(2026, 12, 2))
+    assert sent("letter_due") == [("letter_due", "Lee Lead", -3)]
+
+
+def test_a_reminder_waiting_when_the_work_is_done_is_cancelled_not_sent(pctr):
+    subject, people = pctr
+    reminders.reminders_sweep(now=at(TODAY), hand_out=False)
+    waiting = Reminder.objects.get(kind="letter_due")
+    assert waiting.state == ReminderState.PENDING
+    at_state(subject, people, LetterState.FINAL)
+    mail.outbox.clear()
+    assert reminders.reminder_send(pk=waiting.pk, now=at(TODAY)) == "cancelled"
+    assert mail.outbox == []
+    waiting.refresh_from_db()
+    assert waiting.state == ReminderState.CANCELLED
+
+
+def test_a_second_delivery_of_a_sent_reminder_sends_nothing(pctr):
+    reminders.reminders_sweep(now=at(TODAY), hand_out=False)
+    row = Reminder.objects.get(kind="letter_due")
+    assert reminders.reminder_send(pk=row.pk, now=at(TODAY)) == "sent"
+    assert reminders.reminder_send(pk=row.pk, now=at(TODAY)) == "skipped"
+    assert reminders.reminder_send(pk=row.pk + 10_000, now=at(TODAY)) == "skipped"
+    assert len([m for m in mail.outbox if "final feedback letter" in m.subject]) == 1
+
+
+def test_an_earlier_step_still_waiting_when_a_later_one_is_made_is_not_sent(pctr):
+    reminders.reminders_sweep(now=at(TODAY), hand_out=False)
+    reminders.reminders_sweep(now=at(D(2026, 12, 2)), hand_out=False)
+    early, due = Reminder.objects.filter(kind="letter_due").order_by("step")
+    assert (early.step, due.step) == (-3, 0)
+    assert reminders.reminder_send(pk=early.pk, now=at(D(2026, 12, 2))) == "cancelled"
+    assert reminders.reminder_send(pk=due.pk, now=at(D(2026, 12, 2))) == "sent"
+
+
+def test_a_person_who_left_the_post_or_whose_account_is_closed_is_not_reminded(pctr):
+    subject, people = pctr
+    people["data"].is_active = False
+    people["data"].save()
+    reminders.reminders_sweep(now=at(TODAY), hand_out=False)
+    assert not Reminder.objects.filter(recipient=people["data"]).exists()
+    # The host's DCS post changes hands after the row was made: the row is not sent to the
+    # one who left, and the successor is asked at the next sweep (R3).
+    row = Reminder.objects.get(kind="reflection", recipient=people["host_dcs"])
+    people["host_dcs"].posts.update(ended_on=TODAY - datetime.timedelta(days=1))
+    successor = holder(subject.host.region, PostKind.DCS, "Rutland", name="Nell Successor")
+    assert reminders.reminder_send(pk=row.pk, now=at(TODAY)) == "cancelled"
+    reminders.reminders_sweep(now=at(TODAY), hand_out=False)
+    assert Reminder.objects.filter(kind="reflection", recipient=successor).exists()
+
+
+def test_the_sweep_runs_on_london_dates_across_the_clock_change(east_midlands, la):
+    """A step due on Monday 30 March 2026 goes at 00:30 that Monday in London (BST), when
+    it is still Sunday in UTC, and not at 23:30 on the Sunday."""
+    holder(east_midlands, PostKind.DCS, "Rutland", name="Sue Sponsor")
+    # Sent on Monday 16 March 2026: due ten working days later, Monday 30 March.
+    ExpressionOfInterestFactory(
+        submitted=True,
+        local_authority=la("Rutland"),
+        submitted_at=datetime.datetime(2026, 3, 16, 10, tzinfo=UTC),
+    )
+    sunday_night = datetime.datetime(2026, 3, 29, 22, 30, tzinfo=UTC)  # 23:30 BST Sunday
+    reminders.reminders_sweep(now=sunday_night, hand_out=False)
+    assert list(Reminder.objects.filter(kind="eoi_sponsor").values_list("step", flat=True)) == [-3]
+    monday = datetime.datetime(2026, 3, 29, 23, 30, tzinfo=UTC)  # 00:30 BST Monday
+    reminders.reminders_sweep(now=monday, hand_out=False)
+    assert sorted(Reminder.objects.filter(kind="eoi_sponsor").values_list("step", flat=True)) == [
+        -3,
+        0,
+    ]
+
+
+def test_the_command_sweeps_and_sends_in_its_own_process_for_cron(pctr, capsys):
+    call_command("sweep_reminders")
+    first = capsys.readouterr().out
+    assert "reminders added" in first
+    count = Reminder.objects.filter(state="sent").count()
+    assert count > 0
+    assert f"{count} sent" in first
+    call_command("sweep_reminders")
+    assert "0 reminders added; 0 sent" in capsys.readouterr().out
+
+
+# The e-mail -----------------------------------------------------------------------------
+
+
+def test_the_email_says_what_is_due_by_when_with_a_link_in_text_and_html(
+    pctr, settings, django_capture_on_commit_callbacks
+):
+    subject, people = pctr
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    [message] = [m for m in mail_to(people["lead"]) if "letter" in m.subject]
+    url = settings.BASE_URL + reverse("reviews:letter", args=[subject.pk])
+    assert message.subject == "Reminder: Issue the final feedback letter of the PCTR of Rutland"
+    assert "This is due by Wednesday 2 December 2026." in message.body
+    assert url in message.body
+    [(html, kind)] = message.alternatives
+    assert kind == "text/html"
+    assert f'<a href="{url}">' in html
+    assert "Wednesday 2 December 2026" in html
+    row = Reminder.objects.get(kind="letter_due")
+    assert message.extra_headers["Message-ID"] == f"<reminder-{row.pk}@emslirp.localhost>"
+    assert row.sent_to == people["lead"].email
+
+
+def test_a_sav_host_dcs_is_told_the_window_only_and_nobody_else_at_the_host_anything(
+    east_midlands, coordinator, la, django_capture_on_commit_callbacks
+):
+    """R30: before the visit, of the host LA only its DCS learns a SAV is coming, and only
+    its window: never its dates or its team, in any reminder."""
+    from reviews import hypotheses, services
+    from tests.reviews.test_hypotheses import DRAFTS
+
+    sav = review(east_midlands, "sav", "Rutland", D(2027, 1, 1), "Derby City", "Lincolnshire")
+    people = team_for(east_midlands, sav, coordinator, "sav")
+    hypotheses.hypotheses_save(review=sav, drafts=DRAFTS, by=people["lead"])
+    services.review_onsite_set(review=sav, first_day=D(2027, 1, 12), by=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(D(2026, 11, 20))  # the information set's step, ten working days before
+        sweep(D(2027, 1, 8))  # the conference call's step, two working days before
+    [told] = [m for m in mail.outbox if "information set" in m.subject]
+    assert told.to == [people["host_dcs"].email]
+    text = told.body + told.alternatives[0][0]
+    assert "Jan–Feb 2027" in text
+    for secret in ("12 January", "13 January", "January 12", "Lee Lead", "Mo Member"):
+        assert secret not in text
+    host = {people[w].email for w in ("host_dcs", "host_ad", "host_data")}
+    call = [m for m in mail.outbox if "conference call" in m.subject]
+    assert sorted(m.to[0] for m in call) == sorted(
+        people[w].email for w in ("lead", "data", "member", "qa")
+    )
+    # The host's 2nd-tier lead is reminded of the self-assessment, as every year, and of
+    # nothing that tells of a visit; the DCS of the window alone.
+    to_host = [m for m in mail.outbox if m.to[0] in host]
+    assert {m.to[0] for m in to_host} == {people["host_dcs"].email, people["host_ad"].email}
+    for message in to_host:
+        if message is told:
+            continue
+        text = message.subject + message.body + message.alternatives[0][0]
+        assert "visit" not in text.lower()
+        assert "SAV" not in text
+        assert "January" not in text
+
+
+# Remind now and the coordinator's page -----------------------------------------------------
+
+
+def test_the_coordinator_reminds_by_hand_once_a_day_each(
+    pctr, coordinator, django_capture_on_commit_callbacks
+):
+    subject, people = pctr
+    with django_capture_on_commit_callbacks(execute=True):
+        count = reminders.remind_now(
+            kind="reflection", subject=str(subject.pk), by=coordinator, now=at(TODAY)
+        )
+    assert count == 4
+    assert sorted(r.recipient.full_name for r in Reminder.objects.filter(step__isnull=True)) == [
+        "Dai Ta",
+        "Hana Host",
+        "Lee Lead",
+        "Mo Member",
+    ]
+    message = mail_to(people["member"])[-1]
+    assert "Coral Ordinator, asked for this reminder" in message.body
+    with pytest.raises(reminders.ReminderRefused, match="already reminded"):
+        reminders.remind_now(
+            kind="reflection", subject=str(subject.pk), by=coordinator, now=at(TODAY, 15)
+        )
+    # The next day they may again; a sweep's own steps are not affected.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            reminders.remind_now(
+                kind="reflection", subject=str(subject.pk), by=coordinator, now=at(D(2026, 11, 30))
+            )
+            == 4
+        )
+
+
+def test_only_a_coordinator_of_the_region_reminds_and_not_of_work_done(
+    pctr, other_region_coordinator, coordinator
+):
+    subject, people = pctr
+    for who in (other_region_coordinator, people["lead"], people["qa"], people["host_dcs"]):
+        with pytest.raises(PermissionDenied):
+            reminders.remind_now(kind="letter_due", subject=str(subject.pk), by=who)
+    at_state(subject, people, LetterState.FINAL)
+    with pytest.raises(reminders.ReminderRefused, match="has been done"):
+        reminders.remind_now(kind="letter_due", subject=str(subject.pk), by=coordinator)
+    assert not Reminder.objects.exists()
+
+
+def test_the_page_shows_the_regions_deadlines_who_was_reminded_and_the_outbox(
+    client, pctr, coordinator, django_capture_on_commit_callbacks
+):
+    subject, _people = pctr
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    client.force_login(coordinator)
+    html = client.get(reverse("reminders")).content.decode()
+    assert "Issue the final feedback letter of the PCTR of Rutland" in html
+    sent_at = timezone.localtime(Reminder.objects.get(kind="letter_due").sent_at)
+    assert f"Lee Lead: reminded {sent_at:%-d %B %Y, %H:%M}" in html
+    assert "3 working days before the due date" in html
+    assert "Remind now" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reminders_remind_now"),
+            {"kind": "letter_due", "subject": str(subject.pk)},
+            follow=True,
+        )
+    assert "A reminder is on its way to 1 person." in response.content.decode()
+    assert "asked for by Coral Ordinator" in response.content.decode()
+    response = client.post(
+        reverse("reminders_remind_now"),
+        {"kind": "letter_due", "subject": str(subject.pk)},
+        follow=True,
+    )
+    assert "Everyone was already reminded of it by hand today." in response.content.decode()
+
+
+def test_nobody_but_a_coordinator_opens_the_page_and_none_sees_another_regions(
+    client, pctr, other_region_coordinator
+):
+    subject, people = pctr
+    for who in ("lead", "qa", "host_dcs", "member", "uninvolved"):
+        client.force_login(people[who])
+        assert client.get(reverse("reminders")).status_code == 403
+        response = client.post(
+            reverse("reminders_remind_now"), {"kind": "letter_due", "subject": str(subject.pk)}
+        )
+        assert response.status_code == 403
+    client.force_login(other_region_coordinator)
+    html = client.get(reverse("reminders")).content.decode()
+    assert "Rutland" not in html
+    assert "Nothing in your region is waiting for anyone." in html
+    response = client.post(
+        reverse("reminders_remind_now"), {"kind": "letter_due", "subject": str(subject.pk)}
+    )
+    assert response.status_code == 403
+    assert not Reminder.objects.exists()
+
+
+@pytest.mark.parametrize("reviews", [1, 3])
+def test_the_page_query_count_is_pinned(
+    client, east_midlands, coordinator, reviews, django_assert_num_queries
+):
+    lead = UserFactory(full_name="Lee Lead")
+    made = [
+        review(east_midlands, "pctr", host, D(2026, 10, 1), "Derby City", "Lincolnshire")
+        for host in ("Rutland", "Leicestershire", "Nottinghamshire")[:reviews]
+    ]
+    for r in made:
+        Review.objects.filter(pk=r.pk).update(
+            state=ReviewState.AFTER_VISIT, onsite_from=D(2026, 11, 16), onsite_to=D(2026, 11, 18)
+        )
+        TeamMember.objects.create(
+            review=r,
+            person=lead,
+            role=TeamRole.LEAD,
+            local_authority=r.lead_local_authority,
+            assigned_by=coordinator,
+        )
+    reminders.reminders_sweep(now=at(TODAY), hand_out=False)
+    client.force_login(coordinator)
+    # session, user, their regions; the deadlines (a fixed number); who was reminded;
+    # the outbox's count and page
+    with django_assert_num_queries(23):
+        response = client.get(reverse("reminders"))
+    assert (
+        len([r for r in response.context["rows"] if r["deadline"].kind == "letter_due"]) == reviews
+    )
+
+
+# The home page ------------------------------------------------------------------------------
+
+
+def test_home_lists_the_same_deadlines_most_urgent_first(client, pctr):
+    _subject, people = pctr
+    client.force_login(people["lead"])
+    items = client.get(reverse("home")).context["needs_you"]
+    # The lead is also Derby City's DCS, whose self-assessment was due on 31 March.
+    assert [(i["title"], i["due"], i.get("overdue")) for i in items] == [
+        ("Start the self-assessment of Derby City for 2026", D(2026, 3, 31), True),
+        ("Form the team for the Peer Challenge Team Review of Rutland", D(2026, 10, 1), None),
+        ("Issue the final feedback letter of the PCTR of Rutland", D(2026, 12, 2), False),
+        ("Write your reflection on the PCTR of Rutland", D(2026, 12, 2), False),
+    ]
+    client.force_login(people["host_dcs"])
+    html = client.get(reverse("home")).content.decode()
+    # The host's self-assessment was due on 31 March: overdue, so first.
+    first = html.index("Start the self-assessment of Rutland for 2026")
+    assert first < html.index("Write your reflection on the PCTR of Rutland")
+    assert "overdue</strong> since 31 March 2026" in html
+
+
+# The sweep does not grow with the reviews ------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_sweep_query_count_is_the_same_for_10_and_1000_reviews(
+    east_midlands, coordinator, count, django_assert_num_queries
+):
+    las = list(east_midlands.local_authorities.order_by("name"))
+    leads = [UserFactory(full_name=f"Lead {n}") for n in range(10)]
+    for la in las:
+        PostFactory(holder=UserFactory(), kind=PostKind.DCS, local_authority=la)
+    made = Review.objects.bulk_create(
+        Review(
+            kind="pctr",
+            host=las[n % len(las)],
+            starts_on=D(2026, 10, 1),
+            ends_on=D(2026, 12, 31),
+            state=ReviewState.AFTER_VISIT,
+            onsite_from=D(2026, 11, 16),
+            onsite_to=D(2026, 11, 18),
+        )
+        for n in range(count)
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(
+            review=r,
+            person=leads[n % 10],
+            role=TeamRole.LEAD,
+            local_authority=las[(n + 1) % len(las)],
+            assigned_by=coordinator,
+        )
+        for n, r in enumerate(made)
+    )
+    # Every review has a letter due and reflections outstanding, for its lead and its
+    # host's DCS: 2,000 reminders and more for 1,000 reviews, in the same queries as 10.
+    with django_assert_num_queries(21):
+        result = reminders.reminders_sweep(now=at(TODAY))
+    assert result.created == Reminder.objects.count() >= 2 * count
+    assert len(result.handed_out) == result.created
+    assert len(open_deadlines(on=TODAY)) >= 2 * count

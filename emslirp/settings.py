@@ -208,7 +208,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message taken by a worker that then vanished (killed, the machine lost) goes back to
 # the queue after this many seconds; the tasks are safe to run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("EMSLIRP_BROKER_VISIBILITY_TIMEOUT", "3600"))
+    "visibility_timeout": int(os.environ.get("EMSLIRP_BROKER_VISIBILITY_TIMEOUT", "3600")),
+    # Workers look for such messages every 10 s (kombu's default is every 100 s).
+    "unacked_restore_interval": int(os.environ.get("EMSLIRP_BROKER_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1,
 }
 
 # Reminders (R37) ---------------------------------------------------------------------------

@@ -1,6 +1,17 @@
-"""The project's settings, plus the test-only app that exercises object grants."""
+"""The project's settings, plus the test-only apps: one that exercises object grants, and
+one whose mail backend the tests' worker processes send with."""
+
+import os
 
 from emslirp.settings import *  # noqa: F403
-from emslirp.settings import INSTALLED_APPS
+from emslirp.settings import EMAIL_BACKEND, INSTALLED_APPS
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.guarded.apps.GuardedConfig"]
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "tests.guarded.apps.GuardedConfig",
+    "tests.mailroom.apps.MailroomConfig",
+]
+
+# A worker process started by a test sends through tests.mailroom's backend (pytest-django
+# gives the test process its own in-memory outbox whatever this says).
+EMAIL_BACKEND = os.environ.get("EMSLIRP_TEST_EMAIL_BACKEND", EMAIL_BACKEND)

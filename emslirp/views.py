@@ -16,10 +16,13 @@ from emslirp.permissions import is_coordinator
 from reviews import selectors as reviews_selectors
 
 
-def most_urgent_first(items: list[dict]) -> list[dict]:
-    """What needs a person, soonest due first (overdue first of all); then what has no due
-    date, longest waiting first."""
-    dated = sorted((i for i in items if i.get("due")), key=lambda i: i["due"])
+def most_urgent_first(items: list[dict], *, today) -> list[dict]:
+    """What needs a person, soonest due first (overdue first of all, and marked so); then
+    what has no due date, longest waiting first."""
+    dated = sorted(
+        ({**i, "overdue": i["due"] < today} for i in items if i.get("due")),
+        key=lambda i: i["due"],
+    )
     waiting = sorted(
         (i for i in items if not i.get("due")),
         key=lambda i: (i.get("since") is None, i.get("since") or 0),
@@ -39,7 +42,7 @@ def home(request):
     reviews = reviews_selectors.home_items(person=request.user, on=today)
     # Every deadline waiting for them (R37): the same ones the reminders are sent for.
     waiting = [
-        {"title": d.title, "url": d.url, "due": d.due_on, "overdue": d.overdue(today)}
+        {"title": d.title, "url": d.url, "due": d.due_on}
         for d in deadlines.deadlines_for(person=request.user, on=today)
     ]
     return render(
@@ -49,7 +52,9 @@ def home(request):
             "current_posts": current_posts,
             "past_posts": [p for p in posts if p.ended_on is not None and p.ended_on < today],
             "future_posts": [p for p in posts if p.started_on > today],
-            "needs_you": most_urgent_first(waiting + reviews["needs_you"] + calendar["needs_you"]),
+            "needs_you": most_urgent_first(
+                waiting + reviews["needs_you"] + calendar["needs_you"], today=today
+            ),
             "team_places": reviews["team_places"],
             "can_view_calendar": calendar["can_view_calendar"],
             "application": accreditation["application"],

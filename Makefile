@@ -42,6 +42,7 @@ format: install
 
 bench: install
 	$(PY) benchmarks/bench_planner.py
+	$(PY) benchmarks/bench_reminders.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -39,39 +39,82 @@ class Deadline:
         return on > self.due_on
 
 
-# kind: (what the coordinator's page calls it, the collector that finds them).
-KINDS: dict[str, tuple[str, str]] = {
-    "self_assessment": ("Annual self-assessment", "reviews.deadlines.self_assessments"),
-    "information_set": ("SAV information set", "reviews.deadlines.information_sets"),
-    "hypotheses_decision": (
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    label: str  # what the coordinator's page calls it
+    collector: str  # the function that finds them: module.name
+    # What an e-mail's subject line says: enough to know what it is about, nothing that a
+    # glance at a phone or a shared inbox should not see (R30: not a SAV's window).
+    subject: str
+    # Whether the coordinator follows it on their page and may remind by hand. Not the
+    # reflections, of which R29 gives the coordinator nothing (the QA sees completion),
+    # nor the QA's proofreading of a draft letter, which R29 keeps from the coordinator.
+    coordinator_follows: bool = True
+
+
+KINDS: dict[str, Kind] = {
+    "self_assessment": Kind(
+        "Annual self-assessment",
+        "reviews.deadlines.self_assessments",
+        "your local authority's self-assessment",
+    ),
+    "information_set": Kind(
+        "SAV information set",
+        "reviews.deadlines.information_sets",
+        "information your local authority is asked for",
+    ),
+    "hypotheses_decision": Kind(
         "Host's decision on hypotheses",
         "reviews.deadlines.hypotheses_decisions",
+        "your decision on a review's hypotheses",
     ),
-    "conference_call": ("Pre-visit conference call", "reviews.deadlines.conference_calls"),
-    "qa_proofread": ("QA proofreading", "reviews.deadlines.proofreading"),
-    "letter_due": ("Final feedback letter", "reviews.deadlines.final_letters"),
-    "incident_response": (
+    "conference_call": Kind(
+        "Pre-visit conference call",
+        "reviews.deadlines.conference_calls",
+        "a team conference call",
+    ),
+    "qa_proofread": Kind(
+        "QA proofreading",
+        "reviews.deadlines.proofreading",
+        "a draft letter to proofread",
+        coordinator_follows=False,
+    ),
+    "letter_due": Kind(
+        "Final feedback letter", "reviews.deadlines.final_letters", "a final feedback letter"
+    ),
+    "incident_response": Kind(
         "Critical incident awaiting the host",
         "safeguarding.deadlines.incident_responses",
+        "a response your local authority is asked for",
     ),
-    "reflection": ("Reflection", "reviews.deadlines.reflections"),
-    "eoi_sponsor": (
+    "reflection": Kind(
+        "Reflection",
+        "reviews.deadlines.reflections",
+        "your reflection on a review",
+        coordinator_follows=False,
+    ),
+    "eoi_sponsor": Kind(
         "Application awaiting its sponsor",
         "accreditation.deadlines.sponsor_decisions",
+        "an application to be a peer reviewer",
     ),
-    "accreditation_lapsing": (
+    "accreditation_lapsing": Kind(
         "Flagged accreditation",
         "accreditation.deadlines.flagged_accreditations",
+        "your accreditation as a peer reviewer",
     ),
 }
 
+# The kinds on the coordinator's page.
+COORDINATOR_KINDS = frozenset(k for k, kind in KINDS.items() if kind.coordinator_follows)
+
 
 def kind_label(kind: str) -> str:
-    return KINDS[kind][0]
+    return KINDS[kind].label
 
 
 def _collector(kind: str):
-    module, _, name = KINDS[kind][1].rpartition(".")
+    module, _, name = KINDS[kind].collector.rpartition(".")
     return getattr(import_module(module), name)
 
 

@@ -26,12 +26,16 @@ def _region_ids(user) -> list[int]:
 
 @login_required
 def reminders(request):
-    """Every open deadline of the coordinator's region, soonest due first, with whom it
-    waits for and when each was last reminded; then the outbox, newest first. A fixed
-    number of queries."""
+    """Every open deadline of the coordinator's region that they follow, soonest due first,
+    with whom it waits for and when each was last reminded; then those reminders, newest
+    first. A fixed number of queries."""
     on = timezone.localdate()
     region_ids = _region_ids(request.user)
-    open_here = [d for d in deadlines.open_deadlines(on=on) if d.region_id in region_ids]
+    open_here = [
+        d
+        for d in deadlines.open_deadlines(on=on)
+        if d.region_id in region_ids and d.kind in deadlines.COORDINATOR_KINDS
+    ]
     sent = Reminder.objects.filter(
         region_id__in=region_ids,
         state=ReminderState.SENT,
@@ -53,9 +57,9 @@ def reminders(request):
         }
         for d in open_here
     ]
-    log = Reminder.objects.filter(region_id__in=region_ids).select_related(
-        "recipient", "requested_by"
-    )
+    log = Reminder.objects.filter(
+        region_id__in=region_ids, kind__in=deadlines.COORDINATOR_KINDS
+    ).select_related("recipient", "requested_by")
     page = Paginator(log, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -168,10 +168,13 @@ def reminder_message(
         "url": settings.BASE_URL + deadline.url,
         "site_name": settings.SERVICE_NAME,
     }
-    prefix = "Overdue" if late else "Reminder"
-    subject = f"{prefix}: {deadline.title}"
-    if len(subject) > 200:
-        subject = subject[:199] + "…"
+    # The subject says what it is about and by when, never the detail (the body has it).
+    about = deadlines.KINDS[deadline.kind].subject
+    subject = (
+        f"Overdue: {about}, due {deadline.due_on:%-d %B %Y}"
+        if late
+        else f"Reminder: {about}, due by {deadline.due_on:%-d %B %Y}"
+    )
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "emslirp.localhost"
     message = EmailMultiAlternatives(
         subject=subject,
@@ -236,17 +239,26 @@ def reminder_send(*, pk: int, now: datetime.datetime | None = None) -> str:
 def remind_now(*, kind: str, subject: str, by: User, now: datetime.datetime | None = None) -> int:
     """The coordinator's "remind now": one reminder to each of the deadline's recipients
     of the day, whatever the steps, at most once a day each. Returns how many go.
-    PermissionDenied unless ``by`` coordinates the deadline's region; ReminderRefused if
-    the work is done or everyone was reminded by hand today."""
+    PermissionDenied unless ``by`` coordinates a region; ReminderRefused if the work is
+    done, the deadline is not one the coordinator follows or not in their region (one
+    answer for all three), or everyone was reminded by hand today."""
     on = timezone.localdate() if now is None else timezone.localtime(now).date()
     now = now or timezone.now()
-    deadline = deadlines.deadline_get(kind=kind, subject=subject, on=on)
-    if deadline is None:
-        raise ReminderRefused(
-            "That work has been done since the page was loaded: nothing to remind."
-        )
-    if not coordinated_regions(by, on=on).filter(pk=deadline.region_id).exists():
+    regions = set(coordinated_regions(by, on=on).values_list("pk", flat=True))
+    if not regions:
         raise PermissionDenied
+    deadline = (
+        deadlines.deadline_get(kind=kind, subject=subject, on=on)
+        if kind in deadlines.COORDINATOR_KINDS
+        else None
+    )
+    # One answer for "done", "never was" and "not in your region": a coordinator of
+    # another region learns nothing of what exists there by trying (R2, R30).
+    if deadline is None or deadline.region_id not in regions:
+        raise ReminderRefused(
+            "Nothing in your region waits for that any more: it may have been done since "
+            "the page was loaded."
+        )
     people = [p for p in deadline.recipients if _reachable(p)]
     if not people:
         raise ReminderRefused(

@@ -273,7 +273,11 @@ def conference_calls(*, on: datetime.date, subject: str | None = None) -> list[D
     )
     if subject is not None:
         pk, _, first_day = subject.partition("/")
-        reviews = reviews.filter(pk=_subject_pk(pk), onsite_from=first_day or None)
+        try:
+            first_day = datetime.date.fromisoformat(first_day)
+        except ValueError:
+            return []
+        reviews = reviews.filter(pk=_subject_pk(pk), onsite_from=first_day)
     reviews = list(reviews)
     if not reviews:
         return []

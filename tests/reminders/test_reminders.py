@@ -102,7 +102,8 @@ def test_the_next_step_goes_on_its_day_and_only_the_latest_step_reached(
         ("letter_due", "Lee Lead", 5),
     ]
     overdue = mail_to(people["lead"])[-1]
-    assert overdue.subject.startswith("Overdue: Issue the final feedback letter")
+    assert overdue.subject == "Overdue: a final feedback letter, due 2 December 2026"
+    assert "Issue the final feedback letter of the PCTR of Rutland." in overdue.body
     assert "now 6 working days late" in overdue.body
 
 
@@ -206,7 +207,8 @@ def test_the_email_says_what_is_due_by_when_with_a_link_in_text_and_html(
         sweep()
     [message] = [m for m in mail_to(people["lead"]) if "letter" in m.subject]
     url = settings.BASE_URL + reverse("reviews:letter", args=[subject.pk])
-    assert message.subject == "Reminder: Issue the final feedback letter of the PCTR of Rutland"
+    assert message.subject == "Reminder: a final feedback letter, due by 2 December 2026"
+    assert "Issue the final feedback letter of the PCTR of Rutland." in message.body
     assert "This is due by Wednesday 2 December 2026." in message.body
     assert url in message.body
     [(html, kind)] = message.alternatives
@@ -233,7 +235,11 @@ def test_a_sav_host_dcs_is_told_the_window_only_and_nobody_else_at_the_host_anyt
     with django_capture_on_commit_callbacks(execute=True):
         sweep(D(2026, 11, 20))  # the information set's step, ten working days before
         sweep(D(2027, 1, 8))  # the conference call's step, two working days before
-    [told] = [m for m in mail.outbox if "information set" in m.subject]
+    [told] = [m for m in mail.outbox if "information set" in m.body]
+    # The subject line, which a phone or a shared inbox shows, says nothing of a visit.
+    assert told.subject == (
+        "Reminder: information your local authority is asked for, due by 1 December 2026"
+    )
     assert told.to == [people["host_dcs"].email]
     text = told.body + told.alternatives[0][0]
     assert "Jan–Feb 2027" in text
@@ -261,47 +267,82 @@ def test_a_sav_host_dcs_is_told_the_window_only_and_nobody_else_at_the_host_anyt
 
 
 def test_the_coordinator_reminds_by_hand_once_a_day_each(
-    pctr, coordinator, django_capture_on_commit_callbacks
+    pctr, coordinator, la, django_capture_on_commit_callbacks
 ):
     subject, people = pctr
+    rutland = f"{la('Rutland').pk}/2026"
+    assert subject.host == la("Rutland")
     with django_capture_on_commit_callbacks(execute=True):
         count = reminders.remind_now(
-            kind="reflection", subject=str(subject.pk), by=coordinator, now=at(TODAY)
+            kind="self_assessment", subject=rutland, by=coordinator, now=at(TODAY)
         )
-    assert count == 4
+    assert count == 2
     assert sorted(r.recipient.full_name for r in Reminder.objects.filter(step__isnull=True)) == [
-        "Dai Ta",
+        "Al Host",
         "Hana Host",
-        "Lee Lead",
-        "Mo Member",
     ]
-    message = mail_to(people["member"])[-1]
+    message = mail_to(people["host_ad"])[-1]
     assert "Coral Ordinator, asked for this reminder" in message.body
     with pytest.raises(reminders.ReminderRefused, match="already reminded"):
         reminders.remind_now(
-            kind="reflection", subject=str(subject.pk), by=coordinator, now=at(TODAY, 15)
+            kind="self_assessment", subject=rutland, by=coordinator, now=at(TODAY, 15)
         )
-    # The next day they may again; a sweep's own steps are not affected.
+    # The next day they may again.
     with django_capture_on_commit_callbacks(execute=True):
-        assert (
-            reminders.remind_now(
-                kind="reflection", subject=str(subject.pk), by=coordinator, now=at(D(2026, 11, 30))
-            )
-            == 4
+        again = reminders.remind_now(
+            kind="self_assessment", subject=rutland, by=coordinator, now=at(D(2026, 11, 30))
         )
+    assert again == 2
 
 
-def test_only_a_coordinator_of_the_region_reminds_and_not_of_work_done(
+def test_only_a_coordinator_reminds_and_one_answer_for_done_absent_and_elsewhere(
     pctr, other_region_coordinator, coordinator
 ):
+    """R2, R30: another region's coordinator cannot tell by trying whether a deadline
+    exists there (a SAV's conference call names its first day)."""
     subject, people = pctr
-    for who in (other_region_coordinator, people["lead"], people["qa"], people["host_dcs"]):
+    for who in (people["lead"], people["qa"], people["host_dcs"]):
         with pytest.raises(PermissionDenied):
             reminders.remind_now(kind="letter_due", subject=str(subject.pk), by=who)
+    refusals = set()
+    for by, kind, key in [
+        (other_region_coordinator, "letter_due", str(subject.pk)),  # exists, elsewhere
+        (other_region_coordinator, "letter_due", str(subject.pk + 99)),  # never was
+        (coordinator, "letter_due", str(subject.pk + 99)),
+        (coordinator, "conference_call", f"{subject.pk}/not-a-date"),
+        (coordinator, "no_such_kind", "1"),
+    ]:
+        with pytest.raises(reminders.ReminderRefused) as refused:
+            reminders.remind_now(kind=kind, subject=key, by=by)
+        refusals.add(str(refused.value))
     at_state(subject, people, LetterState.FINAL)
-    with pytest.raises(reminders.ReminderRefused, match="has been done"):
+    with pytest.raises(reminders.ReminderRefused) as refused:
         reminders.remind_now(kind="letter_due", subject=str(subject.pk), by=coordinator)
+    refusals.add(str(refused.value))
+    assert len(refusals) == 1
     assert not Reminder.objects.exists()
+
+
+def test_the_coordinator_neither_follows_nor_reminds_of_reflections_or_proofreading(
+    client, pctr, coordinator, django_capture_on_commit_callbacks
+):
+    """R29: the coordinator has nothing of another's reflection (the QA sees completion)
+    nor of a draft letter."""
+    subject, people = pctr
+    at_state(subject, people, LetterState.WITH_QA)
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    assert Reminder.objects.filter(kind__in=["reflection", "qa_proofread"]).exists()
+    client.force_login(coordinator)
+    html = client.get(reverse("reminders")).content.decode()
+    assert "Issue the final feedback letter of the PCTR of Rutland" in html
+    # (Quinn Assure and Lee Lead are DCSs, listed for their own LAs' self-assessments.)
+    for hidden in ("Write your reflection", "Proofread", "Mo Member", "Dai Ta"):
+        assert hidden not in html
+    for kind in ("reflection", "qa_proofread"):
+        deadline = next(d for d in open_deadlines(on=TODAY) if d.kind == kind)
+        with pytest.raises(reminders.ReminderRefused):
+            reminders.remind_now(kind=kind, subject=deadline.subject, by=coordinator)
 
 
 def test_the_page_shows_the_regions_deadlines_who_was_reminded_and_the_outbox(
@@ -331,6 +372,10 @@ def test_the_page_shows_the_regions_deadlines_who_was_reminded_and_the_outbox(
         follow=True,
     )
     assert "Everyone was already reminded of it by hand today." in response.content.decode()
+    response = client.post(
+        reverse("reminders_remind_now"), {"kind": "letter_due", "subject": "0"}, follow=True
+    )
+    assert "Nothing in your region waits for that any more" in response.content.decode()
 
 
 def test_nobody_but_a_coordinator_opens_the_page_and_none_sees_another_regions(
@@ -348,10 +393,13 @@ def test_nobody_but_a_coordinator_opens_the_page_and_none_sees_another_regions(
     html = client.get(reverse("reminders")).content.decode()
     assert "Rutland" not in html
     assert "Nothing in your region is waiting for anyone." in html
+    # Refused as if it did not exist: the same answer as for work done or never there.
     response = client.post(
-        reverse("reminders_remind_now"), {"kind": "letter_due", "subject": str(subject.pk)}
+        reverse("reminders_remind_now"),
+        {"kind": "letter_due", "subject": str(subject.pk)},
+        follow=True,
     )
-    assert response.status_code == 403
+    assert "Nothing in your region waits for that any more" in response.content.decode()
     assert not Reminder.objects.exists()
 
 

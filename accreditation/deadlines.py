@@ -3,10 +3,11 @@ accreditations."""
 
 import datetime
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.models import Accreditation, ExpressionOfInterest
+from accreditation.models import Accreditation, AccreditationStatusChange, ExpressionOfInterest
 from emslirp.deadlines import Deadline
 from emslirp.models import PostKind
 from emslirp.selectors import post_holders_by_local_authority
@@ -69,21 +70,28 @@ def flagged_accreditations(*, on: datetime.date, subject: str | None = None) -> 
     """Accreditations flagged (a reflection not completed, mandatory training missed):
     for the person, due FLAG_WORKING_DAYS after the flag. A later flag of the same
     accreditation is a new deadline. One query."""
+    # Each flag is its own deadline: the status change that flagged it names it, so a
+    # flag lifted and set again, even on one day, is reminded of afresh.
+    flags = AccreditationStatusChange.objects.filter(
+        accreditation=OuterRef("pk"), status=Accreditation.Status.FLAGGED
+    ).order_by("-effective_on", "-pk")
     flagged = (
         Accreditation.objects.filter(status=Accreditation.Status.FLAGGED)
+        .annotate(flag=Subquery(flags.values("pk")[:1]))
         .select_related("person")
         .order_by("status_changed_on", "pk")
     )
     if subject is not None:
-        try:
-            since = datetime.date.fromisoformat(subject.partition("/")[2])
-        except ValueError:
-            return []
-        flagged = flagged.filter(pk=_pk(subject), status_changed_on=since)
+        flagged = flagged.filter(pk=_pk(subject))
+
+    def named(a) -> str:
+        # Flagged without a recorded change (set directly): named by the day instead.
+        return f"{a.pk}/{a.flag or a.status_changed_on.isoformat()}"
+
     return [
         Deadline(
             kind="accreditation_lapsing",
-            subject=f"{a.pk}/{a.status_changed_on.isoformat()}",
+            subject=named(a),
             title=(
                 f"Put right what flagged your accreditation as "
                 f"{a.get_role_display()} ({a.status_reason}), before the coordinator "
@@ -95,4 +103,5 @@ def flagged_accreditations(*, on: datetime.date, subject: str | None = None) -> 
             recipients=(a.person,),
         )
         for a in flagged
+        if subject is None or named(a) == subject
     ]

@@ -378,7 +378,8 @@ class PdfDownload(models.Model):
 class ReminderState(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
     SENT = "sent", "Sent"
-    CANCELLED = "cancelled", "Not sent: the work was done first"
+    CANCELLED = "cancelled", "Not sent: no longer needed"
+    FAILED = "failed", "Not sent: the mail server refused it"
 
 
 class Reminder(models.Model):
@@ -409,6 +410,10 @@ class Reminder(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_to = models.EmailField(blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Sends that failed; after REMINDER_MAX_ATTEMPTS it is given up."
+    )
+    failure = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -13,12 +13,13 @@ import dataclasses
 import datetime
 import json
 import logging
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.template import loader
 from django.utils import timezone
@@ -32,6 +33,7 @@ from emslirp.working_days import is_working_day
 logger = logging.getLogger(__name__)
 
 _SWEEP_LOCK = "emslirp:reminders:sweep"
+SWEEP_LOCK_SECONDS = 600
 
 
 class ReminderRefused(Exception):
@@ -71,8 +73,8 @@ def _insert_missing(rows: list[dict], now: datetime.datetime) -> int:
             "json_extract(value, '$.due_on') FROM json_each(%s) WHERE true"
         )
     sql = (
-        f"INSERT INTO {table} ({columns}, state, created_at, sent_to) "  # noqa: S608 (names are ours)
-        f"SELECT s.*, %s, %s, '' FROM ({source}) AS s WHERE true ON CONFLICT DO NOTHING"
+        f"INSERT INTO {table} ({columns}, state, created_at, sent_to, attempts, failure) "  # noqa: S608 (names are ours)
+        f"SELECT s.*, %s, %s, '', 0, '' FROM ({source}) AS s WHERE true ON CONFLICT DO NOTHING"
     )
     created_at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
@@ -88,10 +90,15 @@ def _to_hand_out(now: datetime.datetime):
 
 
 def _hand_out(pks: list[int]) -> None:
+    """Give the rows to the worker. If the broker cannot be reached the rows stay waiting,
+    and the next sweep after REMINDER_REQUEUE_AFTER hands them out again."""
     from emslirp.tasks import task_reminder_send
 
-    for pk in pks:
-        task_reminder_send.delay(pk)
+    try:
+        for pk in pks:
+            task_reminder_send.delay(pk)
+    except Exception:
+        logger.exception("could not hand %d reminders to the worker; the sweep will", len(pks))
 
 
 def reminders_sweep(*, now: datetime.datetime | None = None, hand_out: bool = True) -> SweepResult:
@@ -102,7 +109,8 @@ def reminders_sweep(*, now: datetime.datetime | None = None, hand_out: bool = Tr
     A fixed number of queries, however many reviews there are."""
     on = timezone.localdate() if now is None else timezone.localtime(now).date()
     now = now or timezone.now()
-    if not cache.add(_SWEEP_LOCK, now.isoformat(), timeout=600):
+    token = secrets.token_hex(8)
+    if not cache.add(_SWEEP_LOCK, token, timeout=SWEEP_LOCK_SECONDS):
         logger.info("a reminder sweep is already running; this one stops")
         return SweepResult(0, 0, [])
     try:
@@ -133,7 +141,9 @@ def reminders_sweep(*, now: datetime.datetime | None = None, hand_out: bool = Tr
                 waiting.update(enqueued_at=now)
                 transaction.on_commit(lambda: _hand_out(pks))
     finally:
-        cache.delete(_SWEEP_LOCK)
+        # Only this sweep's own lock: one that outlived its timeout may be another's now.
+        if cache.get(_SWEEP_LOCK) == token:
+            cache.delete(_SWEEP_LOCK)
     logger.info(
         "reminder sweep: %d open deadlines, %d reminders added, %d handed out",
         len(found),
@@ -192,10 +202,11 @@ def reminder_message(
 
 
 def reminder_send(*, pk: int, now: datetime.datetime | None = None) -> str:
-    """Send outbox row ``pk`` once: "sent"; "skipped" if it was sent, cancelled or is
-    gone; "cancelled" if its work is done, its recipient no longer among the deadline's,
-    or a later step of it is in the outbox. The row is locked for the whole send, so two
-    deliveries of one row never both send."""
+    """Send outbox row ``pk`` once: "sent"; "skipped" if it was sent, cancelled, given up
+    or is gone; "cancelled" if its work is done, its recipient no longer among the
+    deadline's, or a later step of it (for the same due date) is in the outbox; "failed"
+    if the mail server refused it (counted; given up after REMINDER_MAX_ATTEMPTS). The
+    row is locked for the whole send, so two deliveries of one row never both send."""
     on = timezone.localdate() if now is None else timezone.localtime(now).date()
     now = now or timezone.now()
     with transaction.atomic():
@@ -214,6 +225,7 @@ def reminder_send(*, pk: int, now: datetime.datetime | None = None) -> str:
                 kind=reminder.kind,
                 subject=reminder.subject,
                 recipient=reminder.recipient_id,
+                due_on=reminder.due_on,
                 step__gt=reminder.step,
             ).exists()
         )
@@ -227,7 +239,20 @@ def reminder_send(*, pk: int, now: datetime.datetime | None = None) -> str:
             reminder.state = ReminderState.CANCELLED
             reminder.save(update_fields=["state"])
             return "cancelled"
-        reminder_message(reminder, deadline, on=on).send()
+        try:
+            reminder_message(reminder, deadline, on=on).send()
+        except DatabaseError:
+            raise
+        except Exception as error:
+            # The mail server refused it: counted, tried again by a later sweep, and given
+            # up after REMINDER_MAX_ATTEMPTS, so that one bad address blocks nothing.
+            logger.exception("reminder %d could not be sent", pk)
+            reminder.attempts += 1
+            reminder.failure = f"{type(error).__name__}: {error}"[:1000]
+            if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+                reminder.state = ReminderState.FAILED
+            reminder.save(update_fields=["attempts", "failure", "state"])
+            return "failed"
         reminder.state = ReminderState.SENT
         reminder.sent_at = now
         reminder.sent_to = reminder.recipient.email
@@ -254,7 +279,7 @@ def remind_now(*, kind: str, subject: str, by: User, now: datetime.datetime | No
     )
     # One answer for "done", "never was" and "not in your region": a coordinator of
     # another region learns nothing of what exists there by trying (R2, R30).
-    if deadline is None or deadline.region_id not in regions:
+    if deadline is None or deadline.subject != subject or deadline.region_id not in regions:
         raise ReminderRefused(
             "Nothing in your region waits for that any more: it may have been done since "
             "the page was loaded."

@@ -235,6 +235,8 @@ SELF_ASSESSMENT_DUE = (3, 31)
 REMINDER_REQUEUE_AFTER = datetime.timedelta(
     seconds=int(os.environ.get("EMSLIRP_REMINDER_REQUEUE_SECONDS", "3600"))
 )
+# A reminder the mail server refuses is tried again at later sweeps, this many times in all.
+REMINDER_MAX_ATTEMPTS = 5
 # Celery beat sweeps the deadlines every quarter of an hour in working hours, London time,
 # so that nobody is e-mailed in the night; EMSLIRP_REMINDER_SWEEP_SECONDS sweeps at a
 # fixed interval instead.

@@ -220,6 +220,10 @@ def hypotheses_decision_due_on(review: Review) -> datetime.date:
     return working_days_shift(review.reference_day, -HYPOTHESES_DECISION_WORKING_DAYS)
 
 
+def _decision_subject(review: Review) -> str:
+    return f"{review.pk}/{review.reference_day.isoformat()}"
+
+
 def hypotheses_decisions(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
     """PCTRs being prepared whose draft hypotheses wait for the host's decision: for the
     host's DCS and 2nd-tier lead (R19). Two queries."""
@@ -235,7 +239,9 @@ def hypotheses_decisions(*, on: datetime.date, subject: str | None = None) -> li
     )
     if subject is not None:
         reviews = reviews.filter(pk=_subject_pk(subject))
-    reviews = list(reviews)
+    # The day it is counted from is in the subject: setting the visit's days moves the due
+    # date, and the reminders start again from the new one.
+    reviews = [r for r in reviews if subject is None or subject == _decision_subject(r)]
     if not reviews:
         return []
     leaders = post_holders_by_local_authority(
@@ -244,7 +250,7 @@ def hypotheses_decisions(*, on: datetime.date, subject: str | None = None) -> li
     return [
         Deadline(
             kind="hypotheses_decision",
-            subject=str(review.pk),
+            subject=_decision_subject(review),
             title=f"Decide which hypotheses the PCTR of {review.host} investigates",
             due_on=hypotheses_decision_due_on(review),
             url=reverse("reviews:hypotheses", args=[review.pk]),
@@ -341,10 +347,11 @@ def proofreading(*, on: datetime.date, subject: str | None = None) -> list[Deadl
     return out
 
 
-def _after_visit(on: datetime.date, subject: str | None):
+def _after_visit(on: datetime.date, subject: str | None, *, states=(ReviewState.AFTER_VISIT,)):
     reviews = Review.objects.filter(
-        state=ReviewState.AFTER_VISIT,
+        state__in=states,
         onsite_to__isnull=False,
+        onsite_to__lt=on,
         onsite_to__gte=on - AFTER_VISIT_HORIZON,
     ).select_related("host")
     if subject is not None:
@@ -356,7 +363,12 @@ def final_letters(*, on: datetime.date, subject: str | None = None) -> list[Dead
     """Reviews over whose final letter is not issued: for the lead, due 10 (PCTR) or 5
     (SAV) working days after the last on-site day (``letter_due_on``); after that day the
     reminders say it is overdue. Two queries."""
-    reviews = list(_after_visit(on, subject).exclude(letter__state=LetterState.FINAL))
+    # The letter's clock runs from the last on-site day, whether or not the lead has yet
+    # marked the visit over.
+    states = (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
+    reviews = list(
+        _after_visit(on, subject, states=states).exclude(letter__state=LetterState.FINAL)
+    )
     if not reviews:
         return []
     leads = _team(reviews, [TeamRole.LEAD])

@@ -25,6 +25,7 @@ from emslirp import reminders
 from emslirp.celery import app as celery_app
 from emslirp.deadlines import open_deadlines, step_reached
 from emslirp.models import LocalAuthority, PostKind, Reminder, ReminderState
+from emslirp.working_days import working_days_shift
 from reviews.models import Review, ReviewState, TeamMember, TeamRole
 from safeguarding.models import CriticalIncident
 from tests.factories import ExpressionOfInterestFactory, PostFactory, UserFactory
@@ -138,7 +139,7 @@ def test_beat_and_a_worker_send_the_due_reminders_of_a_review(
     PostFactory(holder=host_ad, kind=PostKind.SAFEGUARDING_LEAD, local_authority=rutland)
     lead = UserFactory(full_name="Lee Lead")
     # A PCTR whose visit ended four weeks ago: its letter is overdue, and an incident
-    # raised with the host two days ago waits for their response.
+    # raised with the host waits for their response.
     last_day = today - datetime.timedelta(days=28)
     review = Review.objects.create(
         kind="pctr",
@@ -152,7 +153,9 @@ def test_beat_and_a_worker_send_the_due_reminders_of_a_review(
     TeamMember.objects.create(
         review=review, person=lead, role=TeamRole.LEAD, local_authority=derby, assigned_by=lead
     )
-    moment = timezone.now() - datetime.timedelta(days=2)
+    # Raised two working days ago (whatever day CI runs on): its response is overdue.
+    raised_on = working_days_shift(today, -2)
+    moment = timezone.make_aware(datetime.datetime.combine(raised_on, datetime.time(9)))
     CriticalIncident.objects.create(
         review=review,
         local_authority_name="Rutland",

@@ -134,6 +134,15 @@ def test_the_host_decides_on_hypotheses_ten_working_days_before_the_quarter(
     # Ten working days before Friday 1 January 2027, over Christmas and New Year.
     assert deadline.due_on == D(2026, 12, 16)
     assert names(deadline) == ["Al Host", "Hana Host"]
+    # Setting the visit's days moves the due date, and makes it a new deadline: the
+    # reminders of the old date do not stand in for those of the new one.
+    from reviews import services
+
+    pctr = services.review_onsite_set(review=pctr, first_day=D(2027, 2, 15), by=coordinator)
+    [moved] = of_kind("hypotheses_decision")
+    assert moved.due_on == D(2027, 2, 1)
+    assert moved.subject != deadline.subject
+    assert deadline_get(kind="hypotheses_decision", subject=deadline.subject, on=TODAY) is None
     hypotheses.hypotheses_decide(
         review=pctr,
         decisions={1: "investigate", 2: "investigate", 3: "park", 4: "park"},
@@ -198,6 +207,16 @@ def test_the_final_letter_is_due_ten_working_days_after_the_visit_until_issued(p
     assert of_kind("letter_due") == []
 
 
+def test_the_letter_is_chased_from_the_last_on_site_day_though_the_visit_is_not_marked_over(
+    east_midlands, coordinator
+):
+    _subject, _people = visited(east_midlands, coordinator, "pctr", state="on_site")
+    [deadline] = of_kind("letter_due")
+    assert deadline.due_on == D(2026, 12, 2)
+    # Not while the team is still on site.
+    assert of_kind("letter_due", on=D(2026, 11, 18)) == []
+
+
 def test_a_sav_letter_is_due_five_working_days_after_over_a_bank_holiday(
     east_midlands, coordinator
 ):
@@ -229,7 +248,8 @@ def test_proofreading_is_due_two_working_days_after_it_reached_the_qa_in_london_
     letters.letter_send_to_qa(letter=Letter.objects.get(pk=letter.pk), by=people["lead"])
     [again] = of_kind("qa_proofread")
     assert again.subject != deadline.subject
-    assert again.due_on == D(2026, 12, 1)
+    # Counted from the day it reached the QA again, in London.
+    assert again.due_on == working_days_shift(timezone.localtime().date(), 2)
 
 
 def test_an_incident_waits_for_the_hosts_response_a_working_day_in_london_time(pctr):
@@ -315,6 +335,34 @@ def test_a_flagged_accreditation_is_for_its_holder_until_the_flag_is_lifted(east
     accreditation.status, accreditation.status_reason = "current", ""
     accreditation.save()
     assert of_kind("accreditation_lapsing") == []
+
+
+def test_each_flag_of_an_accreditation_is_its_own_deadline_even_on_one_day(coordinator):
+    from accreditation import services
+
+    accreditation = AccreditationFactory()
+    day = D(2026, 11, 27)
+
+    def flag():
+        services.accreditation_status_set(
+            accreditation=accreditation,
+            status=Accreditation.Status.FLAGGED,
+            reason="Reflection not completed.",
+            on=day,
+            by=coordinator,
+        )
+        return of_kind("accreditation_lapsing")[0].subject
+
+    first = flag()
+    services.accreditation_status_set(
+        accreditation=accreditation,
+        status=Accreditation.Status.CURRENT,
+        reason="Completed.",
+        on=day,
+        by=coordinator,
+    )
+    assert of_kind("accreditation_lapsing") == []
+    assert flag() != first
 
 
 def test_a_deadline_of_another_kind_or_a_made_up_subject_is_none(pctr):

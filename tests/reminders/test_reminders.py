@@ -4,6 +4,7 @@ secrecy in every e-mail (R30); the coordinator's page and "remind now"; the swee
 query count, the same for 10 reviews and for 1,000."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -13,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from emslirp import reminders
-from emslirp.deadlines import open_deadlines
-from emslirp.models import PostKind, Reminder, ReminderState
+from emslirp.deadlines import KINDS, open_deadlines
+from emslirp.models import PostKind, Reminder, ReminderState, User
 from reviews.models import LetterState, Review, ReviewState, TeamMember, TeamRole
 from tests.calendar_planner.people import holder, review
 from tests.factories import ExpressionOfInterestFactory, PostFactory, UserFactory
@@ -26,6 +27,9 @@ from tests.reviews.visited import visited
 pytestmark = pytest.mark.django_db
 D = datetime.date
 UTC = datetime.UTC
+# The sweep's queries: two or three per kind of deadline, the outbox's insert, the rows
+# waiting to be handed out, and their hand-out time.
+QUERIES = 28
 
 
 def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
@@ -174,15 +178,50 @@ def test_the_sweep_runs_on_london_dates_across_the_clock_change(east_midlands, l
         local_authority=la("Rutland"),
         submitted_at=datetime.datetime(2026, 3, 16, 10, tzinfo=UTC),
     )
+
+    def steps():
+        return sorted(Reminder.objects.filter(kind="eoi_sponsor").values_list("step", flat=True))
+
     sunday_night = datetime.datetime(2026, 3, 29, 22, 30, tzinfo=UTC)  # 23:30 BST Sunday
     reminders.reminders_sweep(now=sunday_night, hand_out=False)
-    assert list(Reminder.objects.filter(kind="eoi_sponsor").values_list("step", flat=True)) == [-3]
+    assert steps() == [-3]
     monday = datetime.datetime(2026, 3, 29, 23, 30, tzinfo=UTC)  # 00:30 BST Monday
     reminders.reminders_sweep(now=monday, hand_out=False)
-    assert sorted(Reminder.objects.filter(kind="eoi_sponsor").values_list("step", flat=True)) == [
-        -3,
-        0,
-    ]
+    assert steps() == [-3, 0]
+
+
+def test_a_refused_send_is_counted_retried_and_given_up_and_blocks_nothing(
+    pctr, settings, monkeypatch
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    _subject, people = pctr
+    bad = people["data"].email
+    real_send = EmailMultiAlternatives.send
+
+    def send(message, *args, **kwargs):
+        if message.to == [bad]:
+            raise OSError("550 mailbox unavailable")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    settings.REMINDER_REQUEUE_AFTER = datetime.timedelta(0)
+    call_command("sweep_reminders", stdout=io.StringIO())
+    row = Reminder.objects.get(recipient=people["data"])
+    assert (row.state, row.attempts) == (ReminderState.PENDING, 1)
+    assert "550 mailbox unavailable" in row.failure
+    # Everyone else's went, before and after it in the outbox.
+    others = Reminder.objects.exclude(recipient=people["data"])
+    assert {r.state for r in others} == {ReminderState.SENT}
+    call_command("sweep_reminders", stdout=io.StringIO())
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (ReminderState.FAILED, 2)
+    out = io.StringIO()
+    call_command("sweep_reminders", stdout=out)
+    row.refresh_from_db()
+    assert row.attempts == 2  # given up: not tried again
+    assert "0 refused" in out.getvalue()
 
 
 def test_the_command_sweeps_and_sends_in_its_own_process_for_cron(pctr, capsys):
@@ -310,6 +349,9 @@ def test_only_a_coordinator_reminds_and_one_answer_for_done_absent_and_elsewhere
         (other_region_coordinator, "letter_due", str(subject.pk + 99)),  # never was
         (coordinator, "letter_due", str(subject.pk + 99)),
         (coordinator, "conference_call", f"{subject.pk}/not-a-date"),
+        # Another spelling of an open deadline's subject is not another deadline.
+        (coordinator, "letter_due", f"0{subject.pk}"),
+        (coordinator, "letter_due", f"{subject.pk}/x"),
         (coordinator, "no_such_kind", "1"),
     ]:
         with pytest.raises(reminders.ReminderRefused) as refused:
@@ -460,40 +502,134 @@ def test_home_lists_the_same_deadlines_most_urgent_first(client, pctr):
 # The sweep does not grow with the reviews ------------------------------------------------------
 
 
-@pytest.mark.parametrize("count", [10, 1000])
-def test_the_sweep_query_count_is_the_same_for_10_and_1000_reviews(
-    east_midlands, coordinator, count, django_assert_num_queries
-):
-    las = list(east_midlands.local_authorities.order_by("name"))
-    leads = [UserFactory(full_name=f"Lead {n}") for n in range(10)]
+def _seed_every_kind(region, coordinator, count: int) -> None:
+    """``count`` of each kind of deadline, in bulk: reviews after their visit (a letter due,
+    reflections outstanding, an incident awaiting the host, a letter with the QA), PCTRs
+    whose hypotheses wait for the host, SAVs whose information set and conference call are
+    coming, applications awaiting their sponsor, flagged accreditations, and every LA's
+    self-assessment."""
+    from accreditation.models import Accreditation, ExpressionOfInterest
+    from reviews.models import Hypothesis, Letter, LetterEvent
+    from safeguarding.models import CriticalIncident
+    from tests.factories import AccreditationFactory
+
+    las = list(region.local_authorities.order_by("name"))
+    people = User.objects.bulk_create(
+        User(email=f"bulk{n}@example.org", full_name=f"Bulk {n}") for n in range(3 * count + 20)
+    )
+    leads, applicants, flagged = people[:10], people[20 : 20 + count], people[-count:]
     for la in las:
         PostFactory(holder=UserFactory(), kind=PostKind.DCS, local_authority=la)
-    made = Review.objects.bulk_create(
-        Review(
-            kind="pctr",
-            host=las[n % len(las)],
-            starts_on=D(2026, 10, 1),
-            ends_on=D(2026, 12, 31),
-            state=ReviewState.AFTER_VISIT,
-            onsite_from=D(2026, 11, 16),
-            onsite_to=D(2026, 11, 18),
+    now = timezone.now()
+
+    def reviews(kind, state, start, end, onsite):
+        made = Review.objects.bulk_create(
+            Review(
+                kind=kind,
+                host=las[n % len(las)],
+                starts_on=start,
+                ends_on=end,
+                state=state,
+                onsite_from=onsite[0] if onsite else None,
+                onsite_to=onsite[1] if onsite else None,
+            )
+            for n in range(count)
         )
-        for n in range(count)
+        TeamMember.objects.bulk_create(
+            TeamMember(
+                review=r,
+                person=leads[(n + shift) % 10],
+                role=role,
+                local_authority=las[(n + shift + 1) % len(las)],
+                assigned_by=coordinator,
+            )
+            for n, r in enumerate(made)
+            for shift, role in ((0, TeamRole.LEAD), (5, TeamRole.QA))
+        )
+        return made
+
+    after = reviews(
+        "pctr",
+        ReviewState.AFTER_VISIT,
+        D(2026, 10, 1),
+        D(2026, 12, 31),
+        (D(2026, 11, 16), D(2026, 11, 18)),
     )
-    TeamMember.objects.bulk_create(
-        TeamMember(
+    CriticalIncident.objects.bulk_create(
+        CriticalIncident(
             review=r,
-            person=leads[n % 10],
-            role=TeamRole.LEAD,
-            local_authority=las[(n + 1) % len(las)],
-            assigned_by=coordinator,
+            local_authority_name="LA",
+            host_dcs_name="DCS",
+            lead_name="Lead",
+            review_dates="",
+            incident="i",
+            nature="n",
+            evidence="e",
+            identified_at=now,
+            identified_by=leads[0],
+            initial_action="a",
+            raised_by=leads[0],
+            raised_at=now,
+            raised_with_host_at=now,
         )
-        for n, r in enumerate(made)
+        for r in after
     )
-    # Every review has a letter due and reflections outstanding, for its lead and its
-    # host's DCS: 2,000 reminders and more for 1,000 reviews, in the same queries as 10.
-    with django_assert_num_queries(21):
-        result = reminders.reminders_sweep(now=at(TODAY))
-    assert result.created == Reminder.objects.count() >= 2 * count
+    letters = Letter.objects.bulk_create(
+        Letter(
+            review=r,
+            state="with_qa",
+            subject="s",
+            body="b",
+            drafted_by=leads[0],
+            drafted_at=now,
+            updated_at=now,
+        )
+        for r in after
+    )
+    LetterEvent.objects.bulk_create(
+        LetterEvent(letter=x, before="draft", after="with_qa", by=leads[0], at=now) for x in letters
+    )
+    preparing = reviews("pctr", ReviewState.PREPARING, D(2027, 1, 1), D(2027, 3, 31), None)
+    Hypothesis.objects.bulk_create(
+        Hypothesis(review=r, number=1, text="h", proposal="investigate", written_by=leads[0])
+        for r in preparing
+    )
+    reviews(
+        "sav",
+        ReviewState.PREPARING,
+        D(2027, 1, 1),
+        D(2027, 2, 28),
+        (D(2027, 1, 12), D(2027, 1, 13)),
+    )
+    ExpressionOfInterest.objects.bulk_create(
+        ExpressionOfInterestFactory.build(
+            applicant=a, local_authority=las[n % len(las)], submitted=True, submitted_at=now
+        )
+        for n, a in enumerate(applicants)
+    )
+    Accreditation.objects.bulk_create(
+        AccreditationFactory.build(
+            person=p, status="flagged", status_reason="Missed training.", status_changed_on=TODAY
+        )
+        for p in flagged
+    )
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_sweep_query_count_is_the_same_for_10_and_1000_of_each_kind(
+    east_midlands, coordinator, count, django_assert_num_queries
+):
+    _seed_every_kind(east_midlands, coordinator, count)
+    found = open_deadlines(on=TODAY)
+    kinds = {d.kind for d in found}
+    assert kinds == set(KINDS)
+    # Every kind has ``count`` deadlines (self-assessments: one per LA).
+    for kind in KINDS:
+        assert len([d for d in found if d.kind == kind]) == (
+            10 if kind == "self_assessment" else count
+        )
+    # The database's side of the sweep: its hand-outs to the broker run after it commits.
+    with django_assert_num_queries(QUERIES):
+        result = reminders.reminders_sweep(now=at(TODAY), hand_out=True)
+    assert result.created == Reminder.objects.count()
     assert len(result.handed_out) == result.created
-    assert len(open_deadlines(on=TODAY)) >= 2 * count

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from emslirp import deadlines
 from emslirp.models import Reminder, ReminderState
 from emslirp.permissions import coordinated_regions
-from emslirp.reminders import ReminderRefused, remind_now
+from emslirp.reminders import ReminderRefused, reminders_send_now
 
 LOG_PAGE_SIZE = 50
 
@@ -73,7 +73,7 @@ def reminders(request):
 def reminders_remind_now(request):
     _region_ids(request.user)
     try:
-        count = remind_now(
+        count = reminders_send_now(
             kind=request.POST.get("kind", ""),
             subject=request.POST.get("subject", ""),
             by=request.user,

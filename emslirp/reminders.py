@@ -96,7 +96,7 @@ def _hand_out(pks: list[int]) -> None:
 
     try:
         for pk in pks:
-            task_reminder_send.delay(pk)
+            task_reminder_send.delay(reminder_id=pk)
     except Exception:
         logger.exception("could not hand %d reminders to the worker; the sweep will", len(pks))
 
@@ -261,7 +261,9 @@ def reminder_send(*, pk: int, now: datetime.datetime | None = None) -> str:
     return "sent"
 
 
-def remind_now(*, kind: str, subject: str, by: User, now: datetime.datetime | None = None) -> int:
+def reminders_send_now(
+    *, kind: str, subject: str, by: User, now: datetime.datetime | None = None
+) -> int:
     """The coordinator's "remind now": one reminder to each of the deadline's recipients
     of the day, whatever the steps, at most once a day each. Returns how many go.
     PermissionDenied unless ``by`` coordinates a region; ReminderRefused if the work is

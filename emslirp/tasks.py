@@ -27,9 +27,10 @@ def task_reminders_sweep():
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def task_reminder_send(pk: int):
+def task_reminder_send(*, reminder_id: int):
     """Send one reminder of the outbox. Acknowledged only once done, and given back to the
     broker if the worker dies: the row's lock and state make a second delivery harmless."""
     from emslirp.reminders import reminder_send
 
-    reminder_send(pk=pk)
+    outcome = reminder_send(pk=reminder_id)
+    logger.info("reminder %d: %s", reminder_id, outcome)

@@ -6,7 +6,7 @@ again, ends with every reminder sent exactly once, counted in the outbox and in 
 The processes send through ``tests.mailroom``'s backend, which writes each message as a row
 in the sending transaction: a message counts only if its transaction committed, as the
 reminder's "sent" mark does. These tests need Redis and PostgreSQL (CI's second run); the
-in-process tests of the outbox are in ``tests/reminders``."""
+in-process tests of the outbox are in ``tests/emslirp/test_reminders.py``."""
 
 import datetime
 import os

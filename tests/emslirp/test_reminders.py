@@ -19,12 +19,20 @@ from emslirp.models import PostKind, Reminder, ReminderState, User
 from reviews.models import LetterState, Review, ReviewState, TeamMember, TeamRole
 from tests.calendar_planner.people import holder, review
 from tests.factories import ExpressionOfInterestFactory, PostFactory, UserFactory
-from tests.reminders.conftest import TODAY
 from tests.reviews.test_hypotheses import team_for
 from tests.reviews.test_letters import at_state, feedback_given
 from tests.reviews.visited import visited
 
 pytestmark = pytest.mark.django_db
+# Run on the reviews' day: the visit of 16–18 November 2026 is over.
+TODAY = datetime.date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _today(on_day):
+    on_day(TODAY)
+
+
 D = datetime.date
 UTC = datetime.UTC
 # The sweep's queries: two or three per kind of deadline, the outbox's insert, the rows
@@ -312,7 +320,7 @@ def test_the_coordinator_reminds_by_hand_once_a_day_each(
     rutland = f"{la('Rutland').pk}/2026"
     assert subject.host == la("Rutland")
     with django_capture_on_commit_callbacks(execute=True):
-        count = reminders.remind_now(
+        count = reminders.reminders_send_now(
             kind="self_assessment", subject=rutland, by=coordinator, now=at(TODAY)
         )
     assert count == 2
@@ -323,12 +331,12 @@ def test_the_coordinator_reminds_by_hand_once_a_day_each(
     message = mail_to(people["host_ad"])[-1]
     assert "Coral Ordinator, asked for this reminder" in message.body
     with pytest.raises(reminders.ReminderRefused, match="already reminded"):
-        reminders.remind_now(
+        reminders.reminders_send_now(
             kind="self_assessment", subject=rutland, by=coordinator, now=at(TODAY, 15)
         )
     # The next day they may again.
     with django_capture_on_commit_callbacks(execute=True):
-        again = reminders.remind_now(
+        again = reminders.reminders_send_now(
             kind="self_assessment", subject=rutland, by=coordinator, now=at(D(2026, 11, 30))
         )
     assert again == 2
@@ -342,7 +350,7 @@ def test_only_a_coordinator_reminds_and_one_answer_for_done_absent_and_elsewhere
     subject, people = pctr
     for who in (people["lead"], people["qa"], people["host_dcs"]):
         with pytest.raises(PermissionDenied):
-            reminders.remind_now(kind="letter_due", subject=str(subject.pk), by=who)
+            reminders.reminders_send_now(kind="letter_due", subject=str(subject.pk), by=who)
     refusals = set()
     for by, kind, key in [
         (other_region_coordinator, "letter_due", str(subject.pk)),  # exists, elsewhere
@@ -355,11 +363,11 @@ def test_only_a_coordinator_reminds_and_one_answer_for_done_absent_and_elsewhere
         (coordinator, "no_such_kind", "1"),
     ]:
         with pytest.raises(reminders.ReminderRefused) as refused:
-            reminders.remind_now(kind=kind, subject=key, by=by)
+            reminders.reminders_send_now(kind=kind, subject=key, by=by)
         refusals.add(str(refused.value))
     at_state(subject, people, LetterState.FINAL)
     with pytest.raises(reminders.ReminderRefused) as refused:
-        reminders.remind_now(kind="letter_due", subject=str(subject.pk), by=coordinator)
+        reminders.reminders_send_now(kind="letter_due", subject=str(subject.pk), by=coordinator)
     refusals.add(str(refused.value))
     assert len(refusals) == 1
     assert not Reminder.objects.exists()
@@ -384,7 +392,7 @@ def test_the_coordinator_neither_follows_nor_reminds_of_reflections_or_proofread
     for kind in ("reflection", "qa_proofread"):
         deadline = next(d for d in open_deadlines(on=TODAY) if d.kind == kind)
         with pytest.raises(reminders.ReminderRefused):
-            reminders.remind_now(kind=kind, subject=deadline.subject, by=coordinator)
+            reminders.reminders_send_now(kind=kind, subject=deadline.subject, by=coordinator)
 
 
 def test_the_page_shows_the_regions_deadlines_who_was_reminded_and_the_outbox(

@@ -21,7 +21,6 @@ from reviews.self_assessment_services import self_assessment_start
 from safeguarding import services as incidents
 from tests.calendar_planner.people import holder, review
 from tests.factories import AccreditationFactory, ExpressionOfInterestFactory
-from tests.reminders.conftest import TODAY
 from tests.reviews.test_hypotheses import DRAFTS, team_for
 from tests.reviews.test_letters import at_state, feedback_given
 from tests.reviews.test_reflections import write
@@ -29,6 +28,15 @@ from tests.reviews.test_self_assessment import submit
 from tests.reviews.visited import visited
 
 pytestmark = pytest.mark.django_db
+# Run on the reviews' day: the visit of 16–18 November 2026 is over.
+TODAY = datetime.date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _today(on_day):
+    on_day(TODAY)
+
+
 D = datetime.date
 UTC = datetime.UTC
 

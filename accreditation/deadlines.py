@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accreditation.models import Accreditation, AccreditationStatusChange, ExpressionOfInterest
 from emslirp.deadlines import Deadline
-from emslirp.models import PostKind
-from emslirp.selectors import post_holders_by_local_authority
+from emslirp.models import PostKind, User
+from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.working_days import working_days_shift
 
 # A sponsor decides on an application within this many working days of receiving it (R6).
@@ -27,7 +27,9 @@ def _pk(subject: str | None) -> int | None:
     return int(head) if head.isdigit() else -1
 
 
-def sponsor_decisions(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def sponsor_decisions(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """Applications sent and not decided: for the DCS of the applicant's LA of the day,
     never the applicant themself (R6). Two queries."""
     applications = (
@@ -37,6 +39,10 @@ def sponsor_decisions(*, on: datetime.date, subject: str | None = None) -> list[
     )
     if subject is not None:
         applications = applications.filter(pk=_pk(subject))
+    if person is not None:
+        applications = applications.filter(
+            local_authority__in=local_authorities_held(person=person, on=on, kinds=[PostKind.DCS])
+        )
     applications = [a for a in applications if a.submitted_at is not None]
     if not applications:
         return []
@@ -66,7 +72,9 @@ def sponsor_decisions(*, on: datetime.date, subject: str | None = None) -> list[
     return out
 
 
-def flagged_accreditations(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def flagged_accreditations(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """Accreditations flagged (a reflection not completed, mandatory training missed):
     for the person, due FLAG_WORKING_DAYS after the flag. A later flag of the same
     accreditation is a new deadline. One query."""
@@ -83,6 +91,8 @@ def flagged_accreditations(*, on: datetime.date, subject: str | None = None) -> 
     )
     if subject is not None:
         flagged = flagged.filter(pk=_pk(subject))
+    if person is not None:
+        flagged = flagged.filter(person=person)
 
     def named(a) -> str:
         # Flagged without a recorded change (set directly): named by the day instead.

@@ -118,10 +118,13 @@ def _collector(kind: str):
     return getattr(import_module(module), name)
 
 
-def open_deadlines(*, on: datetime.date) -> list[Deadline]:
+def open_deadlines(*, on: datetime.date, person: User | None = None) -> list[Deadline]:
     """Every open deadline on ``on``, soonest due first. A fixed number of queries, however
-    many reviews, letters or applications there are (about two per kind)."""
-    found = [d for kind in KINDS for d in _collector(kind)(on=on)]
+    many reviews, letters or applications there are (about two per kind). Given a
+    ``person``, each kind reads only the records that person could be asked about (their
+    posts, team places, applications to sponsor): a narrowing only, whose deadlines are
+    those of the whole list that name them."""
+    found = [d for kind in KINDS for d in _collector(kind)(on=on, person=person)]
     return sorted(found, key=lambda d: (d.due_on, d.kind, d.subject))
 
 
@@ -137,7 +140,8 @@ def deadline_get(*, kind: str, subject: str, on: datetime.date) -> Deadline | No
 def deadlines_for(*, person: User, on: datetime.date) -> list[Deadline]:
     """The open deadlines waiting for ``person``, soonest due first (the home page's
     "what needs you")."""
-    return [d for d in open_deadlines(on=on) if any(r.pk == person.pk for r in d.recipients)]
+    mine = open_deadlines(on=on, person=person)
+    return [d for d in mine if any(r.pk == person.pk for r in d.recipients)]
 
 
 def steps(kind: str) -> tuple[int, ...]:

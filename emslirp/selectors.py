@@ -88,3 +88,12 @@ def post_holders_by_local_authority(
         la: sorted(people.values(), key=lambda p: (p.full_name, p.pk))
         for la, people in holders.items()
     }
+
+
+def local_authorities_held(*, person: User, on: datetime.date, kinds=None) -> QuerySet:
+    """The pks of the LAs where ``person`` holds a post (of ``kinds``, if given) on ``on``,
+    as a subquery for ``__in`` filters."""
+    posts = Post.objects.held_on(on).filter(holder=person, local_authority__isnull=False)
+    if kinds is not None:
+        posts = posts.filter(kind__in=list(kinds))
+    return posts.values("local_authority")

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from calendar_planner.periods import add_months, slot_words
 from emslirp.deadlines import Deadline
-from emslirp.models import LocalAuthority, Post, PostKind
-from emslirp.selectors import post_holders_by_local_authority
+from emslirp.models import LocalAuthority, Post, PostKind, User
+from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.working_days import working_day_on_or_before, working_days_shift
 from reviews.letter_selectors import letter_due_on
 from reviews.models import (
@@ -76,6 +76,14 @@ def _team(reviews: list[Review], roles) -> dict[int, list]:
     return _by_review(members)
 
 
+def _places_of(person: User, roles=None):
+    """The pks of the reviews ``person`` has a place on (in ``roles``), as a subquery."""
+    places = TeamMember.objects.filter(person=person)
+    if roles is not None:
+        places = places.filter(role__in=list(roles))
+    return places.values("review")
+
+
 def _kind_of(review: Review) -> str:
     return "PCTR" if review.kind == ReviewKind.PCTR else "SAV"
 
@@ -90,7 +98,9 @@ def self_assessment_due_on(year: int) -> datetime.date:
     return working_day_on_or_before(datetime.date(year, month, day))
 
 
-def self_assessments(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def self_assessments(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """Every LA existing on ``on`` whose self-assessment of ``on``'s year is not yet
     submitted: for its DCS, 2nd-tier lead and the colleagues the DCS delegated it to who
     still hold a post there (as ``permissions.self_assessment_local_authorities``).
@@ -111,6 +121,8 @@ def self_assessments(*, on: datetime.date, subject: str | None = None) -> list[D
         if sa_year != str(year) or not la_pk.isdigit():
             return []
         las = las.filter(pk=int(la_pk))
+    if person is not None:
+        las = las.filter(pk__in=local_authorities_held(person=person, on=on))
     las = list(las)
     if not las:
         return []
@@ -166,7 +178,9 @@ def information_set_due_on(review: Review) -> datetime.date:
     return working_day_on_or_before(add_months(review.starts_on, -1))
 
 
-def information_sets(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def information_sets(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """SAVs whose window has not opened, whose information set falls due within
     INFORMATION_SET_NOTICE, while the host has not submitted the self-assessment of the
     year it is due in. For the host's DCS alone, and naming the window only (R30).
@@ -178,6 +192,10 @@ def information_sets(*, on: datetime.date, subject: str | None = None) -> list[D
     ).select_related("host")
     if subject is not None:
         reviews = reviews.filter(pk=_subject_pk(subject))
+    if person is not None:
+        reviews = reviews.filter(
+            host__in=local_authorities_held(person=person, on=on, kinds=[PostKind.DCS])
+        )
     reviews = [r for r in reviews if information_set_due_on(r) <= on + INFORMATION_SET_NOTICE]
     if not reviews:
         return []
@@ -224,7 +242,9 @@ def _decision_subject(review: Review) -> str:
     return f"{review.pk}/{review.reference_day.isoformat()}"
 
 
-def hypotheses_decisions(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def hypotheses_decisions(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """PCTRs being prepared whose draft hypotheses wait for the host's decision: for the
     host's DCS and 2nd-tier lead (R19). Two queries."""
     reviews = (
@@ -239,6 +259,10 @@ def hypotheses_decisions(*, on: datetime.date, subject: str | None = None) -> li
     )
     if subject is not None:
         reviews = reviews.filter(pk=_subject_pk(subject))
+    if person is not None:
+        reviews = reviews.filter(
+            host__in=local_authorities_held(person=person, on=on, kinds=HOST_LEADER_POSTS)
+        )
     # The day it is counted from is in the subject: setting the visit's days moves the due
     # date, and the reminders start again from the new one.
     reviews = [r for r in reviews if subject is None or subject == _decision_subject(r)]
@@ -266,7 +290,9 @@ def conference_call_on(review: Review) -> datetime.date:
     return working_days_shift(review.onsite_from, -1)
 
 
-def conference_calls(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def conference_calls(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """SAVs whose visit days are set and not begun, while their conference call is not
     recorded: for the whole team. Never for anyone at the host (R30). Two queries."""
     reviews = (
@@ -284,6 +310,8 @@ def conference_calls(*, on: datetime.date, subject: str | None = None) -> list[D
         except ValueError:
             return []
         reviews = reviews.filter(pk=_subject_pk(pk), onsite_from=first_day)
+    if person is not None:
+        reviews = reviews.filter(pk__in=_places_of(person))
     reviews = list(reviews)
     if not reviews:
         return []
@@ -308,7 +336,9 @@ def conference_calls(*, on: datetime.date, subject: str | None = None) -> list[D
 # After the visit (R23, R27) -------------------------------------------------------------
 
 
-def proofreading(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def proofreading(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """Draft letters with the QA: for the QA, due QA_PROOFREAD_WORKING_DAYS after the
     letter reached them. A letter sent to the QA again is a new deadline. Two queries."""
     to_qa = LetterEvent.objects.filter(letter=OuterRef("pk"), after=LetterState.WITH_QA)
@@ -324,6 +354,8 @@ def proofreading(*, on: datetime.date, subject: str | None = None) -> list[Deadl
     if subject is not None:
         review_pk, _, event_pk = subject.partition("/")
         letters = letters.filter(review_id=_subject_pk(review_pk), sent_event=_subject_pk(event_pk))
+    if person is not None:
+        letters = letters.filter(review__in=_places_of(person, [TeamRole.QA]))
     letters = [x for x in letters if x.sent_at is not None]
     if not letters:
         return []
@@ -347,7 +379,13 @@ def proofreading(*, on: datetime.date, subject: str | None = None) -> list[Deadl
     return out
 
 
-def _after_visit(on: datetime.date, subject: str | None, *, states=(ReviewState.AFTER_VISIT,)):
+def _after_visit(
+    on: datetime.date,
+    subject: str | None,
+    *,
+    states=(ReviewState.AFTER_VISIT,),
+    mine: Q | None = None,
+):
     reviews = Review.objects.filter(
         state__in=states,
         onsite_to__isnull=False,
@@ -356,18 +394,23 @@ def _after_visit(on: datetime.date, subject: str | None, *, states=(ReviewState.
     ).select_related("host")
     if subject is not None:
         reviews = reviews.filter(pk=_subject_pk(subject))
+    if mine is not None:
+        reviews = reviews.filter(mine)
     return reviews.order_by("onsite_to", "pk")
 
 
-def final_letters(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def final_letters(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """Reviews over whose final letter is not issued: for the lead, due 10 (PCTR) or 5
     (SAV) working days after the last on-site day (``letter_due_on``); after that day the
     reminders say it is overdue. Two queries."""
     # The letter's clock runs from the last on-site day, whether or not the lead has yet
     # marked the visit over.
     states = (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
+    mine = None if person is None else Q(pk__in=_places_of(person, [TeamRole.LEAD]))
     reviews = list(
-        _after_visit(on, subject, states=states).exclude(letter__state=LetterState.FINAL)
+        _after_visit(on, subject, states=states, mine=mine).exclude(letter__state=LetterState.FINAL)
     )
     if not reviews:
         return []
@@ -386,13 +429,23 @@ def final_letters(*, on: datetime.date, subject: str | None = None) -> list[Dead
     ]
 
 
-def reflections(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def reflections(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """Reviews whose reflections are open: for each person asked (the team on site and
     the host's DCS, as ``reflections_asked``) who has not submitted theirs, due the day
     reflections close. Four queries."""
+    mine = (
+        None
+        if person is None
+        else Q(pk__in=_places_of(person, REFLECTING_ROLES))
+        | Q(host__in=local_authorities_held(person=person, on=on, kinds=[PostKind.DCS]))
+    )
     reviews = [
         r
-        for r in _after_visit(on, subject).filter(onsite_to__gte=on - datetime.timedelta(days=31))
+        for r in _after_visit(on, subject, mine=mine).filter(
+            onsite_to__gte=on - datetime.timedelta(days=31)
+        )
         if reflections_close_on(r) >= on
     ]
     if not reviews:

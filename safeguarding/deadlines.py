@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from emslirp.deadlines import Deadline
-from emslirp.selectors import post_holders_by_local_authority
+from emslirp.models import User
+from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.working_days import working_days_shift
 from reviews.selectors import HOST_LEADER_POSTS
 from safeguarding.models import CriticalIncident
@@ -16,7 +17,9 @@ from safeguarding.models import CriticalIncident
 HOST_RESPONSE_WORKING_DAYS = 1
 
 
-def incident_responses(*, on: datetime.date, subject: str | None = None) -> list[Deadline]:
+def incident_responses(
+    *, on: datetime.date, subject: str | None = None, person: User | None = None
+) -> list[Deadline]:
     """Incidents raised with the host that the host has not yet responded to: for the
     host's DCS and 2nd-tier lead of the day. The visit has begun, so a SAV's host knows of
     it (R30). Two queries."""
@@ -29,6 +32,10 @@ def incident_responses(*, on: datetime.date, subject: str | None = None) -> list
     )
     if subject is not None:
         incidents = incidents.filter(pk=int(subject) if subject.isdigit() else -1)
+    if person is not None:
+        incidents = incidents.filter(
+            review__host__in=local_authorities_held(person=person, on=on, kinds=HOST_LEADER_POSTS)
+        )
     incidents = list(incidents)
     if not incidents:
         return []

@@ -384,3 +384,60 @@ def test_open_deadlines_come_soonest_due_first(pctr):
     found = open_deadlines(on=TODAY)
     assert {d.kind for d in found} >= {"letter_due", "reflection", "self_assessment"}
     assert [d.due_on for d in found] == sorted(d.due_on for d in found)
+
+
+def test_each_persons_deadlines_are_those_of_the_whole_list_that_name_them(
+    east_midlands, coordinator, la
+):
+    """The home page reads only what could concern its reader; that narrowing must find
+    exactly what the whole list holds for them, for everyone in a busy region."""
+    from reviews import services
+
+    subject, people = visited(east_midlands, coordinator, "pctr")
+    feedback_given(subject, people)
+    at_state(subject, people, LetterState.WITH_QA)
+    incident = incidents.incident_raise(
+        review=subject,
+        incident="A child seen alone.",
+        nature="Safeguarding.",
+        evidence="Observed.",
+        identified_at=timezone.now() - datetime.timedelta(hours=2),
+        identified_by=people["member"],
+        initial_action="Told the duty manager.",
+        by=people["member"],
+    )
+    incident.raised_with_host_at = timezone.now()
+    incident.save(update_fields=["raised_with_host_at"])
+    # A SAV coming to Leicestershire (its DCS asked for the information set), and a PCTR
+    # of Nottinghamshire led by the same lead, its hypotheses waiting for its DCS (the
+    # "uninvolved" of the first review).
+    review(east_midlands, "sav", "Leicestershire", D(2027, 1, 1), "Rutland", "Derbyshire")
+    others = {
+        "leicestershire": holder(east_midlands, PostKind.DCS, "Leicestershire", name="Lei Dcs"),
+    }
+    pctr2 = review(
+        east_midlands, "pctr", "Nottinghamshire", D(2027, 1, 1), "Derby City", "Lincolnshire"
+    )
+    services.team_assign(review=pctr2, person=people["lead"], role="lead", by=coordinator)
+    services.team_assign(review=pctr2, person=people["qa"], role="qa", by=coordinator)
+    hypotheses.hypotheses_save(review=pctr2, drafts=DRAFTS, by=people["lead"])
+    ExpressionOfInterestFactory(submitted=True, local_authority=la("Rutland"))
+    Accreditation.objects.filter(person=people["member"]).update(
+        status=Accreditation.Status.FLAGGED, status_reason="Missed training."
+    )
+    everyone = [*people.values(), *others.values()]
+    whole = open_deadlines(on=TODAY)
+    assert {d.kind for d in whole} >= {
+        "letter_due",
+        "reflection",
+        "qa_proofread",
+        "incident_response",
+        "information_set",
+        "eoi_sponsor",
+        "accreditation_lapsing",
+        "self_assessment",
+        "hypotheses_decision",
+    }
+    for person in everyone:
+        theirs = [d for d in whole if any(r.pk == person.pk for r in d.recipients)]
+        assert deadlines_for(person=person, on=TODAY) == theirs, person.full_name

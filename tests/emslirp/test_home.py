@@ -58,7 +58,7 @@ def test_a_coordinator_is_offered_the_administration(
     client.force_login(coordinator)
     # Two more than the page below: whether their coordinator post is current today (for
     # the admin, the pool and the reminders links), and extra PCTR requests waiting.
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(19):
         html = client.get(reverse("home")).content.decode()
     assert "SDSA coordinator" in html
     assert f'href="{reverse("admin:index")}"' in html
@@ -79,10 +79,9 @@ def test_home_query_count_does_not_grow_with_posts(client, la, posts, django_ass
     client.force_login(person)
     # session, user, posts with their LAs and regions (not staff: no admin check), their
     # own application, their accreditations, their team places, whether they coordinate;
-    # and the deadlines (R37), a fixed number however many there are: self-assessments
-    # (3), information sets, hypotheses, conference calls, proofreading, letters,
-    # reflections, incidents, applications, flagged accreditations (1 each while none open)
-    with django_assert_num_queries(19):
+    # and their deadlines (R37), a fixed number however many there are: one per kind while
+    # none is open, and the self-assessment's writers once one is
+    with django_assert_num_queries(17):
         response = client.get(reverse("home"))
     assert len(response.context["past_posts"]) == posts
 

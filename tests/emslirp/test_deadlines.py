@@ -260,9 +260,9 @@ def test_proofreading_is_due_two_working_days_after_it_reached_the_qa_in_london_
     assert again.due_on == working_days_shift(timezone.localtime().date(), 2)
 
 
-def test_an_incident_waits_for_the_hosts_response_a_working_day_in_london_time(pctr):
-    subject, people = pctr
-    incident = incidents.incident_raise(
+def raised(subject, people):
+    """A critical incident a team member raised two hours ago, not yet raised with the host."""
+    return incidents.incident_raise(
         review=subject,
         incident="A child seen alone at the front door.",
         nature="Safeguarding.",
@@ -272,6 +272,11 @@ def test_an_incident_waits_for_the_hosts_response_a_working_day_in_london_time(p
         initial_action="Told the duty manager.",
         by=people["member"],
     )
+
+
+def test_an_incident_waits_for_the_hosts_response_a_working_day_in_london_time(pctr):
+    subject, people = pctr
+    incident = raised(subject, people)
     assert of_kind("incident_response") == []  # not yet raised with the host
     incident.raised_with_host_at = timezone.now() - datetime.timedelta(hours=1)
     incident.save(update_fields=["raised_with_host_at"])
@@ -396,16 +401,7 @@ def test_each_persons_deadlines_are_those_of_the_whole_list_that_name_them(
     subject, people = visited(east_midlands, coordinator, "pctr")
     feedback_given(subject, people)
     at_state(subject, people, LetterState.WITH_QA)
-    incident = incidents.incident_raise(
-        review=subject,
-        incident="A child seen alone.",
-        nature="Safeguarding.",
-        evidence="Observed.",
-        identified_at=timezone.now() - datetime.timedelta(hours=2),
-        identified_by=people["member"],
-        initial_action="Told the duty manager.",
-        by=people["member"],
-    )
+    incident = raised(subject, people)
     incident.raised_with_host_at = timezone.now()
     incident.save(update_fields=["raised_with_host_at"])
     # A SAV coming to Leicestershire (its DCS asked for the information set), and a PCTR

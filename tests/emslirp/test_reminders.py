@@ -18,21 +18,13 @@ from emslirp.deadlines import KINDS, open_deadlines
 from emslirp.models import PostKind, Reminder, ReminderState, User
 from reviews.models import LetterState, Review, ReviewState, TeamMember, TeamRole
 from tests.calendar_planner.people import holder, review
+from tests.emslirp.test_deadlines import TODAY, _today  # noqa: F401 (autouse)
 from tests.factories import ExpressionOfInterestFactory, PostFactory, UserFactory
 from tests.reviews.test_hypotheses import team_for
 from tests.reviews.test_letters import at_state, feedback_given
 from tests.reviews.visited import visited
 
 pytestmark = pytest.mark.django_db
-# Run on the reviews' day: the visit of 16–18 November 2026 is over.
-TODAY = datetime.date(2026, 11, 27)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_day):
-    on_day(TODAY)
-
-
 D = datetime.date
 UTC = datetime.UTC
 # The sweep's queries: two or three per kind of deadline, the outbox's insert, the rows

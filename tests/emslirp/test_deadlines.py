@@ -225,6 +225,17 @@ def test_the_letter_is_chased_from_the_last_on_site_day_though_the_visit_is_not_
     assert of_kind("letter_due", on=D(2026, 11, 18)) == []
 
 
+def test_the_steps_are_settings(pctr, settings):
+    [deadline] = of_kind("letter_due")  # due Wednesday 2 December
+    settings.REMINDER_STEPS = {**settings.REMINDER_STEPS, "letter_due": (-10, -6, 3)}
+    # Ten working days before is 18 November, six before is 24 November.
+    assert step_reached(deadline, TODAY) == -6
+    assert step_reached(deadline, D(2026, 11, 23)) == -10
+    assert step_reached(deadline, D(2026, 12, 7)) == 3
+    settings.REMINDER_STEPS = {**settings.REMINDER_STEPS, "letter_due": (0,)}
+    assert step_reached(deadline, TODAY) is None
+
+
 def test_a_sav_letter_is_due_five_working_days_after_over_a_bank_holiday(
     east_midlands, coordinator
 ):

@@ -50,6 +50,9 @@ class Kind:
     # reflections, of which R29 gives the coordinator nothing (the QA sees completion),
     # nor the QA's proofreading of a draft letter, which R29 keeps from the coordinator.
     coordinator_follows: bool = True
+    # Who else may send a reminder of it by hand: a function (person, deadline, on) ->
+    # bool, as module.name; the QA for reflections (R27: they see who has completed).
+    reminded_by: str | None = None
 
 
 KINDS: dict[str, Kind] = {
@@ -92,6 +95,7 @@ KINDS: dict[str, Kind] = {
         "reviews.deadlines.reflections",
         "your reflection on a review",
         coordinator_follows=False,
+        reminded_by="reviews.deadlines.reflections_reminded_by",
     ),
     "eoi_sponsor": Kind(
         "Application awaiting its sponsor",
@@ -113,9 +117,24 @@ def kind_label(kind: str) -> str:
     return KINDS[kind].label
 
 
-def _collector(kind: str):
-    module, _, name = KINDS[kind].collector.rpartition(".")
+def _function(dotted: str):
+    module, _, name = dotted.rpartition(".")
     return getattr(import_module(module), name)
+
+
+def _collector(kind: str):
+    return _function(KINDS[kind].collector)
+
+
+def may_remind_by_hand(*, person: User, deadline: Deadline, on: datetime.date) -> bool:
+    """Whether ``person`` may send a reminder of ``deadline`` by hand: a coordinator of its
+    region for the kinds they follow; for the others, whom the kind names (or nobody)."""
+    kind = KINDS[deadline.kind]
+    if kind.coordinator_follows:
+        from emslirp.permissions import coordinated_regions
+
+        return coordinated_regions(person, on=on).filter(pk=deadline.region_id).exists()
+    return kind.reminded_by is not None and _function(kind.reminded_by)(person, deadline, on)
 
 
 def open_deadlines(*, on: datetime.date, person: User | None = None) -> list[Deadline]:

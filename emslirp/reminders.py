@@ -17,7 +17,6 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
@@ -27,7 +26,6 @@ from django.utils import timezone
 from emslirp import deadlines
 from emslirp.models import Reminder, ReminderState, User
 from emslirp.notices import notices_are_held
-from emslirp.permissions import coordinated_regions
 from emslirp.working_days import is_working_day
 
 logger = logging.getLogger(__name__)
@@ -264,27 +262,27 @@ def reminder_send(*, pk: int, now: datetime.datetime | None = None) -> str:
 def reminders_send_now(
     *, kind: str, subject: str, by: User, now: datetime.datetime | None = None
 ) -> int:
-    """The coordinator's "remind now": one reminder to each of the deadline's recipients
-    of the day, whatever the steps, at most once a day each. Returns how many go.
-    PermissionDenied unless ``by`` coordinates a region; ReminderRefused if the work is
-    done, the deadline is not one the coordinator follows or not in their region (one
-    answer for all three), or everyone was reminded by hand today."""
+    """A reminder sent by hand ("remind now"): one to each of the deadline's recipients of
+    the day, whatever the steps, at most once a day each. Returns how many go. Refused
+    (ReminderRefused, one answer for all, so that trying tells nothing of what exists
+    elsewhere, R2, R30) if the work is done, the deadline never was, or ``by`` may not
+    remind of it (``deadlines.may_remind_by_hand``: the coordinator of its region, or for
+    reflections the QA); and if everyone was reminded of it by hand today."""
     on = timezone.localdate() if now is None else timezone.localtime(now).date()
     now = now or timezone.now()
-    regions = set(coordinated_regions(by, on=on).values_list("pk", flat=True))
-    if not regions:
-        raise PermissionDenied
     deadline = (
         deadlines.deadline_get(kind=kind, subject=subject, on=on)
-        if kind in deadlines.COORDINATOR_KINDS
+        if kind in deadlines.KINDS
         else None
     )
-    # One answer for "done", "never was" and "not in your region": a coordinator of
-    # another region learns nothing of what exists there by trying (R2, R30).
-    if deadline is None or deadline.subject != subject or deadline.region_id not in regions:
+    if (
+        deadline is None
+        or deadline.subject != subject
+        or not deadlines.may_remind_by_hand(person=by, deadline=deadline, on=on)
+    ):
         raise ReminderRefused(
-            "Nothing in your region waits for that any more: it may have been done since "
-            "the page was loaded."
+            "Nothing waits for that any more that you can remind of: it may have been done "
+            "since the page was loaded."
         )
     people = [p for p in deadline.recipients if _reachable(p)]
     if not people:

@@ -477,3 +477,15 @@ def reflections(
             )
         )
     return out
+
+
+def reflections_reminded_by(person: User, deadline: Deadline, on: datetime.date) -> bool:
+    """Who may remind those yet to reflect by hand: whoever sees the completion (the QA,
+    R27, R29). Two queries."""
+    from reviews import permissions
+
+    review = Review.objects.select_related("host").filter(pk=_subject_pk(deadline.subject)).first()
+    if review is None:
+        return False
+    access = permissions.review_access(person, review, on=on)
+    return permissions.reflection_rights(access).see_completion

@@ -16,4 +16,9 @@ urlpatterns: list = [
         reflection_views.reflections_completion,
         name="reflections_completion",
     ),
+    path(
+        "<int:pk>/reflections/completion/remind/",
+        reflection_views.reflections_remind,
+        name="reflections_remind",
+    ),
 ]

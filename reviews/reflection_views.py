@@ -14,8 +14,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from emslirp.forms import form_errors_add
+from emslirp.reminders import ReminderRefused, reminders_send_now
 from reviews import permissions
 from reviews import reflection_selectors as selectors
 from reviews import reflections as services
@@ -234,3 +236,20 @@ def reflections_completion(request, pk):
             "asked": sum(1 for r in rows if r.expected),
         },
     )
+
+
+@login_required
+@require_POST
+def reflections_remind(request, pk):
+    """The QA reminds, by hand, everyone asked who has not yet submitted (R27, R37)."""
+    review, access, _today = _review(request, pk)
+    if not permissions.reflection_rights(access).see_completion:
+        raise PermissionDenied
+    try:
+        count = reminders_send_now(kind="reflection", subject=str(review.pk), by=request.user)
+    except ReminderRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        people = "person" if count == 1 else "people"
+        messages.success(request, f"A reminder is on its way to {count} {people}.")
+    return redirect("reviews:reflections_completion", pk=review.pk)

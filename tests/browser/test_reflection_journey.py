@@ -10,6 +10,7 @@ axe-core."""
 import datetime
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from reviews.models import Reflection
@@ -129,6 +130,18 @@ def test_the_composite_appears_the_day_after_reflections_close(
     page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/")
     expect(page.locator("#composite-status")).to_contain_text("3 of the 4 people asked")
     expect(page.locator("#composite-status")).to_contain_text("(1 more is needed)")
+
+    # The QA sees the host has not yet reflected, and reminds them by hand (R37).
+    sign_in(page, live_server, people["qa"].email)
+    page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/completion/")
+    expect(page.locator("#completion-count")).to_have_text("3 of 4 submitted.")
+    mail.outbox.clear()
+    page.get_by_role("button", name="Remind those who have not submitted").click()
+    expect(page.get_by_role("alert")).to_contain_text("A reminder is on its way to 1 person.")
+    assert [m.to for m in mail.outbox] == [[host.email]]
+    assert "Write your reflection on the PCTR of Rutland." in mail.outbox[0].body
+    assert_accessible(page)
+
     _submit(page, live_server, subject, host.email, "Host", ["Lee Lead", "Dai Ta", "Mo Member"])
 
     # Everyone asked has submitted, three besides the lead, but the team could still

@@ -101,7 +101,7 @@ def test_the_coordinator_reminds_the_lead_of_an_overdue_letter_once_a_day(
     assert message.subject == "Overdue: a final feedback letter, due 24 November 2026"
     assert f"{LETTER}." in message.body
     assert "due by Tuesday 24 November 2026 and is now 3 working days late" in message.body
-    assert "Your region's coordinator, Coral Ordinator, asked for this reminder" in message.body
+    assert "Coral Ordinator asked for this reminder to be sent." in message.body
     link = settings.BASE_URL + letter_path
     assert link in message.body
     [(html, mimetype)] = message.alternatives

@@ -8,7 +8,6 @@ import io
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -321,7 +320,7 @@ def test_the_coordinator_reminds_by_hand_once_a_day_each(
         "Hana Host",
     ]
     message = mail_to(people["host_ad"])[-1]
-    assert "Coral Ordinator, asked for this reminder" in message.body
+    assert "Coral Ordinator asked for this reminder to be sent." in message.body
     with pytest.raises(reminders.ReminderRefused, match="already reminded"):
         reminders.reminders_send_now(
             kind="self_assessment", subject=rutland, by=coordinator, now=at(TODAY, 15)
@@ -340,11 +339,12 @@ def test_only_a_coordinator_reminds_and_one_answer_for_done_absent_and_elsewhere
     """R2, R30: another region's coordinator cannot tell by trying whether a deadline
     exists there (a SAV's conference call names its first day)."""
     subject, people = pctr
-    for who in (people["lead"], people["qa"], people["host_dcs"]):
-        with pytest.raises(PermissionDenied):
-            reminders.reminders_send_now(kind="letter_due", subject=str(subject.pk), by=who)
     refusals = set()
     for by, kind, key in [
+        # Not the coordinator: nobody else reminds of a letter by hand.
+        (people["lead"], "letter_due", str(subject.pk)),
+        (people["qa"], "letter_due", str(subject.pk)),
+        (people["host_dcs"], "letter_due", str(subject.pk)),
         (other_region_coordinator, "letter_due", str(subject.pk)),  # exists, elsewhere
         (other_region_coordinator, "letter_due", str(subject.pk + 99)),  # never was
         (coordinator, "letter_due", str(subject.pk + 99)),
@@ -363,6 +363,41 @@ def test_only_a_coordinator_reminds_and_one_answer_for_done_absent_and_elsewhere
     refusals.add(str(refused.value))
     assert len(refusals) == 1
     assert not Reminder.objects.exists()
+
+
+def test_the_qa_reminds_by_hand_those_yet_to_reflect_and_nobody_else_may(
+    client, pctr, coordinator, django_capture_on_commit_callbacks
+):
+    """R27: the QA, who sees who has completed, may remind those who have not."""
+    from tests.reviews.test_reflections import write
+
+    subject, people = pctr
+    write(subject, people["member"], "member")
+    url = reverse("reviews:reflections_remind", args=[subject.pk])
+    completion = reverse("reviews:reflections_completion", args=[subject.pk])
+    client.force_login(people["qa"])
+    html = client.get(completion).content.decode()
+    assert "Remind those who have not submitted" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "A reminder is on its way to 3 people." in response.content.decode()
+    reminded = Reminder.objects.filter(step__isnull=True, requested_by=people["qa"])
+    assert sorted(r.recipient.full_name for r in reminded) == ["Dai Ta", "Hana Host", "Lee Lead"]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        people[w].email for w in ("data", "host_dcs", "lead")
+    )
+    assert "Quinn Assure asked for this reminder to be sent." in mail.outbox[0].body
+    response = client.post(url, follow=True)
+    assert "Everyone was already reminded of it by hand today." in response.content.decode()
+    # Nobody else: not the coordinator (R29 gives them nothing of reflections), the lead,
+    # a member or the host.
+    for who in ("lead", "member", "host_dcs", "coordinator"):
+        client.force_login(people[who])
+        assert client.post(url).status_code == 403
+        assert "Remind those who have not" not in client.get(completion).content.decode()
+        with pytest.raises(reminders.ReminderRefused):
+            reminders.reminders_send_now(kind="reflection", subject=str(subject.pk), by=people[who])
+    assert Reminder.objects.filter(step__isnull=True).count() == 3
 
 
 def test_the_coordinator_neither_follows_nor_reminds_of_reflections_or_proofreading(
@@ -417,7 +452,7 @@ def test_the_page_shows_the_regions_deadlines_who_was_reminded_and_the_outbox(
     response = client.post(
         reverse("reminders_remind_now"), {"kind": "letter_due", "subject": "0"}, follow=True
     )
-    assert "Nothing in your region waits for that any more" in response.content.decode()
+    assert "Nothing waits for that any more that you can remind of" in response.content.decode()
 
 
 def test_nobody_but_a_coordinator_opens_the_page_and_none_sees_another_regions(
@@ -441,7 +476,7 @@ def test_nobody_but_a_coordinator_opens_the_page_and_none_sees_another_regions(
         {"kind": "letter_due", "subject": str(subject.pk)},
         follow=True,
     )
-    assert "Nothing in your region waits for that any more" in response.content.decode()
+    assert "Nothing waits for that any more that you can remind of" in response.content.decode()
     assert not Reminder.objects.exists()
 
 

@@ -287,7 +287,8 @@ def reminders_send_now(
     people = [p for p in deadline.recipients if _reachable(p)]
     if not people:
         raise ReminderRefused(
-            "Nobody can be reminded: no one holds the post, or has an e-mail address."
+            "Nobody can be reminded: nobody it waits for has an open account with an e-mail "
+            "address."
         )
     with transaction.atomic():
         Reminder.objects.bulk_create(

@@ -383,14 +383,16 @@ def _after_visit(
     on: datetime.date,
     subject: str | None,
     *,
-    states=(ReviewState.AFTER_VISIT,),
+    still_on_site: bool = False,
     mine: Q | None = None,
 ):
+    """Reviews marked over whose last on-site day is within AFTER_VISIT_HORIZON, and with
+    ``still_on_site`` those not yet marked over whose last on-site day has passed."""
+    over = Q(state=ReviewState.AFTER_VISIT)
+    if still_on_site:
+        over |= Q(state=ReviewState.ON_SITE, onsite_to__lt=on)
     reviews = Review.objects.filter(
-        state__in=states,
-        onsite_to__isnull=False,
-        onsite_to__lt=on,
-        onsite_to__gte=on - AFTER_VISIT_HORIZON,
+        over, onsite_to__isnull=False, onsite_to__gte=on - AFTER_VISIT_HORIZON
     ).select_related("host")
     if subject is not None:
         reviews = reviews.filter(pk=_subject_pk(subject))
@@ -407,10 +409,11 @@ def final_letters(
     reminders say it is overdue. Two queries."""
     # The letter's clock runs from the last on-site day, whether or not the lead has yet
     # marked the visit over.
-    states = (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
     mine = None if person is None else Q(pk__in=_places_of(person, [TeamRole.LEAD]))
     reviews = list(
-        _after_visit(on, subject, states=states, mine=mine).exclude(letter__state=LetterState.FINAL)
+        _after_visit(on, subject, still_on_site=True, mine=mine).exclude(
+            letter__state=LetterState.FINAL
+        )
     )
     if not reviews:
         return []

@@ -20,7 +20,7 @@ from reviews.models import Letter, LetterEvent, LetterState
 from reviews.self_assessment_services import self_assessment_start
 from safeguarding import services as incidents
 from tests.calendar_planner.people import holder, review
-from tests.factories import AccreditationFactory, ExpressionOfInterestFactory
+from tests.factories import AccreditationFactory, ExpressionOfInterestFactory, PostFactory
 from tests.reviews.test_hypotheses import DRAFTS, team_for
 from tests.reviews.test_letters import at_state, feedback_given
 from tests.reviews.test_reflections import write
@@ -315,6 +315,12 @@ def test_reflections_wait_for_each_person_asked_until_they_submit(pctr):
     assert of_kind("reflection") == []
 
 
+def test_reflections_are_asked_for_from_the_day_the_visit_is_marked_over(pctr):
+    # The lead marks the visit over on its last day, 18 November: the form is open, and
+    # so is the deadline (and the QA's "remind" with it).
+    assert [d.kind for d in of_kind("reflection", on=D(2026, 11, 18))] == ["reflection"]
+
+
 def test_reflections_are_not_asked_for_once_closed(pctr):
     assert of_kind("reflection", on=D(2026, 12, 2))
     assert of_kind("reflection", on=D(2026, 12, 3)) == []
@@ -448,3 +454,37 @@ def test_each_persons_deadlines_are_those_of_the_whole_list_that_name_them(
     for person in everyone:
         theirs = [d for d in whole if any(r.pk == person.pk for r in d.recipients)]
         assert deadlines_for(person=person, on=TODAY) == theirs, person.full_name
+
+
+def test_each_persons_deadlines_before_a_sav_and_across_posts_and_delegates(
+    east_midlands, coordinator, la
+):
+    """The same for a SAV's team before its visit (the conference call), a delegate of a
+    self-assessment, someone holding posts in two LAs, and a post ending today."""
+    from reviews.self_assessment_services import self_assessment_delegate
+
+    sav = review(east_midlands, "sav", "Rutland", D(2027, 1, 1), "Derby City", "Lincolnshire")
+    people = team_for(east_midlands, sav, coordinator, "sav")
+    hypotheses.hypotheses_save(review=sav, drafts=DRAFTS, by=people["lead"])
+    sav.onsite_from, sav.onsite_to = D(2027, 1, 12), D(2027, 1, 13)
+    sav.save(update_fields=["onsite_from", "onsite_to"])
+    delegate = holder(east_midlands, PostKind.SENIOR_OFFICER, "Rutland", name="Del Egate")
+    sa = self_assessment_start(local_authority=la("Rutland"), by=people["host_dcs"], on=TODAY)
+    self_assessment_delegate(self_assessment=sa, person=delegate, by=people["host_dcs"], on=TODAY)
+    both = holder(east_midlands, PostKind.DCS, "Derbyshire", name="Bo Th")
+    PostFactory(holder=both, kind=PostKind.SAFEGUARDING_LEAD, local_authority=la("Leicestershire"))
+    leaving = holder(east_midlands, PostKind.DCS, "Leicester City", name="Lea Ving")
+    leaving.posts.update(ended_on=TODAY)
+    whole = open_deadlines(on=TODAY)
+    assert {d.kind for d in whole} >= {"conference_call", "information_set", "self_assessment"}
+    kinds = {}
+    for person in [*people.values(), delegate, both, leaving]:
+        theirs = [d for d in whole if any(r.pk == person.pk for r in d.recipients)]
+        assert deadlines_for(person=person, on=TODAY) == theirs, person.full_name
+        kinds[person.full_name] = sorted(d.kind for d in theirs)
+    assert kinds["Mo Member"] == ["conference_call"]
+    assert kinds["Quinn Assure"] == ["conference_call", "self_assessment"]
+    assert kinds["Hana Host"] == ["information_set", "self_assessment"]
+    assert kinds["Del Egate"] == ["self_assessment"]
+    assert kinds["Bo Th"] == ["self_assessment", "self_assessment"]
+    assert kinds["Lea Ving"] == ["self_assessment"]

@@ -20,6 +20,7 @@ from reviews.models import Letter, LetterEvent, LetterState
 from reviews.self_assessment_services import self_assessment_start
 from safeguarding import services as incidents
 from tests.calendar_planner.people import holder, review
+from tests.emslirp.conftest import TODAY
 from tests.factories import AccreditationFactory, ExpressionOfInterestFactory, PostFactory
 from tests.reviews.test_hypotheses import DRAFTS, team_for
 from tests.reviews.test_letters import at_state, feedback_given
@@ -27,14 +28,7 @@ from tests.reviews.test_reflections import write
 from tests.reviews.test_self_assessment import submit
 from tests.reviews.visited import visited
 
-pytestmark = pytest.mark.django_db
-# Run on the reviews' day: the visit of 16–18 November 2026 is over.
-TODAY = datetime.date(2026, 11, 27)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_day):
-    on_day(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reviews_day")]
 
 
 D = datetime.date
@@ -194,13 +188,6 @@ def test_the_conference_call_is_the_working_day_before_the_visit_and_for_the_tea
 
 
 # After the visit (R23, R25, R27) ----------------------------------------------------------
-
-
-@pytest.fixture
-def pctr(east_midlands, coordinator):
-    subject, people = visited(east_midlands, coordinator, "pctr")
-    feedback_given(subject, people)
-    return subject, people
 
 
 def test_the_final_letter_is_due_ten_working_days_after_the_visit_until_issued(pctr):

@@ -17,13 +17,12 @@ from emslirp.deadlines import KINDS, open_deadlines
 from emslirp.models import PostKind, Reminder, ReminderState, User
 from reviews.models import LetterState, Review, ReviewState, TeamMember, TeamRole
 from tests.calendar_planner.people import holder, review
-from tests.emslirp.test_deadlines import TODAY, _today  # noqa: F401 (autouse)
+from tests.emslirp.conftest import TODAY
 from tests.factories import ExpressionOfInterestFactory, PostFactory, UserFactory
 from tests.reviews.test_hypotheses import team_for
-from tests.reviews.test_letters import at_state, feedback_given
-from tests.reviews.visited import visited
+from tests.reviews.test_letters import at_state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reviews_day")]
 D = datetime.date
 UTC = datetime.UTC
 # The sweep's queries: two or three per kind of deadline, the outbox's insert, the rows
@@ -46,13 +45,6 @@ def sent(kind=None):
     if kind:
         rows = rows.filter(kind=kind)
     return sorted((r.kind, r.recipient.full_name, r.step) for r in rows)
-
-
-@pytest.fixture
-def pctr(east_midlands, coordinator):
-    subject, people = visited(east_midlands, coordinator, "pctr")
-    feedback_given(subject, people)
-    return subject, people
 
 
 def mail_to(person):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.models import Accreditation, AccreditationStatusChange, ExpressionOfInterest
-from emslirp.deadlines import Deadline
+from emslirp.deadlines import Deadline, subject_pk
 from emslirp.models import PostKind, User
 from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.working_days import working_days_shift
@@ -18,13 +18,6 @@ SPONSOR_WORKING_DAYS = 10
 # A flagged accreditation is put right (the reflection written, the training booked) within
 # this many working days of the flag, after which the coordinator may lapse it (R8).
 FLAG_WORKING_DAYS = 20
-
-
-def _pk(subject: str | None) -> int | None:
-    if subject is None:
-        return None
-    head = subject.split("/", 1)[0]
-    return int(head) if head.isdigit() else -1
 
 
 def sponsor_decisions(
@@ -38,7 +31,7 @@ def sponsor_decisions(
         .order_by("submitted_at", "pk")
     )
     if subject is not None:
-        applications = applications.filter(pk=_pk(subject))
+        applications = applications.filter(pk=subject_pk(subject))
     if person is not None:
         applications = applications.filter(
             local_authority__in=local_authorities_held(person=person, on=on, kinds=[PostKind.DCS])
@@ -90,7 +83,7 @@ def flagged_accreditations(
         .order_by("status_changed_on", "pk")
     )
     if subject is not None:
-        flagged = flagged.filter(pk=_pk(subject))
+        flagged = flagged.filter(pk=subject_pk(subject))
     if person is not None:
         flagged = flagged.filter(person=person)
 

@@ -113,6 +113,13 @@ KINDS: dict[str, Kind] = {
 COORDINATOR_KINDS = frozenset(k for k, kind in KINDS.items() if kind.coordinator_follows)
 
 
+def subject_pk(subject: str) -> int:
+    """The record a deadline's subject names first ("42" or "42/2026-11-27"): its pk, or
+    -1, which names nothing, for a subject that is not one of ours."""
+    head = subject.split("/", 1)[0]
+    return int(head) if head.isdigit() else -1
+
+
 def kind_label(kind: str) -> str:
     return KINDS[kind].label
 

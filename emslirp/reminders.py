@@ -26,7 +26,8 @@ from django.utils import timezone
 from emslirp import deadlines
 from emslirp.models import Reminder, ReminderState, User
 from emslirp.notices import notices_are_held
-from emslirp.working_days import is_working_day
+from emslirp.text import long_date
+from emslirp.working_days import working_days_after
 
 logger = logging.getLogger(__name__)
 
@@ -151,21 +152,13 @@ def reminders_sweep(*, now: datetime.datetime | None = None, hand_out: bool = Tr
     return SweepResult(len(found), created, pks if hand_out else [])
 
 
-def working_days_late(due_on: datetime.date, on: datetime.date) -> int:
-    days, day = 0, due_on
-    while day < on:
-        day += datetime.timedelta(days=1)
-        days += is_working_day(day)
-    return days
-
-
 def reminder_message(
     reminder: Reminder, deadline: deadlines.Deadline, *, on: datetime.date
 ) -> EmailMultiAlternatives:
     """The e-mail of ``reminder``: what is due, by when, how late if it is, and a link;
     in plain text and HTML. Only what the deadline's title says of the review is in it
     (R30: a SAV's host DCS reads the window, never the dates or the team)."""
-    late = working_days_late(deadline.due_on, on)
+    late = working_days_after(deadline.due_on, on)
     context = {
         "recipient": reminder.recipient,
         "title": deadline.title,
@@ -179,9 +172,9 @@ def reminder_message(
     # The subject says what it is about and by when, never the detail (the body has it).
     about = deadlines.KINDS[deadline.kind].subject
     subject = (
-        f"Overdue: {about}, due {deadline.due_on:%-d %B %Y}"
+        f"Overdue: {about}, due {long_date(deadline.due_on)}"
         if late
-        else f"Reminder: {about}, due by {deadline.due_on:%-d %B %Y}"
+        else f"Reminder: {about}, due by {long_date(deadline.due_on)}"
     )
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "emslirp.localhost"
     message = EmailMultiAlternatives(

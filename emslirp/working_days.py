@@ -43,3 +43,13 @@ def working_day_on_or_before(day: datetime.date) -> datetime.date:
     while not is_working_day(day):
         day -= datetime.timedelta(days=1)
     return day
+
+
+def working_days_after(first: datetime.date, last: datetime.date) -> int:
+    """How many working days fall after ``first``, up to and including ``last`` (0 when
+    ``last`` is not after ``first``): how late something due on ``first`` is on ``last``."""
+    days, day = 0, first
+    while day < last:
+        day += datetime.timedelta(days=1)
+        days += is_working_day(day)
+    return days

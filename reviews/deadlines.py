@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendar_planner.periods import add_months, slot_words
-from emslirp.deadlines import Deadline
+from emslirp.deadlines import Deadline, subject_pk
 from emslirp.models import LocalAuthority, Post, PostKind, User
 from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.working_days import working_day_on_or_before, working_days_shift
@@ -50,13 +50,6 @@ AFTER_VISIT_HORIZON = datetime.timedelta(days=365)
 # The host DCS is told of the information set this long before it is due (R30: the window
 # only, and to nobody else at the host).
 INFORMATION_SET_NOTICE = datetime.timedelta(days=92)
-
-
-def _subject_pk(subject: str | None) -> int | None:
-    if subject is None:
-        return None
-    head = subject.split("/", 1)[0]
-    return int(head) if head.isdigit() else -1
 
 
 def _by_review(members) -> dict[int, list]:
@@ -191,7 +184,7 @@ def information_sets(
         starts_on__lte=add_months(on, 1) + INFORMATION_SET_NOTICE,
     ).select_related("host")
     if subject is not None:
-        reviews = reviews.filter(pk=_subject_pk(subject))
+        reviews = reviews.filter(pk=subject_pk(subject))
     if person is not None:
         reviews = reviews.filter(
             host__in=local_authorities_held(person=person, on=on, kinds=[PostKind.DCS])
@@ -258,7 +251,7 @@ def hypotheses_decisions(
         .order_by("starts_on", "pk")
     )
     if subject is not None:
-        reviews = reviews.filter(pk=_subject_pk(subject))
+        reviews = reviews.filter(pk=subject_pk(subject))
     if person is not None:
         reviews = reviews.filter(
             host__in=local_authorities_held(person=person, on=on, kinds=HOST_LEADER_POSTS)
@@ -309,7 +302,7 @@ def conference_calls(
             first_day = datetime.date.fromisoformat(first_day)
         except ValueError:
             return []
-        reviews = reviews.filter(pk=_subject_pk(pk), onsite_from=first_day)
+        reviews = reviews.filter(pk=subject_pk(pk), onsite_from=first_day)
     if person is not None:
         reviews = reviews.filter(pk__in=_places_of(person))
     reviews = list(reviews)
@@ -353,7 +346,7 @@ def proofreading(
     )
     if subject is not None:
         review_pk, _, event_pk = subject.partition("/")
-        letters = letters.filter(review_id=_subject_pk(review_pk), sent_event=_subject_pk(event_pk))
+        letters = letters.filter(review_id=subject_pk(review_pk), sent_event=subject_pk(event_pk))
     if person is not None:
         letters = letters.filter(review__in=_places_of(person, [TeamRole.QA]))
     letters = [x for x in letters if x.sent_at is not None]
@@ -395,7 +388,7 @@ def _after_visit(
         over, onsite_to__isnull=False, onsite_to__gte=on - AFTER_VISIT_HORIZON
     ).select_related("host")
     if subject is not None:
-        reviews = reviews.filter(pk=_subject_pk(subject))
+        reviews = reviews.filter(pk=subject_pk(subject))
     if mine is not None:
         reviews = reviews.filter(mine)
     return reviews.order_by("onsite_to", "pk")
@@ -487,7 +480,7 @@ def reflections_reminded_by(person: User, deadline: Deadline, on: datetime.date)
     R27, R29). Two queries."""
     from reviews import permissions
 
-    review = Review.objects.select_related("host").filter(pk=_subject_pk(deadline.subject)).first()
+    review = Review.objects.select_related("host").filter(pk=subject_pk(deadline.subject)).first()
     if review is None:
         return False
     access = permissions.review_access(person, review, on=on)

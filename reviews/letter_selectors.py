@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from emslirp.models import Post, PostKind, User
 from emslirp.selectors import post_holder, post_holders
-from emslirp.working_days import is_working_day, working_days_from
+from emslirp.working_days import working_days_after, working_days_from
 from reviews.feedback_record import FeedbackRecord, verbal_feedback_record
 from reviews.models import (
     Letter,
@@ -66,12 +66,7 @@ class LetterDue:
         counted."""
         if not self.due_on:
             return 0
-        end = self.issued_on or self.today
-        days, day = 0, self.due_on + datetime.timedelta(days=1)
-        while day <= end:
-            days += is_working_day(day)
-            day += datetime.timedelta(days=1)
-        return days
+        return working_days_after(self.due_on, self.issued_on or self.today)
 
 
 def letter_due(review: Review, letter: Letter | None, *, today: datetime.date) -> LetterDue:

@@ -5,9 +5,10 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from emslirp.deadlines import Deadline
+from emslirp.deadlines import Deadline, subject_pk
 from emslirp.models import User
 from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
+from emslirp.text import long_date
 from emslirp.working_days import working_days_shift
 from reviews.selectors import HOST_LEADER_POSTS
 from safeguarding.models import CriticalIncident
@@ -31,7 +32,7 @@ def incident_responses(
         .order_by("raised_with_host_at", "pk")
     )
     if subject is not None:
-        incidents = incidents.filter(pk=int(subject) if subject.isdigit() else -1)
+        incidents = incidents.filter(pk=subject_pk(subject))
     if person is not None:
         incidents = incidents.filter(
             review__host__in=local_authorities_held(person=person, on=on, kinds=HOST_LEADER_POSTS)
@@ -54,7 +55,7 @@ def incident_responses(
                 subject=str(incident.pk),
                 title=(
                     f"Record {review.host}'s response to the critical incident raised with "
-                    f"you on {raised_on:%-d %B %Y}"
+                    f"you on {long_date(raised_on)}"
                 ),
                 due_on=working_days_shift(raised_on, HOST_RESPONSE_WORKING_DAYS),
                 url=reverse("safeguarding:incident", args=[incident.pk]),

@@ -209,6 +209,9 @@ def reminder_send(*, pk: int, now: datetime.datetime | None = None) -> str:
         )
         if reminder is None or reminder.state != ReminderState.PENDING:
             return "skipped"
+        if notices_are_held():
+            # The demo's records are loading: nothing goes, and the row waits for a sweep.
+            return "held"
         deadline = deadlines.deadline_get(kind=reminder.kind, subject=reminder.subject, on=on)
         superseded = (
             reminder.step is not None
@@ -223,7 +226,6 @@ def reminder_send(*, pk: int, now: datetime.datetime | None = None) -> str:
         if (
             deadline is None
             or superseded
-            or notices_are_held()
             or not _reachable(reminder.recipient)
             or all(p.pk != reminder.recipient_id for p in deadline.recipients)
         ):
@@ -307,6 +309,7 @@ def reminders_send_now(
                 kind=kind,
                 subject=subject,
                 requested_on=on,
+                requested_by=by,
                 step__isnull=True,
                 created_at=now,
                 state=ReminderState.PENDING,

@@ -660,3 +660,92 @@ def test_the_sweep_query_count_is_the_same_for_10_and_1000_of_each_kind(
         result = reminders.reminders_sweep(now=at(TODAY), hand_out=True)
     assert result.created == Reminder.objects.count()
     assert len(result.handed_out) == result.created
+
+
+def test_a_reminder_met_while_notices_are_held_waits_and_goes_after(pctr):
+    """While the demo loads nobody is e-mailed; the reminders it meets are not lost."""
+    from emslirp.notices import notices_held
+
+    reminders.reminders_sweep(now=at(TODAY), hand_out=False)
+    row = Reminder.objects.get(kind="letter_due")
+    mail.outbox.clear()
+    with notices_held():
+        assert reminders.reminder_send(pk=row.pk, now=at(TODAY)) == "held"
+    row.refresh_from_db()
+    assert row.state == ReminderState.PENDING
+    assert mail.outbox == []
+    assert reminders.reminder_send(pk=row.pk, now=at(TODAY)) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_two_hand_reminders_at_one_instant_each_hand_out_only_their_own(pctr, coordinator, la):
+    other = UserFactory(full_name="Cora Second", is_staff=True, region=coordinator.region)
+    PostFactory(coordinator=True, holder=other, region=coordinator.region)
+    rutland = f"{la('Rutland').pk}/2026"
+    moment = at(TODAY)
+    # The first coordinator reminds the host's DCS and 2nd-tier lead; the second, at the
+    # same instant, finds them reminded today and is refused: it hands out nothing of
+    # the first's.
+    assert (
+        reminders.reminders_send_now(
+            kind="self_assessment", subject=rutland, by=coordinator, now=moment
+        )
+        == 2
+    )
+    with pytest.raises(reminders.ReminderRefused, match="already reminded"):
+        reminders.reminders_send_now(kind="self_assessment", subject=rutland, by=other, now=moment)
+    assert Reminder.objects.filter(step__isnull=True).count() == 2
+    assert set(Reminder.objects.values_list("requested_by", flat=True)) == {coordinator.pk}
+
+
+def test_the_coordinator_is_refused_at_the_page_for_reflections_and_proofreading(
+    client, pctr, coordinator
+):
+    subject, people = pctr
+    at_state(subject, people, LetterState.WITH_QA)
+    client.force_login(coordinator)
+    for deadline in open_deadlines(on=TODAY):
+        if deadline.kind not in ("reflection", "qa_proofread"):
+            continue
+        response = client.post(
+            reverse("reminders_remind_now"),
+            {"kind": deadline.kind, "subject": deadline.subject},
+            follow=True,
+        )
+        assert "Nothing waits for that any more" in response.content.decode()
+    assert not Reminder.objects.exists()
+
+
+def test_the_collectors_name_whom_the_apps_own_rules_name(pctr, east_midlands, la):
+    """The reminders and the pages cannot disagree: the reflection deadline waits for those
+    ``reflections_asked`` names who have not submitted; the sponsor's for whoever
+    ``eois_awaiting_sponsor`` gives the application to; the self-assessment's for whoever
+    ``self_assessment_local_authorities`` lets write it."""
+    from accreditation.selectors import eois_awaiting_sponsor
+    from reviews.permissions import self_assessment_local_authorities
+    from reviews.reflection_selectors import reflections_asked
+    from tests.reviews.test_reflections import write
+
+    subject, people = pctr
+    write(subject, people["member"], "member")
+    application = ExpressionOfInterestFactory(submitted=True, local_authority=la("Rutland"))
+    found = open_deadlines(on=TODAY)
+
+    [reflection] = [d for d in found if d.kind == "reflection"]
+    asked = {p.pk for p, _role in reflections_asked(review=subject, on=TODAY)}
+    assert {p.pk for p in reflection.recipients} == asked - {people["member"].pk}
+
+    [sponsor] = [d for d in found if d.kind == "eoi_sponsor"]
+    everyone = list(User.objects.all())
+    assert {p.pk for p in sponsor.recipients} == {
+        p.pk for p in everyone if application in eois_awaiting_sponsor(sponsor=p, on=TODAY)
+    }
+
+    for deadline in [d for d in found if d.kind == "self_assessment"]:
+        la_pk = int(deadline.subject.split("/")[0])
+        writers = {
+            p.pk
+            for p in everyone
+            if self_assessment_local_authorities(p, on=TODAY).filter(pk=la_pk).exists()
+        }
+        assert {p.pk for p in deadline.recipients} == writers, deadline.title

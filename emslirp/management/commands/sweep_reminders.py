@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = reminders_sweep(hand_out=False)
-        outcomes = {"sent": 0, "cancelled": 0, "skipped": 0, "failed": 0}
+        outcomes = {"sent": 0, "cancelled": 0, "skipped": 0, "failed": 0, "held": 0}
         waiting = Reminder.objects.filter(state="pending").order_by("pk")
         for pk in waiting.values_list("pk", flat=True):
             outcomes[reminder_send(pk=pk)] += 1

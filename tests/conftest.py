@@ -1,4 +1,5 @@
 import pytest
+import time_machine
 from celery.contrib.testing.worker import start_worker
 from celery.fixups.django import DjangoWorkerFixup
 from celery.signals import task_postrun
@@ -7,7 +8,25 @@ from django.utils import timezone
 
 from emslirp.celery import app as celery_app
 from emslirp.models import LocalAuthority, Region
+from tests.clock import ENVIRONMENT_VARIABLE, moment, suite_day
 from tests.factories import PostFactory, RegionFactory, UserFactory
+
+SUITE_DAY = suite_day()
+
+
+def pytest_report_header(config):
+    return (
+        f"the suite's day: {SUITE_DAY.isoformat()} "
+        f"(replay it with {ENVIRONMENT_VARIABLE}={SUITE_DAY.isoformat()})"
+    )
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The whole clock moved to the suite's day at mid-morning London time, and ticking
+    from there (STYLE 11). ``on_day`` moves it to another day."""
+    with time_machine.travel(moment(SUITE_DAY), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -89,11 +108,11 @@ def real_worker(monkeypatch):
 
 
 @pytest.fixture
-def on_day(monkeypatch):
-    """``on_day(date)`` makes ``date`` today for the code under test, which asks
-    ``django.utils.timezone.localdate``; call it again to move the day on."""
+def on_day(clock):
+    """``on_day(date)`` moves the whole clock to ``date`` at mid-morning London time (or
+    ``on_day(date, at=time)`` to that time); call it again to move the day on."""
 
-    def set_today(day):
-        monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: day)
+    def set_today(day, at=None):
+        clock.move_to(moment(day, at) if at else moment(day))
 
     return set_today

@@ -56,6 +56,8 @@ def _env(tmp_path: Path, **extra) -> dict:
         # A message taken by a worker that died goes back to the queue after 3 s, not 1 h.
         "EMSLIRP_BROKER_VISIBILITY_TIMEOUT": "3",
         "EMSLIRP_BROKER_RESTORE_INTERVAL": "1",
+        # The processes share the test's clock, whatever the suite's day.
+        "EMSLIRP_TEST_NOW": timezone.now().isoformat(),
         **extra,
     }
 

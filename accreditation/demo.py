@@ -19,14 +19,11 @@ from accreditation.models import (
     TrainingAttendance,
     TrainingSession,
 )
+from emslirp.demo import DemoDays
 from emslirp.models import PostKind, Region, User
 from emslirp.selectors import local_authorities_active, post_holder
 
 POOL_SIZE = 40
-SPONSORED_ON = datetime.date(2025, 9, 1)
-TEAM_DAY = datetime.date(2025, 10, 15)
-WORKSHOP = datetime.date(2025, 6, 10)
-MANDATORY_DAY = datetime.date(2026, 3, 3)
 POSITIONS = [
     "Service Manager, Safeguarding",
     "Head of Early Help",
@@ -75,6 +72,7 @@ def load_accreditation_demo(
     coordinator = User.objects.get(email="coordinator@example.org")
     las = list(local_authorities_active(region=region, on=today))
     specialisms = list(Specialism.objects.exclude(code="other"))
+    days = DemoDays(today)
 
     def person(email):
         name = next(names)
@@ -133,17 +131,17 @@ def load_accreditation_demo(
             created["accreditations"] += len(made)
 
     # Lead and QA directors: every DCS at the workshop; the ADs of the first five LAs.
-    workshop = session(TrainingSession.Kind.DIRECTOR_WORKSHOP, WORKSHOP, "Nottingham")
+    workshop = session(TrainingSession.Kind.DIRECTOR_WORKSHOP, days.workshop, "Nottingham")
     for i, la in enumerate(las):
-        attend(workshop, post_holder(kind=PostKind.DCS, local_authority=la, on=WORKSHOP))
+        attend(workshop, post_holder(kind=PostKind.DCS, local_authority=la, on=days.workshop))
         if i < 5:
             attend(
                 workshop,
-                post_holder(kind=PostKind.SAFEGUARDING_LEAD, local_authority=la, on=WORKSHOP),
+                post_holder(kind=PostKind.SAFEGUARDING_LEAD, local_authority=la, on=days.workshop),
             )
 
-    # The pool: forty people sponsored in September 2025 and trained in October.
-    team_day = session(TrainingSession.Kind.TEAM_DAY, TEAM_DAY, "Leicester")
+    # The pool: forty people sponsored last September and trained in October.
+    team_day = session(TrainingSession.Kind.TEAM_DAY, days.team_day, "Leicester")
     pool = []
     for i in range(POOL_SIZE):
         user, la = person(f"reviewer.{i + 1:02}@example.org"), las[i % len(las)]
@@ -154,7 +152,7 @@ def load_accreditation_demo(
             ROLE_PATTERNS[i % len(ROLE_PATTERNS)],
             picks,
             send=True,
-            decide_on=SPONSORED_ON,
+            decide_on=days.sponsored_on,
             decline_second=i % 5 == 4,
         )
         attend(team_day, user)
@@ -162,7 +160,7 @@ def load_accreditation_demo(
 
     # Keeping accreditation (R8): a mandatory day that two people missed; one suspended,
     # one lapsed by the coordinator, with their reasons.
-    mandatory = session(TrainingSession.Kind.TEAM_DAY, MANDATORY_DAY, "Derby", mandatory=True)
+    mandatory = session(TrainingSession.Kind.TEAM_DAY, days.mandatory_day, "Derby", mandatory=True)
     for i, (user, _) in enumerate(pool[:8]):
         attend(mandatory, user, attended=i not in (2, 5))
     for user, status, reason in [

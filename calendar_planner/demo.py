@@ -1,6 +1,7 @@
 """The demo region's calendar (``load_demo``): the handbook's 2012–2014 PCTR and SAV
-calendars as history, the current cycle for the ten LAs of today planned from 2026, a
-blackout the planner kept to, and a request for an extra PCTR waiting.
+calendars as history, the current cycle for the ten LAs of today planned from three
+quarters before the day the demo is loaded, a blackout the planner kept to, and a request
+for an extra PCTR waiting.
 
 Everything goes through the services, as the coordinator would do it; loading twice
 changes nothing.
@@ -13,6 +14,7 @@ from calendar_planner import services
 from calendar_planner.csvio import calendar_read
 from calendar_planner.models import Blackout, Programme
 from calendar_planner.periods import PCTR, SAV, SAV_INTERVAL_DEFAULT
+from emslirp.demo import DemoDays
 from emslirp.models import LocalAuthority, PostKind, Region, User
 from emslirp.selectors import post_holder
 
@@ -24,13 +26,13 @@ HISTORY = [
     (SAV, "handbook_sav_2012.csv", D(2012, 1, 1), 30),
 ]
 HISTORY_NOTE = "The handbook's 2012–2014 calendar"
-CURRENT_FROM = D(2026, 1, 1)
-BLACKOUT = ("Lincolnshire", D(2027, 4, 1), D(2027, 6, 30), "Ofsted inspection expected")
-EXTRA = ("Leicestershire", D(2027, 7, 1), "A rise in referrals after a serious case review.")
+BLACKOUT = ("Lincolnshire", "Ofsted inspection expected")
+EXTRA = ("Leicestershire", "A rise in referrals after a serious case review.")
 
 
 def load_calendar_demo(*, region: Region, coordinator: User, today: datetime.date) -> dict:
     created = {"programmes": 0, "reviews": 0, "blackouts": 0, "extra requests": 0}
+    days = DemoDays(today)
     if Programme.objects.filter(region=region).exists():
         return created
     for kind, name, start, months in HISTORY:
@@ -49,7 +51,8 @@ def load_calendar_demo(*, region: Region, coordinator: User, today: datetime.dat
         created["programmes"] += 1
         created["reviews"] += len(rows)
 
-    name, first, last, reason = BLACKOUT
+    name, reason = BLACKOUT
+    first, last = days.blackout
     Blackout.objects.create(
         local_authority=LocalAuthority.objects.get(region=region, name=name),
         starts_on=first,
@@ -62,7 +65,7 @@ def load_calendar_demo(*, region: Region, coordinator: User, today: datetime.dat
         programme = services.programme_create(
             region=region,
             kind=kind,
-            starts_on=CURRENT_FROM,
+            starts_on=days.cycle_from,
             years=3,
             interval=SAV_INTERVAL_DEFAULT if kind == SAV else None,
             seed=0,
@@ -75,7 +78,8 @@ def load_calendar_demo(*, region: Region, coordinator: User, today: datetime.dat
         created["programmes"] += 1
         created["reviews"] += programme.entries.count()
 
-    name, preferred, why = EXTRA
+    name, why = EXTRA
+    preferred = days.extra_preferred
     la = LocalAuthority.objects.get(region=region, name=name)
     services.extra_review_request(
         local_authority=la,

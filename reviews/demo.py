@@ -5,6 +5,7 @@ would, from the people the suggestions offer; loading twice changes nothing."""
 import datetime
 
 from accreditation.models import Specialism
+from emslirp.demo import DemoDays
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
 from emslirp.working_days import working_days_from
@@ -85,10 +86,13 @@ def load_reviews_demo(*, coordinator: User, today: datetime.date) -> dict[str, i
                     _place(review, TeamRole.MEMBER, lead.person, today) is not None
                 )
     created["team places"] += _sav_agreed(savs, coordinator, today)
-    # This year's PCTRs that are over, latest first: the first with its final letter, the
-    # second with its reflections complete, the third with a critical incident open.
+    # The current cycle's PCTRs that are over, latest first: the first with its final
+    # letter, the second with its reflections complete, the third with a critical incident
+    # open (and its letter overdue).
     past = list(
-        Review.objects.filter(kind=ReviewKind.PCTR, ends_on__lt=today, starts_on__year=today.year)
+        Review.objects.filter(
+            kind=ReviewKind.PCTR, ends_on__lt=today, starts_on__gte=DemoDays(today).cycle_from
+        )
         .select_related("host__region")
         .order_by("-starts_on", "host__name")[:3]
     )
@@ -140,7 +144,7 @@ def _sav_agreed(savs: list[Review], coordinator: User, today: datetime.date) -> 
 
 
 def _pctr_visited(review: Review, coordinator: User, today: datetime.date) -> int:
-    """This year's latest PCTR that is over: its team, the host's decision, the on-site
+    """A PCTR of the current cycle that is over: its team, the host's decision, the on-site
     days and the visit started and ended by the lead."""
     lead, placed = _team(review, coordinator, today, members=4)
     if lead is None:

@@ -6,6 +6,7 @@ person's initials are those the handbook uses for the region's real directors.
 
 import datetime
 import itertools
+from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -20,6 +21,7 @@ from emslirp.models import (
     Region,
     User,
 )
+from emslirp.working_days import working_days_from
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_DOMAIN = "example.org"
@@ -97,10 +99,83 @@ POST_SLUGS = {
     PostKind.DATA_SPECIALIST: "data",
     PostKind.SENIOR_OFFICER: "officer",
 }
-POSTS_FROM = datetime.date(2024, 4, 1)
-# One change of DCS in the demo's history: Derby City's director before the current one.
-FORMER_DCS = ("Derby City", datetime.date(2019, 9, 1), datetime.date(2024, 3, 31))
-MOU_FROM = datetime.date(2026, 4, 1)
+
+
+def quarter_start(day: datetime.date, *, shift: int = 0) -> datetime.date:
+    """The first day of the quarter ``shift`` quarters after the one holding ``day``."""
+    index = day.year * 4 + (day.month - 1) // 3 + shift
+    return datetime.date(index // 4, index % 4 * 3 + 1, 1)
+
+
+# How far into its quarter a training day falls.
+DAYS_IN = datetime.timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class DemoDays:
+    """The demo's dates, laid out from the day it is loaded so that it means the same on
+    any day: the same reviews are over, overdue or coming, whatever the year."""
+
+    today: datetime.date
+
+    @property
+    def year_from(self) -> datetime.date:
+        """1 April on or before today: the programme's year, and its MoU's commencement."""
+        year = (
+            self.today.year
+            if self.today >= datetime.date(self.today.year, 4, 1)
+            else (self.today.year - 1)
+        )
+        return datetime.date(year, 4, 1)
+
+    @property
+    def posts_from(self) -> datetime.date:
+        """Everybody of today took up their post two programme years ago."""
+        return self.year_from.replace(year=self.year_from.year - 2)
+
+    @property
+    def former_dcs(self) -> tuple[str, datetime.date, datetime.date]:
+        """One change of DCS in the demo's history: Derby City's director before today's."""
+        return (
+            "Derby City",
+            datetime.date(self.posts_from.year - 5, 9, 1),
+            self.posts_from - datetime.timedelta(days=1),
+        )
+
+    # Training comes before the cycle's first review, so the pool can staff every review
+    # of the cycle; each day is a working day.
+    @property
+    def workshop(self) -> datetime.date:
+        return working_days_from(quarter_start(self.cycle_from, shift=-3) + DAYS_IN, 1)[0]
+
+    @property
+    def sponsored_on(self) -> datetime.date:
+        return working_days_from(quarter_start(self.cycle_from, shift=-2), 1)[0]
+
+    @property
+    def team_day(self) -> datetime.date:
+        return working_days_from(quarter_start(self.cycle_from, shift=-1) + DAYS_IN, 1)[0]
+
+    @property
+    def mandatory_day(self) -> datetime.date:
+        """A mandatory training day early in the cycle, which two reviewers missed."""
+        return working_days_from(quarter_start(self.cycle_from, shift=1) + DAYS_IN, 1)[0]
+
+    @property
+    def cycle_from(self) -> datetime.date:
+        """The current PCTR cycle began three quarters before today's: three PCTRs are
+        over, and the next comes next quarter."""
+        return quarter_start(self.today, shift=-3)
+
+    @property
+    def blackout(self) -> tuple[datetime.date, datetime.date]:
+        """An inspection expected in the cycle's sixth quarter."""
+        first = quarter_start(self.cycle_from, shift=5)
+        return first, quarter_start(first, shift=1) - datetime.timedelta(days=1)
+
+    @property
+    def extra_preferred(self) -> datetime.date:
+        return quarter_start(self.cycle_from, shift=6)
 
 
 def fictional_names():
@@ -137,6 +212,7 @@ def demo_email(kind: PostKind, la_name: str) -> str:
 def load_demo(*, today: datetime.date) -> dict[str, int]:
     """Create what is missing of the demo region; return how many rows were created."""
     created = {"people": 0, "posts": 0, "memoranda": 0, "signatures": 0}
+    days = DemoDays(today)
     region = Region.objects.get(name="East Midlands")
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
     names = fictional_names()
@@ -155,9 +231,9 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
             created["posts"] += 1
 
     coordinator = person(COORDINATOR_EMAIL)
-    hold(coordinator, PostKind.COORDINATOR, POSTS_FROM, region=region)
+    hold(coordinator, PostKind.COORDINATOR, days.posts_from, region=region)
 
-    la_name, started_on, ended_on = FORMER_DCS
+    la_name, started_on, ended_on = days.former_dcs
     former = person(f"former.{demo_email(PostKind.DCS, la_name)}")
     la = selectors.local_authority_find(name=la_name, region=region)
     if not Post.objects.filter(holder=former, kind=PostKind.DCS, local_authority=la).exists():
@@ -173,18 +249,22 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
     for la in selectors.local_authorities_active(region=region, on=today):
         for kind, tier in DEMO_POSTS:
             user = person(demo_email(kind, la.name))
-            hold(user, kind, POSTS_FROM, local_authority=la, **({"tier": tier} if tier else {}))
+            hold(
+                user, kind, days.posts_from, local_authority=la, **({"tier": tier} if tier else {})
+            )
         memorandum, made = MemorandumOfUnderstanding.objects.get_or_create(
             local_authority=la,
-            commenced_on=MOU_FROM,
-            defaults={"review_on": MOU_FROM.replace(year=MOU_FROM.year + 1)},
+            commenced_on=days.year_from,
+            defaults={"review_on": days.year_from.replace(year=days.year_from.year + 1)},
         )
         created["memoranda"] += made
         signed = set(memorandum.signatures.values_list("signatory_post", flat=True))
         for kind in MOU_SIGNATORY_POSTS:
             if kind in signed:
                 continue
-            signer = selectors.post_holder(kind=kind, local_authority=la, on=MOU_FROM)
-            services.mou_sign(memorandum=memorandum, signatory_post=kind, by=signer, on=MOU_FROM)
+            signer = selectors.post_holder(kind=kind, local_authority=la, on=days.year_from)
+            services.mou_sign(
+                memorandum=memorandum, signatory_post=kind, by=signer, on=days.year_from
+            )
             created["signatures"] += 1
     return created

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from accreditation import selectors as accreditation_selectors
 from accreditation.models import Accreditation, ExpressionOfInterest, Role
 from emslirp import selectors
-from emslirp.demo import DEMO_PASSWORD, HANDBOOK_INITIALS, demo_email, load_demo
+from emslirp.demo import DEMO_PASSWORD, HANDBOOK_INITIALS, DemoDays, demo_email, load_demo
 from emslirp.models import MemorandumOfUnderstanding, MouSignature, Post, PostKind, User
 
 pytestmark = pytest.mark.django_db
@@ -73,12 +73,12 @@ def test_documented_logins_work(east_midlands, rf):
 def test_derby_city_has_a_change_of_dcs_in_its_history(la):
     load_demo(today=TODAY)
     derby = la("Derby City")
+    changed_on = DemoDays(TODAY).posts_from
+    assert changed_on == datetime.date(2024, 4, 1)  # two programme years before TODAY
     before = selectors.post_holder(
-        kind=PostKind.DCS, local_authority=derby, on=datetime.date(2024, 3, 31)
+        kind=PostKind.DCS, local_authority=derby, on=changed_on - datetime.timedelta(days=1)
     )
-    after = selectors.post_holder(
-        kind=PostKind.DCS, local_authority=derby, on=datetime.date(2024, 4, 1)
-    )
+    after = selectors.post_holder(kind=PostKind.DCS, local_authority=derby, on=changed_on)
     assert before.email == "former.dcs.derby-city@example.org"
     assert after.email == "dcs.derby-city@example.org"
 

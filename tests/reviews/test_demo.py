@@ -1,26 +1,38 @@
 """The demo's teams: the next PCTR of the current cycle has its whole team, placed
-through the services, each member holding their grant on the review (R14, R29)."""
+through the services, each member holding their grant on the review (R14, R29).
 
-import datetime
+These tests run on the suite's day, not the reviews' fixed one: the demo is laid out from
+the day it is loaded, and must mean the same on any day."""
+
 import hashlib
 import io
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from emslirp.demo import DemoDays, quarter_start
 from emslirp.object_permissions import object_grantees
 from reviews.models import ConferenceCall, LetterPdf, Review, TeamMember, TeamRole
 from reviews.reflection_selectors import reflecting_team
 from safeguarding.models import CriticalIncident
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Overrides the reviews' fixed day (tests/reviews/conftest.py): the suite's day."""
+
+
 def test_the_demo_forms_the_next_pctrs_team(east_midlands, django_capture_on_commit_callbacks):
-    # The demo's current cycle runs 2026–2028: its "next PCTR" is that of the fixed day
-    # the reviews' tests run on (tests/reviews/conftest.py).
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo", stdout=io.StringIO())
     today = timezone.localdate()
+    cycle_from = DemoDays(today).cycle_from
+
+    def quarter(n):
+        return quarter_start(cycle_from, shift=n)
+
     review = (
         Review.objects.filter(kind="pctr", starts_on__gt=today).order_by("starts_on", "host__name")
     ).first()
@@ -37,7 +49,7 @@ def test_the_demo_forms_the_next_pctrs_team(east_midlands, django_capture_on_com
     members = [m.local_authority_id for m in team if m.role == TeamRole.MEMBER]
     assert len(set(members)) == 4
     assert review.host_id not in {m.local_authority_id for m in team}
-    assert review.starts_on == datetime.date(2027, 1, 1)
+    assert review.starts_on == quarter_start(today, shift=1) == quarter(4)
 
     # Its desk analysis: the host parked one the lead proposed to investigate, and the
     # lead's disagreement is kept; no e-mail went out for demo records.
@@ -51,16 +63,18 @@ def test_the_demo_forms_the_next_pctrs_team(east_midlands, django_capture_on_com
     # Through the services, the reviews reached each state before and around the visit:
     # a PCTR and a SAV agreed (the SAV at its conference call), a PCTR preparing, one over
     # (its visit started and ended by its lead), the rest planned.
-    led = Review.objects.filter(team__role=TeamRole.LEAD).order_by("starts_on", "kind")
+    led = Review.objects.filter(team__role=TeamRole.LEAD, kind="pctr").order_by("starts_on")
     assert [(r.kind, r.starts_on, r.state) for r in led] == [
-        ("pctr", datetime.date(2026, 1, 1), "after_visit"),
-        ("pctr", datetime.date(2026, 4, 1), "after_visit"),
-        ("pctr", datetime.date(2026, 7, 1), "after_visit"),
-        ("pctr", datetime.date(2027, 1, 1), "agreed"),
-        ("pctr", datetime.date(2027, 7, 1), "preparing"),
-        ("sav", datetime.date(2027, 7, 1), "agreed"),
+        ("pctr", quarter(0), "after_visit"),
+        ("pctr", quarter(1), "after_visit"),
+        ("pctr", quarter(2), "after_visit"),
+        ("pctr", quarter(4), "agreed"),
+        ("pctr", quarter(6), "preparing"),
     ]
-    assert ConferenceCall.objects.get().review.kind == "sav"
+    # The first coming SAV whose lead LA has an accredited lead AD.
+    sav = Review.objects.get(team__role=TeamRole.LEAD, kind="sav")
+    assert (sav.state, sav.starts_on > today) == ("agreed", True)
+    assert ConferenceCall.objects.get().review == sav
     assert set(Review.objects.filter(team__isnull=True).values_list("state", flat=True)) == {
         "planned"
     }
@@ -68,20 +82,20 @@ def test_the_demo_forms_the_next_pctrs_team(east_midlands, django_capture_on_com
     # and kept with its digest; the one before, every reflection in; the first, a
     # critical incident the host has yet to answer.
     final = LetterPdf.objects.get(is_final=True, state="ready")
-    assert final.letter.review.starts_on == datetime.date(2026, 7, 1)
+    assert final.letter.review.starts_on == quarter(2)
     assert final.letter.state == "final"
     assert final.sha256 == hashlib.sha256(bytes(final.content)).hexdigest()
     assert [a.text for a in final.letter.review.agreed_actions.filter(findings__isnull=True)] == [
         "Refresh the early help offer with schools."
     ]
-    reflected = Review.objects.get(kind="pctr", starts_on=datetime.date(2026, 4, 1))
+    reflected = Review.objects.get(kind="pctr", starts_on=quarter(1))
     assert (
         reflected.reflections.count()
         == reflected.reflections.exclude(submitted_at=None).count()
         == len(reflecting_team(reflected)) + 1
     )  # and the host DCS
     incident = CriticalIncident.objects.get()
-    assert incident.review.starts_on == datetime.date(2026, 1, 1)
+    assert incident.review.starts_on == quarter(0)
     assert (incident.raised_with_host_at is not None, incident.host_action) == (True, "")
     assert not incident.is_frozen
     # The demo's people are fictional: nobody was e-mailed of any of it.

@@ -33,6 +33,11 @@ TEST_PASSWORD = "a-long-test-password-42"
 _TEST_PASSWORD_HASH = make_password(TEST_PASSWORD, hasher="pbkdf2_sha256")
 
 
+def days_ago(days: int) -> factory.LazyFunction:
+    """A date ``days`` before today, as the test's clock has it when the row is made."""
+    return factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=days))
+
+
 class RegionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Region
@@ -92,8 +97,8 @@ class MemorandumOfUnderstandingFactory(factory.django.DjangoModelFactory):
         model = MemorandumOfUnderstanding
 
     local_authority = factory.SubFactory(LocalAuthorityFactory)
-    commenced_on = datetime.date(2026, 4, 1)
-    review_on = datetime.date(2027, 4, 1)
+    commenced_on = days_ago(240)
+    review_on = factory.LazyAttribute(lambda o: o.commenced_on + datetime.timedelta(days=365))
 
 
 class MouSignatureFactory(factory.django.DjangoModelFactory):
@@ -103,7 +108,7 @@ class MouSignatureFactory(factory.django.DjangoModelFactory):
     memorandum = factory.SubFactory(MemorandumOfUnderstandingFactory)
     signatory_post = PostKind.DCS
     signed_by = factory.SubFactory(UserFactory)
-    signed_on = datetime.date(2026, 4, 1)
+    signed_on = days_ago(240)
 
 
 class ExpressionOfInterestFactory(factory.django.DjangoModelFactory):
@@ -160,7 +165,7 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
 
     region = factory.SubFactory(RegionFactory)
     kind = TrainingSession.Kind.TEAM_DAY
-    held_on = datetime.date(2026, 10, 14)
+    held_on = days_ago(44)
     venue = "Regional training centre"
 
 
@@ -181,7 +186,7 @@ class AccreditationFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(UserFactory)
     role = Role.PCTR_MEMBER
-    accredited_on = datetime.date(2025, 6, 1)
+    accredited_on = days_ago(545)
     status_changed_on = factory.SelfAttribute("accredited_on")
 
     @factory.post_generation
@@ -201,7 +206,7 @@ class AccreditationStatusChangeFactory(factory.django.DjangoModelFactory):
 
     accreditation = factory.SubFactory(AccreditationFactory)
     status = Accreditation.Status.FLAGGED
-    effective_on = datetime.date(2026, 1, 1)
+    effective_on = days_ago(330)
     reason = "Reflection not completed."
 
 
@@ -211,4 +216,4 @@ class ConflictDeclarationFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(UserFactory)
     local_authority = factory.SubFactory(LocalAuthorityFactory)
-    declared_on = datetime.date(2026, 1, 1)
+    declared_on = days_ago(330)

@@ -5,6 +5,17 @@ import pytest
 from emslirp.models import PostKind
 from tests.factories import PostFactory, UserFactory
 
+# Tests that tell accreditation's story in concrete dates (sponsored in September,
+# trained on 14 October, flagged after a mandatory day in March) run on this day.
+STORY_DAY = datetime.date(2026, 11, 27)
+
+
+@pytest.fixture
+def story_day(on_day):
+    """The whole clock on STORY_DAY, for a module whose data is dated (STYLE 11)."""
+    on_day(STORY_DAY)
+    return STORY_DAY
+
 
 @pytest.fixture
 def rutland(la):

@@ -22,7 +22,8 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Their dates tell a story in 2025–2026: they run on its day (tests/accreditation/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("story_day")]
 D = datetime.date
 # Admin list pages of a coordinator: the same for one row or three (pinned).
 QUERIES = {

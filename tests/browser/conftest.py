@@ -35,6 +35,12 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]
+# A load cancelled because the page moved on (a form sent, a link followed) before it
+# finished. On a suite day in the past, the server's dated responses are stale at once
+# to Chromium's cache, which keeps the real clock, so scripts are fetched afresh on every
+# page and a quick journey cancels some; a script that failed to load for any other reason
+# still counts, and one the page needed fails the journey's own steps.
+ABORTED_BY_NAVIGATION = "net::ERR_ABORTED"
 # Generous for a page served by the test process itself, short enough to fail fast.
 TIMEOUT_MS = 10_000
 
@@ -112,7 +118,11 @@ def page(browser: Browser) -> Iterator[Page]:
     )
     context.on(
         "requestfailed",
-        lambda r: problems.append(f"{r.failure} for {r.resource_type} {r.url}"),
+        lambda r: (
+            problems.append(f"{r.failure} for {r.resource_type} {r.url}")
+            if r.failure != ABORTED_BY_NAVIGATION
+            else None
+        ),
     )
     tab = context.new_page()
     tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))

@@ -11,7 +11,7 @@ from emslirp.models import LocalAuthority, PostKind
 from reviews.models import Review
 from tests.factories import AccreditationFactory, UserFactory
 
-SINCE = datetime.date(2024, 4, 1)
+SINCE = datetime.date(2020, 4, 1)
 
 
 def coordinator_of(region):

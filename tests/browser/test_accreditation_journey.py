@@ -40,7 +40,7 @@ def people(la, east_midlands):
     rutland = la("Rutland")
     dcs = UserFactory(full_name="Rhona Director", email="dcs@rutland.example.org")
     services.post_assign(
-        holder=dcs, kind=PostKind.DCS, local_authority=rutland, started_on=datetime.date(2024, 4, 1)
+        holder=dcs, kind=PostKind.DCS, local_authority=rutland, started_on=datetime.date(2020, 4, 1)
     )
     applicant = UserFactory(
         full_name="Nia Newcomer", email="nia@rutland.example.org", region=east_midlands
@@ -55,7 +55,7 @@ def people(la, east_midlands):
         holder=coordinator,
         kind=PostKind.COORDINATOR,
         region=east_midlands,
-        started_on=datetime.date(2024, 4, 1),
+        started_on=datetime.date(2020, 4, 1),
     )
     session = TrainingSessionFactory(
         region=east_midlands,

@@ -7,9 +7,10 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from calendar_planner.periods import slot_end
+from calendar_planner.periods import add_months, quarter_start, slot_end
 from emslirp.models import LocalAuthority, PostKind
 from reviews.models import Review
 from tests.browser.people import coordinator_of, post_holder_in
@@ -19,7 +20,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SINCE = datetime.date(2024, 4, 1)
+SINCE = datetime.date(2020, 4, 1)
 
 
 @pytest.fixture
@@ -92,7 +93,9 @@ def test_a_sav_is_hidden_from_the_host_lead_and_a_window_to_its_dcs(
     def la(name):
         return LocalAuthority.objects.get(region=east_midlands, name=name)
 
-    start = datetime.date(2027, 3, 1)
+    # A SAV window in the second and third months of next quarter.
+    quarter = add_months(quarter_start(timezone.localdate()), 3)
+    start = add_months(quarter, 1)
     Review.objects.create(
         kind="sav",
         host=la("Derby City"),
@@ -101,7 +104,7 @@ def test_a_sav_is_hidden_from_the_host_lead_and_a_window_to_its_dcs(
         lead_local_authority=la("Rutland"),
         qa_local_authority=la("Lincolnshire"),
     )
-    query = "?start=2027Q1&quarters=4"
+    query = f"?start={quarter.year}Q{(quarter.month - 1) // 3 + 1}&quarters=4"
     sign_in(page, live_server, "ad@derby.example.org")
     page.goto(f"{live_server.url}/calendar/involvement/{query}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Involvement by quarter")
@@ -110,7 +113,12 @@ def test_a_sav_is_hidden_from_the_host_lead_and_a_window_to_its_dcs(
 
     sign_in(page, live_server, "dcs@derby.example.org")
     page.goto(f"{live_server.url}/calendar/involvement/{query}")
-    expect(page.locator("#matrix")).to_contain_text("SAV window Mar–Apr 2027")
-    expect(page.locator("#matrix")).to_contain_text("Jan–Mar 2027")
+    window_end = add_months(start, 1)
+    expect(page.locator("#matrix")).to_contain_text(
+        f"SAV window {start:%b}–{window_end:%b} {window_end.year}"
+    )
+    expect(page.locator("#matrix")).to_contain_text(
+        f"{quarter:%b}–{add_months(quarter, 2):%b} {quarter.year}"
+    )
     expect(page.locator("#matrix")).not_to_contain_text(re.compile("Leads the SAV|QA AD for"))
     assert_accessible(page)

@@ -18,7 +18,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SINCE = datetime.date(2024, 4, 1)
+SINCE = datetime.date(2020, 4, 1)
 TEXTS = [
     "Thresholds at the front door are applied inconsistently.",
     "Supervision does not reach agency staff.",

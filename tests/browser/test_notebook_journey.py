@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from reviews import notebook
 from reviews.models import LetterState, Note, ReviewState
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import ABORTED_BY_NAVIGATION, TIMEOUT_MS
 from tests.browser.test_accreditation_journey import sign_in
 from tests.reviews.test_notebook import finding, hypothesis, letter_at
 from tests.reviews.test_notebook import visit as visit  # a fixture
@@ -65,7 +65,7 @@ class Tabs:
             )
 
     def _failed(self, context, request) -> None:
-        if context not in self.offline_contexts:
+        if context not in self.offline_contexts and request.failure != ABORTED_BY_NAVIGATION:
             self.problems.append(f"{request.failure} for {request.resource_type} {request.url}")
 
 

@@ -146,8 +146,9 @@ def test_the_composite_appears_the_day_after_reflections_close(
 
     # Everyone asked has submitted, three besides the lead, but the team could still
     # change until reflections close: not shown yet, even on the closing day.
-    sign_in(page, live_server, lead.email)
+    # (A session lasts a working day: each new day, the lead signs in again.)
     on_day(datetime.date(2026, 12, 2))
+    sign_in(page, live_server, lead.email)
     page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/")
     expect(page.locator("#composite-status")).to_contain_text(
         "Not shown yet: 4 of the 4 people asked to reflect have submitted, you included."
@@ -157,7 +158,8 @@ def test_the_composite_appears_the_day_after_reflections_close(
     # The day after, the lead sees it. Dai Ta and Mo Member were each written about by
     # only two people besides the lead: withheld.
     on_day(datetime.date(2026, 12, 3))
-    page.reload()
+    sign_in(page, live_server, lead.email)
+    page.goto(f"{live_server.url}/reviews/{subject.pk}/reflections/")
     expect(page.locator("#composite-status")).to_contain_text(
         "4 reflections submitted, yours included; reflections closed at the end of "
         "Wednesday 2 December 2026, so nothing more will be added."

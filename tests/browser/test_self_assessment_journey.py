@@ -22,7 +22,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SINCE = datetime.date(2024, 4, 1)
+SINCE = datetime.date(2020, 4, 1)
 AREAS = [
     "Outcomes: how well they are being achieved",
     "Vision, strategy and leadership",

@@ -30,7 +30,7 @@ def derby_dcs(la):
         holder=person,
         kind=PostKind.DCS,
         local_authority=la("Derby City"),
-        started_on=datetime.date(2024, 4, 1),
+        started_on=datetime.date(2020, 4, 1),
     )
     return person
 

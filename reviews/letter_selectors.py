@@ -13,6 +13,7 @@ from emslirp.selectors import post_holder, post_holders
 from emslirp.working_days import working_days_after, working_days_from
 from reviews.feedback_record import FeedbackRecord, verbal_feedback_record
 from reviews.models import (
+    AgreedAction,
     Letter,
     LetterEvent,
     LetterPdf,
@@ -178,15 +179,69 @@ def days_text(days: list[datetime.date]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-NO_PRIORITY_ACTIONS = "No area for priority action was agreed."
+NO_PRIORITY_ACTIONS = "No area for priority action was recorded at the verbal feedback."
+# Each priority action is listed under what the host said of it at the verbal feedback
+# (R22, R23): an action the host did not agree is never presented as agreed.
+AGREEMENT_HEADINGS = {
+    True: "Agreed by the council at the verbal feedback:",
+    False: "Not agreed by the council at the verbal feedback:",
+    None: "Not yet agreed by the council:",
+}
+
+
+def _action_line(action: AgreedAction) -> str:
+    line = f"{action.number}. {' '.join(action.text.split())}"
+    commentary = " ".join(action.commentary.split())
+    if action.host_agrees is not True and commentary:
+        line += f" (The council's view: {commentary})"
+    return line
 
 
 def priority_actions_text(record: FeedbackRecord) -> str:
-    """The verbal feedback's priority actions as a numbered list, one a line (R23)."""
+    """The verbal feedback's priority actions, each under what the host said of it —
+    agreed, not agreed (with the host's commentary), or not yet said — and numbered as in
+    the verbal feedback record attached to the letter (R22, R23)."""
     actions = record.priority_actions
     if not actions:
         return NO_PRIORITY_ACTIONS
-    return "\n".join(f"{n}. {' '.join(a.text.split())}" for n, a in enumerate(actions, start=1))
+    groups = []
+    for agrees, heading in AGREEMENT_HEADINGS.items():
+        lines = [_action_line(a) for a in actions if a.host_agrees is agrees]
+        if lines:
+            groups.append("\n".join([heading, *lines]))
+    return "\n\n".join(groups)
+
+
+# A heading that presents what follows it as agreed: "… agreed at the verbal feedback:".
+_AGREED_HEADING = re.compile(r"\bagreed\b[^\n]*:\s*$", re.IGNORECASE)
+_NOT_AGREED = re.compile(r"\bnot\s+(yet\s+)?agreed\b", re.IGNORECASE)
+
+
+def letter_misstated_actions(*, body: str, record: FeedbackRecord) -> list[AgreedAction]:
+    """The priority actions the host did not agree (or has not yet) whose text the body
+    lists under a heading that calls them agreed — say the template's old "Areas for
+    priority action agreed at the verbal feedback:" kept from a draft made before the
+    actions were corrected. A letter saying so is never shared or issued (R23)."""
+    heading = ""
+    listed_under: dict[str, str] = {}
+    for line in body.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.endswith(":"):
+            heading = stripped
+            continue
+        listed_under.setdefault(" ".join(stripped.split()), heading)
+    misstated = []
+    for action in record.priority_actions:
+        if action.host_agrees is True:
+            continue
+        text = " ".join(action.text.split())
+        for line, under in listed_under.items():
+            if text in line and _AGREED_HEADING.search(under) and not _NOT_AGREED.search(under):
+                misstated.append(action)
+                break
+    return misstated
 
 
 def letter_placeholder_values(

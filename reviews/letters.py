@@ -121,6 +121,21 @@ def _state_label(state: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def _refuse_misstatement(letter: Letter) -> None:
+    """ValidationError if the letter lists an action the host did not agree under a
+    heading that calls it agreed (R22, R23): it is corrected before it goes further."""
+    misstated = selectors.letter_misstated_actions(
+        body=letter.body, record=verbal_feedback_record(letter.review)
+    )
+    if misstated:
+        numbers = " and ".join(str(a.number) for a in misstated)
+        them = "it" if len(misstated) == 1 else "them"
+        raise ValidationError(
+            f"The letter lists action {numbers} as agreed, but the council did not agree "
+            f"{them} at the verbal feedback. Say so in the letter before it goes further."
+        )
+
+
 def _move(
     *,
     letter: Letter,
@@ -369,6 +384,7 @@ def letter_share(*, letter: Letter, by: User) -> Letter:
         may="write",
         values={"shared_at": timezone.now()},
     )
+    _refuse_misstatement(moved)
     review = moved.review
     _notify(
         letter=moved,
@@ -399,6 +415,7 @@ def letter_issue(*, letter: Letter, by: User) -> Letter:
         may="write",
         values={"issued_by": by, "issued_at": now},
     )
+    _refuse_misstatement(moved)
     pdf = LetterPdf(
         letter=moved,
         is_final=True,

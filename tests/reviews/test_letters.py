@@ -144,8 +144,10 @@ def test_the_lead_drafts_the_letter_with_the_placeholders_filled_from_the_record
         "host_dcs": "Hana Host",
         "council": "Rutland",
         "review_dates": "16, 17 and 18 November 2026",
-        # Only the priority actions, numbered in order (R23).
+        # Only the priority actions, numbered as in the record, under what the host
+        # said of them (R22, R23).
         "priority_actions": (
+            "Agreed by the council at the verbal feedback:\n"
             "1. Bring the front door's thresholds into line across the teams.\n"
             "2. Give agency social workers the same supervision as permanent staff."
         ),
@@ -163,6 +165,62 @@ def test_the_lead_drafts_the_letter_with_the_placeholders_filled_from_the_record
     assert [(e.before, e.after, e.by) for e in letter.events.all()] == [
         ("draft", "draft", people["lead"])
     ]
+
+
+def test_the_letter_says_truthfully_which_actions_the_host_agreed(east_midlands, coordinator):
+    # R22, R23: the host answered "No" to one priority action and had not said of another;
+    # neither is ever listed as agreed, in the letter or in the template's heading.
+    review, people = visited(east_midlands, coordinator, "pctr")
+    _agreed, refused, unsaid = feedback_given(
+        review,
+        people,
+        actions=[
+            ("Bring the thresholds into line.", True, True),
+            ("Close the second front door.", True, True),
+            ("Review every plan by March.", True, True),
+        ],
+    )
+    AgreedAction.objects.filter(pk=refused.pk).update(
+        host_agrees=False, commentary="Two  doors suit the county's\ngeography."
+    )
+    AgreedAction.objects.filter(pk=unsaid.pk).update(host_agrees=None)
+    letter = letters.letter_draft(review=review, by=people["lead"])
+    assert "agreed at the verbal feedback:\n\nAgreed by" not in letter.body
+    assert (
+        "Areas for priority action:\n"
+        "\n"
+        "Agreed by the council at the verbal feedback:\n"
+        "1. Bring the thresholds into line.\n"
+        "\n"
+        "Not agreed by the council at the verbal feedback:\n"
+        "2. Close the second front door. (The council's view: Two doors suit the county's "
+        "geography.)\n"
+        "\n"
+        "Not yet agreed by the council:\n"
+        "3. Review every plan by March.\n"
+    ) in letter.body
+
+
+def test_a_letter_listing_a_refused_action_as_agreed_is_neither_shared_nor_issued(pctr):
+    # A draft written under the old heading, or retyped by the lead, that lists an action
+    # the host refused as agreed: refused at the share and at the issue, nothing moved.
+    review, people = pctr
+    letter = at_state(review, people, LetterState.APPROVED)
+    refused = review.agreed_actions.get(number=2)
+    AgreedAction.objects.filter(pk=refused.pk).update(host_agrees=False)
+    Letter.objects.filter(pk=letter.pk).update(
+        body="Dear Hana Host,\n\nAreas for priority action agreed at the verbal feedback:\n\n"
+        f"1. Bring the front door's thresholds into line across the teams.\n2. {refused.text}\n"
+    )
+    with pytest.raises(ValidationError, match="lists action 2 as agreed, but the council"):
+        letters.letter_share(letter=letter, by=people["lead"])
+    letter.refresh_from_db()
+    assert letter.state == LetterState.APPROVED
+    Letter.objects.filter(pk=letter.pk).update(state=LetterState.SHARED, shared_at=timezone.now())
+    with pytest.raises(ValidationError, match="lists action 2 as agreed"):
+        letters.letter_issue(letter=letter, by=people["lead"])
+    letter.refresh_from_db()
+    assert (letter.state, letter.pdfs.count()) == (LetterState.SHARED, 0)
 
 
 def test_the_sav_letter_uses_the_sav_template_and_the_lead_ads_post(east_midlands, coordinator):
@@ -185,6 +243,7 @@ def test_a_template_edited_by_the_coordinator_is_what_the_next_letter_is_drafted
     assert letter.subject == "Review of Rutland"
     assert letter.body == (
         "To Hana Host of Rutland: {council} stays as typed.\n"
+        "Agreed by the council at the verbal feedback:\n"
         "1. Bring the front door's thresholds into line across the teams.\n"
         "2. Give agency social workers the same supervision as permanent staff."
     )

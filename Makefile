@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+DEBUG ?= 0
 
 .PHONY: install run test lint format clean bench
 
@@ -27,7 +28,11 @@ install: $(VENV)/.installed var/assets/.built
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	# As users see it: the product's own error pages, not Django's debug page (DEBUG=1
+	# make run for that); static files served by runserver all the same; e-mailed links
+	# point at this address.
+	DJANGO_DEBUG=$(DEBUG) EMSLIRP_BASE_URL=http://127.0.0.1:$(PORT) \
+		$(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest

@@ -1,7 +1,7 @@
 """Forms of accreditation, laid out with the GOV.UK Design System pack."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
+from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 
@@ -89,6 +89,12 @@ class ApplicationForm(forms.ModelForm):
         skill_fieldsets = [Field.textarea(name, rows=6, max_words=WORD_LIMIT) for name in SKILLS]
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            # Enter in a text box presses a form's first button: here, saving the draft,
+            # never sending the application, which only its own button does.
+            HTML(
+                '<button type="submit" name="save" class="app-enter-default" tabindex="-1" '
+                'aria-hidden="true">Save and come back later</button>'
+            ),
             Fieldset(
                 Field.select("local_authority"),
                 Field.text("current_position", field_width=Fluid.TWO_THIRDS),

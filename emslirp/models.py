@@ -460,3 +460,20 @@ class Reminder(models.Model):
         if self.step == 0:
             return "on the due date"
         return f"{days} working day{plural} after the due date"
+
+
+class FormToken(models.Model):
+    """A form's one-time token, kept once the form it was rendered into has done its
+    work (STYLE 13): the same form sent again — a double click, a retry on bad Wi-Fi, the
+    back button — meets the primary key and is answered as the first was, creating
+    nothing and sending no e-mail twice."""
+
+    token = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField()
+    path = models.CharField(max_length=500)
+    # Where the first answer sent the person, to send the repeat there too.
+    location = models.CharField(max_length=500)
+
+    def __str__(self):
+        return f"Form sent by {self.user} to {self.path}"

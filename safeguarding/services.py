@@ -250,7 +250,8 @@ def incident_raised_with_host_record(
 def incident_respond(*, incident: CriticalIncident, host_action: str, by: User) -> CriticalIncident:
     """The host DCS or 2nd-tier lead records the action the host will take (R25). It may be
     rewritten until the lead or the host signs, so no one signs text they have not seen;
-    the lead is told, and asked to sign only if the record is then complete."""
+    the lead is told, and asked to sign only if the record is then complete. The same
+    words sent again change nothing and tell nobody."""
     incident = _locked(incident)
     if not _rights(by, incident.review).respond_as_host:
         raise PermissionDenied
@@ -259,6 +260,8 @@ def incident_respond(*, incident: CriticalIncident, host_action: str, by: User) 
         raise ValidationError({"host_action": SIGNED_ACTION})
     if not host_action.strip():
         raise ValidationError({"host_action": "Say what action the host will take."})
+    if host_action.strip() == incident.host_action:
+        return incident  # the same words again: nothing changed, nobody is told again
     incident.host_action = host_action.strip()
     incident.host_responded_by, incident.host_responded_at = by, timezone.now()
     incident.save(update_fields=["host_action", "host_responded_by", "host_responded_at"])

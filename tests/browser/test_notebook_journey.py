@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from reviews import notebook
 from reviews.models import LetterState, Note, ReviewState
-from tests.browser.conftest import ABORTED_BY_NAVIGATION, TIMEOUT_MS
+from tests.browser.conftest import ABORTED_BY_NAVIGATION, TIMEOUT_MS, policy_refusal
 from tests.browser.test_accreditation_journey import sign_in
 from tests.reviews.test_notebook import finding, hypothesis, letter_at
 from tests.reviews.test_notebook import visit as visit  # a fixture
@@ -51,6 +51,7 @@ class Tabs:
         context.on("requestfailed", lambda r: self._failed(context, r))
         tab = context.new_page()
         tab.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
+        tab.on("console", lambda message: policy_refusal(message, self.problems))
         self.contexts.append(context)
         return tab
 

@@ -94,3 +94,26 @@ def test_a_refused_page_says_so_in_the_service_shell(client):
     html = response.content.decode()
     assert "You cannot see this page" in html
     assert 'class="govuk-header"' in html
+
+
+def test_a_coordinator_refused_is_not_told_to_ask_the_coordinator(
+    client, east_midlands, other_region_coordinator
+):
+    # Another region's pool: the coordinator is refused, and told why, not sent to
+    # themselves.
+    client.force_login(other_region_coordinator)
+    response = client.get(reverse("accreditation:pool_region", args=[east_midlands.pk]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "ask your region's coordinator" not in html
+    assert "that your post does not cover" in html
+
+
+def test_the_products_own_pages_answer_errors_when_debug_is_off(client, settings):
+    # make run serves with DEBUG off: a bad request and a missing page are the service's.
+    settings.DEBUG = False
+    client.force_login(UserFactory())
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.content.decode()
+    assert 'class="govuk-header"' in missing.content.decode()

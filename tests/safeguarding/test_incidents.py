@@ -463,6 +463,30 @@ def test_the_responded_email_asks_the_lead_to_sign_only_once_they_can(
     assert "First." not in mail.outbox[0].body and "Second." not in mail.outbox[0].body  # R35
 
 
+def test_the_same_action_sent_again_changes_nothing_and_tells_nobody(
+    pctr, django_capture_on_commit_callbacks
+):
+    # STYLE 13: a host re-posting the action they already recorded (a retry, a reload)
+    # does not e-mail the lead again, nor move the time they responded.
+    review, people = pctr
+    incident = raise_one(review, people, "member")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.incident_respond(
+            incident=incident, host_action="Every plan reviewed.", by=people["host_dcs"]
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.incident_respond(
+            incident=incident, host_action="  Every plan reviewed. ", by=people["host_ad"]
+        )
+    assert mail.outbox == []
+    again.refresh_from_db()
+    assert (again.host_responded_by, again.host_responded_at) == (
+        people["host_dcs"],
+        first.host_responded_at,
+    )
+
+
 def _postgresql_sql(queryset) -> str:
     """The SQL ``queryset`` would send to PostgreSQL: the tests run on SQLite, which has no
     row locks, so the lock clause is read from the PostgreSQL compiler without connecting."""

@@ -16,7 +16,17 @@ from django.utils import timezone
 
 from emslirp.models import Post, PostKind, Region, User
 from emslirp.permissions import coordinates
-from reviews.models import Review, ReviewKind, ReviewUserGrant, TeamMember, TeamRole
+from reviews.models import (
+    Review,
+    ReviewKind,
+    ReviewState,
+    ReviewUserGrant,
+    TeamMember,
+    TeamRole,
+)
+
+# The states of a review whose visit its lead has started.
+VISIT_STARTED_STATES = (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
 
 # The posts through which an LA takes on a SAV's lead or QA role.
 SAV_TEAM_POSTS = (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
@@ -141,7 +151,9 @@ def review_access(user: User, review: Review, *, on: datetime.date) -> ReviewAcc
         team_role=place,
         host_dcs=PostKind.DCS in kinds,
         host_post=bool(kinds),
-        visit_started=review.onsite_from is not None and review.onsite_from <= on,
+        # The visit's recorded start, not its planned first day: a visit postponed that
+        # morning stays unannounced (R30).
+        visit_started=review.state in VISIT_STARTED_STATES,
         kind_is_pctr=review.kind == ReviewKind.PCTR,
         host_leader=bool(kinds & {PostKind.DCS, PostKind.SAFEGUARDING_LEAD}),
     )

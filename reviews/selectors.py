@@ -173,7 +173,12 @@ def home_items(*, person: User, on: datetime.date) -> dict:
                 }
             )
         size = len(SINGLE_ROLES) + MEMBERS[review.kind]
-        if place.role == TeamRole.LEAD and place.team_size < size and review.ends_on >= on:
+        if (
+            place.role == TeamRole.LEAD
+            and place.team_size < size
+            and review.state != ReviewState.AFTER_VISIT
+            and review.ends_on >= on
+        ):
             needs_you.append(
                 {
                     "title": f"Form the team for the {review.get_kind_display()} of {review.host}",

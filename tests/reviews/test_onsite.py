@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from reviews import services
+from reviews import permissions, services, states
 from reviews.models import Deployment, TeamRole
 from tests.reviews.test_hypotheses import pctr, sav  # noqa: F401 (fixtures)
 from tests.reviews.visited import FIRST_DAY, visited
@@ -136,3 +137,36 @@ def test_the_days_stay_as_they_were_once_the_visit_has_started(east_midlands, co
             )
     subject.refresh_from_db()
     assert (subject.onsite_from, subject.onsite_to) == (FIRST_DAY, D(2026, 11, 17))
+
+
+def test_a_sav_whose_first_day_came_but_not_started_stays_unannounced(
+    east_midlands, coordinator, client
+):
+    # R30: the on-site days have come (16 November; today is the 27th) but the lead has
+    # not started the visit (postponed that morning): the host's AD and officers see
+    # nothing of it, its DCS only the window; once started, the host sees it.
+    subject, people = visited(east_midlands, coordinator, "sav", state="agreed")
+    assert subject.onsite_from < timezone.localdate()
+    page = reverse("reviews:review", args=[subject.pk])
+    today = timezone.localdate()
+    for who in ("host_ad", "host_data"):
+        access = permissions.review_access(people[who], subject, on=today)
+        assert (access.sees_review, access.sees_team) == (False, False), who
+        client.force_login(people[who])
+        assert client.get(page).status_code in (403, 404)
+    dcs = permissions.review_access(people["host_dcs"], subject, on=today)
+    assert (dcs.sees_review, dcs.sees_team, dcs.host_decides) == (True, False, False)
+    states.review_state_set(review=subject, state="on_site", by=people["lead"])
+    subject.refresh_from_db()
+    access = permissions.review_access(people["host_ad"], subject, on=today)
+    assert (access.sees_review, access.sees_team, access.host_decides) == (True, True, True)
+
+
+def test_the_lead_is_not_asked_to_form_the_team_once_the_visit_is_over(
+    east_midlands, coordinator, client
+):
+    subject, people = visited(east_midlands, coordinator, "pctr")
+    assert subject.team.count() < 7  # one member of four: a place still open
+    client.force_login(people["lead"])
+    titles = [item["title"] for item in client.get(reverse("home")).context["needs_you"]]
+    assert not [t for t in titles if t.startswith("Form the team")]

@@ -7,10 +7,11 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accreditation.models import TrainingSession
+from accreditation.models import ExpressionOfInterest, TrainingSession
 from emslirp import services
 from emslirp.models import PostKind
 from tests.factories import (
@@ -155,3 +156,31 @@ def test_an_applicant_reaches_the_pool(page, live_server, people, assert_accessi
     page.get_by_label("Role").select_option(label="SAV lead AD")
     page.get_by_role("button", name="Filter the pool").click()
     expect(page.get_by_role("row").filter(has_text="Nia Newcomer")).to_have_count(0)
+
+
+def test_enter_in_a_text_box_saves_the_draft_and_never_sends_it(
+    page, live_server, people, assert_accessible
+):
+    # Every answer filled, as if ready to send; Enter in the last text box typed.
+    sign_in(page, live_server, "nia@rutland.example.org")
+    page.get_by_role("link", name="Apply to be a peer reviewer").click()
+    page.get_by_label("Your local authority").select_option(label="Rutland")
+    page.get_by_label("Telephone number").fill("01572 000000")
+    page.get_by_label("Your experience and specialist expertise").fill("Ten years.")
+    page.get_by_label("Safeguarding", exact=True).check()
+    page.get_by_label("Your roles and organisations in the last five years, with dates").fill(
+        "Service manager."
+    )
+    for label in SKILL_LABELS:
+        page.get_by_label(label).fill("An example.")
+    page.get_by_label("PCTR team member").check()
+    page.get_by_label("Type your full name to sign the application").fill("Nia Newcomer")
+    mail.outbox.clear()
+    current = page.get_by_label("Your current position")
+    current.fill("Service Manager")
+    current.press("Enter")
+    expect(page.get_by_text("Your draft is saved.")).to_be_visible()
+    application = ExpressionOfInterest.objects.get(applicant=people["applicant"])
+    assert (application.state, application.current_position) == ("draft", "Service Manager")
+    assert mail.outbox == []
+    assert_accessible(page)

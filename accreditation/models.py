@@ -201,7 +201,7 @@ class TrainingSession(models.Model):
     venue = models.CharField(max_length=200)
     mandatory = models.BooleanField(
         default=False,
-        help_text="Accredited people who are invited and miss it are flagged (R8).",
+        help_text="Accredited people who are invited and miss it are flagged.",
     )
 
     class Meta:

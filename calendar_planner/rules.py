@@ -138,6 +138,13 @@ class Finding:
         return f"{self.level} {self.rule}{' ' + where if where else ''}: {self.message}"
 
     @property
+    def sentence(self) -> str:
+        """What a person reads on a page: where, and what is wrong, with no rule number."""
+        where = " ".join(part for part in (self.slot or "", self.authority or "") if part)
+        message = f"{self.message[:1].upper()}{self.message[1:]}"
+        return f"{where}: {message}." if where else f"{message}."
+
+    @property
     def is_error(self) -> bool:
         return self.level == ERROR
 

@@ -177,7 +177,8 @@ def programme_adopt(*, programme: Programme, by: User) -> Programme:
         raise ValidationError("Only a draft calendar can be adopted.")
     errors = [f for f in selectors.programme_findings(programme) if f.is_error]
     if errors:
-        raise ValidationError([f"The calendar breaks {len(errors)} rule(s), first: {errors[0]}."])
+        rules = "a rule" if len(errors) == 1 else f"{len(errors)} rules"
+        raise ValidationError([f"The calendar breaks {rules}. The first: {errors[0].sentence}"])
     clash = selectors.adopted_overlapping(programme)
     if clash:
         raise ValidationError(f"{clash[0]} is already adopted for some of these months.")
@@ -257,9 +258,7 @@ def extra_review_schedule(
         raise ValidationError("This request has already been decided.")
     errors = extra_review_check(request=request, starts_on=starts_on, lead=lead, qa=qa)
     if errors:
-        raise ValidationError(
-            [f"{f.message[:1].upper()}{f.message[1:]} ({f.rule})." for f in errors]
-        )
+        raise ValidationError([f"{f.message[:1].upper()}{f.message[1:]}." for f in errors])
     review = Review.objects.create(
         kind=ReviewKind.PCTR,
         host=request.local_authority,

@@ -78,7 +78,7 @@ def hypotheses_save(*, review: Review, drafts: list[dict], by: User) -> list[Hyp
         raise ValidationError("The hypotheses have been decided: they can no longer be changed.")
     drafts = [d for d in drafts if d.get("text", "").strip()]
     if len(drafts) > MAX_HYPOTHESES:
-        raise ValidationError(f"Draft up to {MAX_HYPOTHESES} hypotheses (R18).")
+        raise ValidationError(f"Draft up to {MAX_HYPOTHESES} hypotheses.")
     for n, draft in enumerate(drafts, start=1):
         if draft.get("proposal") not in Proposal.values:
             raise ValidationError({f"{n}-proposal": "Propose to investigate or to park it."})
@@ -111,11 +111,11 @@ def _decisions_check(hypotheses: list[Hypothesis], decisions: dict[int, str]) ->
         )
     low, high = INVESTIGATED
     if len(hypotheses) < low:
-        raise ValidationError(f"At least {low} hypotheses are needed before deciding (R19).")
+        raise ValidationError(f"At least {low} hypotheses are needed before deciding.")
     investigated = sum(1 for h in hypotheses if decisions[h.number] == Proposal.INVESTIGATE)
     if not low <= investigated <= high:
         raise ValidationError(
-            f"Choose two or three hypotheses to investigate: {investigated} chosen (R19)."
+            f"Choose two or three hypotheses to investigate: {investigated} chosen."
         )
 
 
@@ -249,7 +249,7 @@ def methods_save(*, hypothesis: Hypothesis, texts: list[str], by: User) -> list[
         raise ValidationError("Methods are for a hypothesis that is to be investigated.")
     texts = [t.strip() for t in texts if t.strip()]
     if len(texts) > MAX_METHODS:
-        raise ValidationError(f"Up to {MAX_METHODS} methods for each hypothesis (R20).")
+        raise ValidationError(f"Up to {MAX_METHODS} methods for each hypothesis.")
     hypothesis.methods.all().delete()
     return [
         Method.objects.create(hypothesis=hypothesis, number=n, text=t)

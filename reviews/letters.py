@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 
 PDF_TEMPLATE = "reviews/pdf/letter.html"
 SUBJECT_MAX = Letter._meta.get_field("subject").max_length
-FINAL_NEVER_CHANGES = "The letter is final: it never changes once issued (R23)."
+FINAL_NEVER_CHANGES = "The letter is final: it never changes once issued."
 _FAILURE_MAX = 2000
 
 
@@ -195,8 +195,7 @@ def letter_draft(*, review: Review, by: User) -> Letter:
     feedback = VerbalFeedback.objects.filter(review=review).first()
     if feedback is None or feedback.given_on is None:
         raise ValidationError(
-            "The letter is drafted once the verbal feedback has been given and its date "
-            "recorded (R22, R23)."
+            "The letter is drafted once the verbal feedback has been given and its date recorded."
         )
     if review.onsite_to is None:
         raise ValidationError("The on-site days are not set: the letter names them.")
@@ -481,8 +480,7 @@ def letter_pdf_request(*, letter: Letter, by: User) -> LetterPdf:
             _dispatch(final)
             return final
         raise ValidationError(
-            "The final letter's PDF is made once, when the letter is issued, and never "
-            "made again (R23)."
+            "The final letter's PDF is made once, when the letter is issued, and never made again."
         )
     if not rights.read_draft:
         raise PermissionDenied
@@ -536,7 +534,7 @@ def letter_pdf_render(*, pdf: LetterPdf) -> LetterPdf:
     )
     if pdf.state == PdfState.READY:
         raise ValidationError(
-            "The final letter's PDF is made once and never replaced (R23)."
+            "The final letter's PDF is made once and never replaced."
             if pdf.is_final
             else "This PDF is made already; ask for a new one to see later changes."
         )
@@ -574,7 +572,7 @@ def letter_pdf_render(*, pdf: LetterPdf) -> LetterPdf:
         letter_revision=pdf.letter_revision if pdf.is_final else pdf.letter.revision,
     )
     if not stored:
-        raise ValidationError("This PDF was made meanwhile; it is never replaced (R23).")
+        raise ValidationError("This PDF was made meanwhile; it is never replaced.")
     logger.info("letter PDF %s made in %.2f s (%d bytes)", pdf.pk, seconds, len(content))
     pdf.refresh_from_db()
     return pdf

@@ -52,9 +52,7 @@ class Review(models.Model):
         null=True, blank=True, help_text="The first on-site day (PCTR 3 days, SAV 2 days)."
     )
     onsite_to = models.DateField(null=True, blank=True, help_text="The last on-site day.")
-    is_extra = models.BooleanField(
-        default=False, help_text="An extra PCTR the host LA asked for (R10)."
-    )
+    is_extra = models.BooleanField(default=False, help_text="An extra PCTR the host LA asked for.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -175,7 +173,7 @@ class Hypothesis(models.Model):
         "accreditation.Specialism",
         blank=True,
         related_name="+",
-        help_text="The expertise investigating it needs: team suggestions cover it (R14).",
+        help_text="The expertise investigating it needs: team suggestions cover it.",
     )
     proposal = models.CharField(max_length=12, choices=Proposal.choices)
     decision = models.CharField(max_length=12, choices=Proposal.choices, blank=True)
@@ -188,7 +186,7 @@ class Hypothesis(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     disagreement = models.TextField(
-        blank=True, help_text="The lead's disagreement with the host's decision, kept (R19)."
+        blank=True, help_text="The lead's disagreement with the host's decision, kept."
     )
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -159,6 +159,7 @@ def home_items(*, person: User, on: datetime.date) -> dict:
     needs_you = []
     for place in places:
         review = place.review
+        place.role_name = ROLE_NAMES[review.kind][place.role]
         if (
             place.role in (TeamRole.LEAD, TeamRole.DATA_SPECIALIST)
             and review.state == ReviewState.PREPARING

@@ -87,7 +87,7 @@ def self_assessment_template_check(*, structure) -> None:
             not isinstance(scale, list)
             or [p.get("value") if isinstance(p, dict) else None for p in scale] != SCALE_VALUES
         ):
-            problems.append('"scale" must rate 1, 2, 3 and 4, in that order (R17).')
+            problems.append('"scale" must rate 1, 2, 3 and 4, in that order.')
         else:
             for point in scale:
                 problems += _text(point.get("label"), f"The label of scale point {point['value']}")

@@ -43,14 +43,14 @@ def team_check(*, review: Review, person: User, role: str) -> TeamMember:
     members = [m for m in team if m.role == TeamRole.MEMBER]
     if role == TeamRole.MEMBER and len(members) >= MEMBERS[review.kind]:
         raise ValidationError(
-            {"role": f"The team has its {MEMBERS[review.kind]} {names[role].lower()}s (R14, R15)."}
+            {"role": f"The team has its {MEMBERS[review.kind]} {names[role].lower()}s."}
         )
     accreditation = ACCREDITATION_FOR[review.kind][role]
     if not is_accredited(person=person, role=accreditation, on=day):
         raise ValidationError(
             {
                 "person": f"{person} is not accredited as {Role(accreditation).label} on "
-                f"{day:%-d %B %Y} (R7, R8)."
+                f"{day:%-d %B %Y}."
             }
         )
     la = person_local_authority(person=person, on=day)
@@ -58,18 +58,18 @@ def team_check(*, review: Review, person: User, role: str) -> TeamMember:
         raise ValidationError({"person": f"{person} holds no post in an LA on {day:%-d %B %Y}."})
     if la.pk == review.host_id:
         raise ValidationError(
-            {"person": f"{person} is from {la}, the host: nobody reviews their own LA (R12)."}
+            {"person": f"{person} is from {la}, the host: nobody reviews their own LA."}
         )
     if conflict_local_authorities(person=person).filter(pk=review.host_id).exists():
         raise ValidationError(
-            {"person": f"{person} has a conflict of interest with {review.host} (R9, R14)."}
+            {"person": f"{person} has a conflict of interest with {review.host}."}
         )
     planned = {TeamRole.LEAD: review.lead_local_authority, TeamRole.QA: review.qa_local_authority}
     if planned.get(role) is not None and planned[role].pk != la.pk:
         raise ValidationError(
             {
                 "person": f"The calendar gives the {names[role]} to {planned[role]}; "
-                f"{person} is from {la} (R10, R11)."
+                f"{person} is from {la}."
             }
         )
     if role == TeamRole.DATA_SPECIALIST:
@@ -78,14 +78,14 @@ def team_check(*, review: Review, person: User, role: str) -> TeamMember:
             raise ValidationError(
                 {
                     "role": f"Name the {names[TeamRole.LEAD]} first: the data specialist comes "
-                    "from the lead's LA (R14, R15)."
+                    "from the lead's LA."
                 }
             )
         if lead.local_authority_id != la.pk:
             raise ValidationError(
                 {
                     "person": f"The data specialist comes from the lead's LA, "
-                    f"{lead.local_authority}; {person} is from {la} (R14, R15)."
+                    f"{lead.local_authority}; {person} is from {la}."
                 }
             )
     if role == TeamRole.MEMBER:
@@ -94,7 +94,7 @@ def team_check(*, review: Review, person: User, role: str) -> TeamMember:
             raise ValidationError(
                 {
                     "person": f"{same.person} already comes from {la}: team members come from "
-                    "different LAs (R14)."
+                    "different LAs."
                 }
             )
     return TeamMember(review=review, person=person, role=role, local_authority=la)
@@ -127,9 +127,7 @@ def team_remove(*, member: TeamMember, by: User) -> None:
     if not permissions.can_place(by, review, member.role):
         raise PermissionDenied
     if member.role == TeamRole.LEAD and review.team.filter(role=TeamRole.DATA_SPECIALIST).exists():
-        raise ValidationError(
-            "Take the data specialist off first: they come from the lead's LA (R14, R15)."
-        )
+        raise ValidationError("Take the data specialist off first: they come from the lead's LA.")
     object_revoke(perm=VIEW, person=member.person, obj=review)
     member.delete()
     if member.role == TeamRole.LEAD and review.state == ReviewState.PREPARING:

@@ -100,11 +100,22 @@ def _review_page(
             "removable": {m.pk for m in team if m.role in allowed},
             "can_read_hypotheses": permissions.hypotheses_rights(access).read,
             "visit_links": selectors.visit_links(review, access) if access.sees_team else [],
+            # "Start the visit" is offered from its first on-site day, when it can work.
             "next_states": [
                 (state, ReviewState(state).label)
                 for state, who in states.TRANSITIONS[ReviewState(review.state)].items()
-                if who == "lead" and access.team_role == TeamRole.LEAD
+                if who == "lead"
+                and access.team_role == TeamRole.LEAD
+                and (
+                    state != ReviewState.ON_SITE
+                    or (review.onsite_from is not None and review.onsite_from <= today)
+                )
             ],
+            "starts_later": (
+                access.team_role == TeamRole.LEAD
+                and ReviewState.ON_SITE in states.TRANSITIONS[ReviewState(review.state)]
+                and (review.onsite_from is None or review.onsite_from > today)
+            ),
             "history": review.state_changes.select_related("by") if access.sees_team else [],
             "sets_onsite": sets_onsite,
             "onsite_form": onsite_form if sets_onsite else None,
@@ -135,7 +146,7 @@ def review(request, pk):
             form_errors_add(form, error)
         else:
             messages.success(
-                request, f"{member.person} is on the team as {member.get_role_display().lower()}."
+                request, f"{member.person} is on the team as {ROLE_NAMES[review.kind][role]}."
             )
             return redirect("reviews:review", pk=review.pk)
     return _review_page(

@@ -55,7 +55,7 @@ def test_the_coordinator_names_the_lead_who_adds_a_member(
     assert_accessible(page)
     page.get_by_label("Who becomes Lead DCS").select_option(label="Dee Lead, Derby City")
     page.get_by_role("button", name="Add to the team").click()
-    expect(page.get_by_text("Dee Lead is on the team as lead.")).to_be_visible()
+    expect(page.get_by_text("Dee Lead is on the team as Lead DCS.")).to_be_visible()
     expect(page.locator("#team")).to_contain_text("Dee Lead, Derby City")
 
     sign_in(page, live_server, "dcs@derby.example.org")

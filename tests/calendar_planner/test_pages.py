@@ -75,7 +75,7 @@ def test_live_check_names_the_rule_a_changed_cell_breaks(client, planned, la):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert f"Error R12</strong> {slot.year}Q1 {host.name}: the lead is from the host LA" in body
+    assert f"Error</strong> {slot.year}Q1 {host.name}: the lead is from the host LA" in body
     # Nothing is saved by checking.
     assert _entry_rows(planned)[0][2] != host
 

@@ -170,3 +170,19 @@ def test_the_lead_is_not_asked_to_form_the_team_once_the_visit_is_over(
     client.force_login(people["lead"])
     titles = [item["title"] for item in client.get(reverse("home")).context["needs_you"]]
     assert not [t for t in titles if t.startswith("Form the team")]
+
+
+def test_start_the_visit_is_offered_from_its_first_day(east_midlands, coordinator, client, on_day):
+    subject, people = visited(east_midlands, coordinator, "pctr", state="agreed")
+    client.force_login(people["lead"])
+    page = reverse("reviews:review", args=[subject.pk])
+    on_day(FIRST_DAY - datetime.timedelta(days=3))
+    client.force_login(people["lead"])
+    html = client.get(page).content.decode()
+    assert "Start the visit</button>" not in html
+    assert "You can start the visit on its first on-site day, Monday 16 November 2026." in html
+    on_day(FIRST_DAY)
+    client.force_login(people["lead"])
+    html = client.get(page).content.decode()
+    assert "Start the visit</button>" in html
+    assert 'id="starts-later"' not in html

@@ -633,7 +633,7 @@ def test_the_template_check_names_each_problem():
         )
     assert caught.value.messages == [
         "Unknown parts: colour.",
-        '"scale" must rate 1, 2, 3 and 4, in that order (R17).',
+        '"scale" must rate 1, 2, 3 and 4, in that order.',
         "The key of area 1 must start with a lower-case letter and hold only lower-case "
         "letters, digits and underscores (at most 40).",
         "The name of area 2 must not be empty.",

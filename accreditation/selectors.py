@@ -220,9 +220,22 @@ def pool(
     )
 
 
-def pool_row(person: User, *, local_authorities: dict[int, LocalAuthority]) -> dict:
-    """What the pool shows for one person, from what ``pool`` prefetched (no query)."""
+def pool_row(
+    person: User, *, local_authorities: dict[int, LocalAuthority], on: datetime.date | None = None
+) -> dict:
+    """What the pool shows for one person, from what ``pool`` prefetched (no query). On
+    ``on``, a director's accreditation whose post they no longer hold is marked
+    ``ended_with_post``: it is shown so, never as current (R7)."""
     la_id = person.post_la_id or person.application_la_id
+    if on is not None:
+        held = {
+            p.kind
+            for p in person.all_posts
+            if p.started_on <= on and (p.ended_on is None or p.ended_on >= on)
+        }
+        for accreditation in person.pool_accreditations:
+            post = POST_FOR_ROLE.get(accreditation.role)
+            accreditation.ended_with_post = post is not None and post not in held
     application = person.decided_applications[0] if person.decided_applications else None
     employment = {p.local_authority for p in person.all_posts}
     declared = {c.local_authority for c in person.declared_conflicts}
@@ -241,7 +254,10 @@ def home_items(*, person: User, on: datetime.date) -> dict:
     """What the home page shows of accreditation: their own application and their
     accreditations. Applications waiting for them as sponsor are deadlines
     (``accreditation.deadlines``), listed with the others."""
-    return {
-        "application": eoi_latest_for(person=person),
-        "accreditations": list(person.accreditations.order_by("role")),
-    }
+    accreditations = list(person.accreditations.order_by("role"))
+    if any(a.role in POST_FOR_ROLE for a in accreditations):
+        held = set(Post.objects.held_on(on).filter(holder=person).values_list("kind", flat=True))
+        for accreditation in accreditations:
+            post = POST_FOR_ROLE.get(accreditation.role)
+            accreditation.ended_with_post = post is not None and post not in held
+    return {"application": eoi_latest_for(person=person), "accreditations": accreditations}

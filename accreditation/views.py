@@ -199,7 +199,9 @@ def pool(request, region_pk=None):
     )
     page = Paginator(people, POOL_PAGE_SIZE).get_page(request.GET.get("page"))
     las = {la.pk: la for la in LocalAuthority.objects.filter(region=region)}
-    rows = [selectors.pool_row(person, local_authorities=las) for person in page.object_list]
+    rows = [
+        selectors.pool_row(person, local_authorities=las, on=today) for person in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -113,8 +113,16 @@ class LocalAuthorityAdmin(RegionScopedAdmin):
         return queryset.filter(pk__in=permissions.manageable_local_authorities(request.user))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        return checked_by(form, lambda la: services.local_authority_check(local_authority=la))
+        form = checked_by(
+            super().get_form(request, obj, change, **kwargs),
+            lambda la: services.local_authority_check(local_authority=la),
+        )
+        if obj is not None and "successors" in form.base_fields:
+            # An LA is never its own successor (R1). (Set on the final class: a ModelForm
+            # subclass rebuilds its fields.)
+            field = form.base_fields["successors"]
+            field.queryset = field.queryset.exclude(pk=obj.pk)
+        return form
 
     def save_related(self, request, form, formsets, change):
         # The successors field offers only the coordinator's own LAs; a successor in

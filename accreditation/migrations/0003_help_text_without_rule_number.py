@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accreditation', '0002_seed_specialisms'),
+        ("accreditation", "0002_seed_specialisms"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='trainingsession',
-            name='mandatory',
-            field=models.BooleanField(default=False, help_text='Accredited people who are invited and miss it are flagged.'),
+            model_name="trainingsession",
+            name="mandatory",
+            field=models.BooleanField(
+                default=False,
+                help_text="Accredited people who are invited and miss it are flagged.",
+            ),
         ),
     ]

@@ -191,3 +191,26 @@ def test_the_pool_shows_and_filters_by_last_deployment(
     shown = {row["person"].full_name: row["last_deployed"] for row in response.context["rows"]}
     assert shown.get("Ann Able", D(2026, 9, 30)) == D(2026, 9, 30)
     assert shown["Cat Calm"] is None
+
+
+def test_a_director_who_has_left_is_not_shown_as_a_current_lead(
+    client, coordinator, east_midlands, la, today
+):
+    # R7: a lead DCS leads as a director; the accreditation ends with the post.
+    former = member(east_midlands, la("Rutland"), "Fran Former", roles=[Role.LEAD_DCS])
+    PostFactory(
+        holder=former,
+        kind=PostKind.DCS,
+        local_authority=la("Rutland"),
+        started_on=D(2015, 1, 1),
+        ended_on=today - datetime.timedelta(days=30),
+    )
+    client.force_login(coordinator)
+    html = client.get(URL).content.decode()
+    row = html[html.index("Fran Former") :]
+    row = row[: row.index("</tr>")]
+    assert "Lead DCS <strong" in row
+    assert "Ended with the post" in row
+    client.force_login(former)
+    home = client.get(reverse("home")).content.decode()
+    assert "Lead DCS: ended with your post" in home

@@ -408,3 +408,26 @@ def test_an_la_cannot_be_renamed_to_another_las_alias(client, coordinator, la):
         "Derby is already another local authority's alias."
     ]
     assert LocalAuthority.objects.get(pk=rutland.pk).name == "Rutland"
+
+
+def test_an_la_is_not_offered_as_its_own_successor(client, coordinator, la):
+    northamptonshire = la("Northamptonshire")
+    client.force_login(coordinator)
+    url = reverse("admin:emslirp_localauthority_change", args=[northamptonshire.pk])
+    choices = client.get(url).context["adminform"].form.fields["successors"].queryset
+    assert northamptonshire not in choices
+    assert {"North Northamptonshire", "West Northamptonshire"} <= {c.name for c in choices}
+    response = client.post(
+        url,
+        {
+            **inline_data(client.get(url)),
+            "name": "Northamptonshire",
+            "region": northamptonshire.region_id,
+            "active_from": northamptonshire.active_from.isoformat(),
+            "active_to": northamptonshire.active_to.isoformat(),
+            "successors": [northamptonshire.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "successors" in response.context["adminform"].form.errors
+    assert not northamptonshire.successors.filter(pk=northamptonshire.pk).exists()

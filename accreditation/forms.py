@@ -174,6 +174,9 @@ class SponsorDecisionForm(forms.Form):
         }
 
 
+ANY_STATUS = "any"
+
+
 class PoolFilterForm(forms.Form):
     role = forms.ChoiceField(
         label="Role", required=False, choices=[("", "Any role"), *Role.choices]
@@ -191,10 +194,23 @@ class PoolFilterForm(forms.Form):
         queryset=LocalAuthority.objects.none(),
         empty_label="Any local authority",
     )
+    # By default the pool is who can be placed on a team: current or flagged (R7, R8).
     status = forms.ChoiceField(
         label="Status",
         required=False,
-        choices=[("", "Any status"), *Accreditation.Status.choices],
+        choices=[
+            ("", "Current or flagged"),
+            (ANY_STATUS, "Any status"),
+            *Accreditation.Status.choices,
+        ],
+    )
+    free_of_conflict_with = forms.ModelChoiceField(
+        label="No conflict of interest with",
+        help_text="Leaves out anyone from it, who declared a conflict with it, or who has "
+        "held a post there.",
+        required=False,
+        queryset=LocalAuthority.objects.none(),
+        empty_label="Any local authority",
     )
 
     not_deployed_for = forms.TypedChoiceField(
@@ -215,6 +231,7 @@ class PoolFilterForm(forms.Form):
         self.fields["local_authority"].queryset = local_authorities_active(
             region=region, on=timezone.localdate()
         )
+        self.fields["free_of_conflict_with"].queryset = self.fields["local_authority"].queryset
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
@@ -222,6 +239,7 @@ class PoolFilterForm(forms.Form):
             Field.select("specialism"),
             Field.select("local_authority"),
             Field.select("status"),
+            Field.select("free_of_conflict_with"),
             Field.select("not_deployed_for"),
             Button("filter", "Filter the pool"),
         )

@@ -4,6 +4,7 @@ import datetime
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accreditation.models import (
     Accreditation,
@@ -133,17 +134,25 @@ def pool(
     local_authority: LocalAuthority | None = None,
     status: str = "",
     not_deployed_for: int | None = None,
+    free_of_conflict_with: LocalAuthority | None = None,
 ) -> QuerySet[User]:
     """The people of ``region`` with an accreditation (R9), filtered, each with their
     accreditations, specialisms (from their latest decided application), LA, declared and
     employment conflicts, and the last day of their latest team place (``last_deployed``),
     in a fixed number of queries whatever the page size. ``not_deployed_for`` keeps those
-    with no team place ending in the last that many months (0: never deployed)."""
+    with no team place ending in the last that many months (0: never deployed). ``status``
+    "" keeps those who can be placed (current or flagged), "any" everyone.
+    ``free_of_conflict_with`` leaves out anyone from that LA, with a declared conflict
+    with it, or with a post there, now or before (R9)."""
     accreditations = Accreditation.objects.filter(person=OuterRef("pk"))
     if role:
         accreditations = accreditations.filter(role=role)
-    if status:
+    if status == "any":
+        pass
+    elif status:
         accreditations = accreditations.filter(status=status)
+    else:
+        accreditations = accreditations.filter(status__in=ACTIVE_STATUSES)
     latest_application = ExpressionOfInterest.objects.filter(
         applicant=OuterRef("pk"), state=ExpressionOfInterest.State.DECIDED
     ).order_by("-submitted_at", "-pk")
@@ -181,6 +190,26 @@ def pool(
         people = people.filter(
             Q(post_la_id=local_authority.pk)
             | Q(post_la_id__isnull=True, application_la_id=local_authority.pk)
+        )
+    if free_of_conflict_with is not None:
+        # Their LA (by post, else by application); SQL's NULL is never "not equal".
+        people = (
+            people.annotate(own_la_id=Coalesce("post_la_id", "application_la_id"))
+            .filter(Q(own_la_id__isnull=True) | ~Q(own_la_id=free_of_conflict_with.pk))
+            .exclude(
+                Exists(
+                    ConflictDeclaration.objects.filter(
+                        person=OuterRef("pk"), local_authority=free_of_conflict_with
+                    )
+                )
+            )
+            .exclude(
+                Exists(
+                    Post.objects.filter(
+                        holder=OuterRef("pk"), local_authority=free_of_conflict_with
+                    )
+                )
+            )
         )
     if specialism:
         people = people.filter(

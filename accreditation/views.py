@@ -196,6 +196,7 @@ def pool(request, region_pk=None):
         local_authority=filters.get("local_authority"),
         status=filters.get("status", ""),
         not_deployed_for=filters.get("not_deployed_for"),
+        free_of_conflict_with=filters.get("free_of_conflict_with"),
     )
     page = Paginator(people, POOL_PAGE_SIZE).get_page(request.GET.get("page"))
     las = {la.pk: la for la in LocalAuthority.objects.filter(region=region)}

@@ -62,7 +62,9 @@ def test_the_coordinator_sees_the_whole_pool(client, coordinator, pool):
     ("query", "expected"),
     [
         ({"role": Role.SAV_MEMBER}, ["Ben Bold"]),
-        ({"specialism": "schools"}, ["Cat Calm"]),
+        # By default, only who can be placed: Cat's accreditation is suspended.
+        ({"specialism": "schools"}, []),
+        ({"specialism": "schools", "status": "any"}, ["Cat Calm"]),
         ({"specialism": "data"}, ["Ann Able"]),
         ({"status": "suspended"}, ["Cat Calm"]),
         ({"role": Role.PCTR_MEMBER, "status": "current"}, ["Ann Able", "Ben Bold"]),
@@ -74,6 +76,32 @@ def test_the_pool_filters(client, coordinator, pool, query, expected):
     cat.save()
     client.force_login(coordinator)
     assert names(client.get(URL, query)) == expected
+
+
+def test_the_pool_filters_out_anyone_in_conflict_with_an_la(client, coordinator, pool, la):
+    # R9: "not conflicted with Derby City": Ann declared a conflict with it, Cat once held
+    # a post there, and Ben is from it.
+    derby = la("Derby City")
+    ConflictDeclarationFactory(person=pool["ann"], local_authority=derby)
+    PostFactory(
+        holder=pool["cat"],
+        kind=PostKind.SENIOR_OFFICER,
+        tier=2,
+        local_authority=derby,
+        started_on=D(2010, 1, 1),
+        ended_on=D(2012, 1, 1),
+    )
+    client.force_login(coordinator)
+    assert names(client.get(URL, {"free_of_conflict_with": derby.pk})) == []
+    assert names(client.get(URL, {"free_of_conflict_with": la("Lincolnshire").pk})) == [
+        "Ann Able",
+        "Ben Bold",
+    ]
+    assert names(client.get(URL, {"free_of_conflict_with": la("Nottinghamshire").pk})) == [
+        "Ann Able",
+        "Ben Bold",
+        "Cat Calm",
+    ]
 
 
 def test_the_pool_filters_by_la_by_post_before_application(client, coordinator, pool, la):
@@ -142,8 +170,9 @@ def test_the_pool_page_costs_the_same_for_10_and_200_people(
     client.force_login(coordinator)
     # session, user, region, coordinator's regions; the filter form checks the specialism
     # and renders the specialisms and LAs; the count, the LAs for the rows, the page, and
-    # one each for accreditations, applications, their specialisms, conflicts and posts
-    with django_assert_num_queries(15):
+    # one each for accreditations, applications, their specialisms, conflicts and posts;
+    # the LAs once more for the conflict filter's choices
+    with django_assert_num_queries(16):
         response = client.get(URL, {"specialism": "data"})
     assert response.context["page"].paginator.count == size
     assert len(response.context["rows"]) == min(size, 25)

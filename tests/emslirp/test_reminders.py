@@ -513,8 +513,7 @@ def test_home_lists_the_same_deadlines_most_urgent_first(client, pctr):
     # The lead is also Derby City's DCS, whose self-assessment was due on 31 March.
     assert [(i["title"], i["due"], i.get("overdue")) for i in items] == [
         ("Start the self-assessment of Derby City for 2026", D(2026, 3, 31), True),
-        # Not a deadline of R37, but past its day all the same.
-        ("Form the team for the Peer Challenge Team Review of Rutland", D(2026, 10, 1), True),
+        # No longer "Form the team": the visit is over.
         ("Issue the final feedback letter of the PCTR of Rutland", D(2026, 12, 2), False),
         ("Write your reflection on the PCTR of Rutland", D(2026, 12, 2), False),
     ]

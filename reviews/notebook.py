@@ -113,6 +113,12 @@ def _review_locked(pk: int) -> Review:
     return Review.objects.select_for_update(of=("self",)).select_related("host__region").get(pk=pk)
 
 
+# A key finding rests on evidence (R21): without it, no agreed action could trace to it.
+EVIDENCE_REQUIRED = (
+    "Say what the finding rests on: the cases, meetings or documents where it was seen or heard."
+)
+
+
 def _text(value: str, *, field: str, limit: int, required: str = "") -> str:
     """``value`` stripped, or ValidationError at ``field``: empty when ``required`` says
     what to write, or longer than ``limit``."""
@@ -309,7 +315,7 @@ def finding_add(*, hypothesis: Hypothesis, text: str, evidence: str, by: User) -
         _writing_check(review)
         _investigated_check(hypothesis)
         text = _text(text, field="text", limit=FINDING_MAX, required="Write the finding.")
-        evidence = _text(evidence, field="evidence", limit=EVIDENCE_MAX)
+        evidence = _text(evidence, field="evidence", limit=EVIDENCE_MAX, required=EVIDENCE_REQUIRED)
         now = timezone.now()
         return Finding.objects.create(
             hypothesis=hypothesis,
@@ -349,7 +355,9 @@ def _finding_store(
     _writing_check(review)
     mine = {
         "text": _text(text, field="text", limit=FINDING_MAX, required="Write the finding."),
-        "evidence": _text(evidence, field="evidence", limit=EVIDENCE_MAX),
+        "evidence": _text(
+            evidence, field="evidence", limit=EVIDENCE_MAX, required=EVIDENCE_REQUIRED
+        ),
     }
     if finding.revision == revision:
         saved = _update_on_revision(

@@ -129,6 +129,7 @@ class FindingForm(NumberedForm):
         "Evidence",
         limit=services.EVIDENCE_MAX,
         rows=3,
+        required=services.EVIDENCE_REQUIRED,
         hint="Where it was seen or heard: cases, meetings, documents. An agreed action "
         "rests on findings with evidence.",
     )

@@ -265,6 +265,10 @@ def notebook(request, pk):
         )
         if finding is None:
             raise Http404
+        # Asked before the form is read: whatever was typed, another's finding is the
+        # lead's to change, not a member's (R21, R29).
+        if not (rights.lead or finding.written_by_id == request.user.pk):
+            raise PermissionDenied
         return _finding_edit_post(request, review, rights, finding)
     hypothesis = selectors.investigated_hypothesis(review, _pk(request.POST.get("hypothesis")))
     if hypothesis is None:

@@ -289,6 +289,7 @@ def test_a_finding_typed_as_the_letter_went_to_the_qa_stays_on_the_page(
     sign_in(page, live_server, people["member"].email)
     page.goto(f"{live_server.url}/reviews/{review.pk}/notebook/")
     page.get_by_label("New key finding on hypothesis 1").fill("Re-referrals rise in <May>.")
+    page.get_by_label("Evidence for the new finding on hypothesis 1").fill("The referral log.")
     # Meanwhile the lead sends the letter to the QA: the record closes.
     letter_at(review, people, LetterState.WITH_QA)
     page.get_by_role("button", name="Add the finding on hypothesis 1").click()

@@ -581,7 +581,7 @@ def test_every_write_locks_the_review_before_it_reads_the_letter(visit, monkeypa
     if service == "finding_save":
         made = finding(review, people["member"], "Finding.")
         write = lambda review, people: notebook.finding_save(  # noqa: E731
-            finding=made, text="Changed.", evidence="", revision=1, by=people["lead"]
+            finding=made, text="Changed.", evidence="Seen.", revision=1, by=people["lead"]
         )
     monkeypatch.setattr(QuerySet, "select_for_update", locking)
     with connection.execute_wrapper(reads):
@@ -964,3 +964,27 @@ def test_the_notes_list_runs_the_same_queries_however_many_notes(
     with django_assert_num_queries(11):
         listed = client.get(notes_url(review))
     assert len(listed.context["notes"]) == count
+
+
+def test_a_finding_without_evidence_is_refused_at_the_field_keeping_its_words(visit, client):
+    # R21: a key finding rests on evidence; the words typed stay on the page.
+    review, people = visit("pctr", state=ReviewState.ON_SITE)
+    first = hypothesis(review)
+    client.force_login(people["member"])
+    page = client.post(
+        url(review),
+        {
+            "action": "finding_add",
+            "hypothesis": first.pk,
+            f"finding-new-{first.pk}-text": "Thresholds vary between the teams.",
+            f"finding-new-{first.pk}-evidence": "   ",
+        },
+    )
+    assert page.status_code == 400
+    assert Finding.objects.count() == 0
+    html = page.content.decode()
+    assert "Say what the finding rests on" in html
+    assert "Thresholds vary between the teams." in html
+    with pytest.raises(ValidationError) as refused:
+        notebook.finding_add(hypothesis=first, text="Seen.", evidence="", by=people["lead"])
+    assert list(refused.value.message_dict) == ["evidence"]

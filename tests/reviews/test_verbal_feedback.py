@@ -8,11 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews import notebook
 from reviews.feedback_record import verbal_feedback_record
 from reviews.models import (
     AgreedAction,
+    Finding,
     HypothesisReport,
     LetterState,
     ReviewState,
@@ -82,7 +84,16 @@ def test_the_lead_records_comments_actions_and_the_date(visit, client):  # noqa:
     review, people = visit("pctr")
     first = hypothesis(review)
     evidenced = finding(review, people["member"], "Thresholds vary.", "Ten case audits.")
-    bare = finding(review, people["data"], "Re-referrals rise.", "", number=2)
+    # A finding saved before evidence was required: no action can trace to it.
+    now = timezone.now()
+    bare = Finding.objects.create(
+        hypothesis=hypothesis(review, 2),
+        text="Re-referrals rise.",
+        evidence="",
+        written_by=people["data"],
+        written_at=now,
+        updated_at=now,
+    )
     client.force_login(people["lead"])
     saved = client.post(
         url(review),

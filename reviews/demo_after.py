@@ -11,6 +11,7 @@ from django.utils import timezone
 from emslirp.models import PostKind
 from emslirp.selectors import post_holder
 from reviews import letters, notebook, reflections
+from reviews.feedback_record import verbal_feedback_record
 from reviews.models import Hypothesis, Proposal, Review, TeamRole
 from reviews.reflection_selectors import reflection_colleagues, reflections_close_on
 from safeguarding import services as incidents
@@ -168,6 +169,13 @@ ACTIONS = [
 ]
 
 
+# Why the QA let the demo's action on early help stand with no finding behind it (R23).
+UNTRACED_REASON = (
+    "Agreed by the host at the feedback as following from the front door's findings; the "
+    "schools' part was not looked at on site, and the letter says so."
+)
+
+
 def letter_final(review: Review, *, today: datetime.date) -> int:
     """The notebook written on site, the verbal feedback given on the last on-site day,
     and the letter drafted, proofread by the QA, shared and issued, its PDF rendered by
@@ -229,7 +237,15 @@ def letter_final(review: Review, *, today: datetime.date) -> int:
     )
     letter = letters.letter_draft(review=review, by=lead)
     letter = letters.letter_send_to_qa(letter=letter, by=lead)
-    letter = letters.letter_proofread(letter=letter, approve=True, comments="", by=qa)
+    letter = letters.letter_proofread(
+        letter=letter,
+        approve=True,
+        comments="",
+        by=qa,
+        untraced_reasons={
+            a.number: UNTRACED_REASON for a in verbal_feedback_record(review).untraced
+        },
+    )
     letter = letters.letter_share(letter=letter, by=lead)
     letters.letter_issue(letter=letter, by=lead)
     return 1

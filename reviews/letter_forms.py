@@ -6,7 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 
-from reviews.letters import SUBJECT_MAX
+from reviews.letters import SUBJECT_MAX, UNTRACED_REASON_FIELD
 
 
 class LetterForm(forms.Form):
@@ -75,13 +75,27 @@ class ProofreadForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, untraced=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # A reason for each action resting on no recorded evidence, asked only of an
+        # approval (R23).
+        self.untraced_names = {}
+        for action in untraced:
+            name = UNTRACED_REASON_FIELD.format(action.number)
+            self.untraced_names[action.number] = name
+            self.fields[name] = forms.CharField(
+                label=f"If you approve: why may action {action.number} stand without "
+                "recorded evidence?",
+                help_text="The lead sees your reason. Leave it empty if you return the draft.",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.radios("decision", legend_size=Size.MEDIUM),
             Field.textarea("comments"),
+            *(Field.textarea(name) for name in self.untraced_names.values()),
         )
 
     def clean(self):
@@ -89,6 +103,9 @@ class ProofreadForm(forms.Form):
         if data.get("decision") == "return" and not data.get("comments", "").strip():
             self.add_error("comments", "Say what the lead should change.")
         return data
+
+    def untraced_reasons(self) -> dict[int, str]:
+        return {n: self.cleaned_data.get(name, "") for n, name in self.untraced_names.items()}
 
     @property
     def approve(self) -> bool:

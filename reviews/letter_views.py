@@ -112,20 +112,26 @@ def _page(
                 "revision": letter.revision,
             }
         )
-    proofreading = letter is not None and rights.proofread and letter.state == LetterState.WITH_QA
-    if proofreading and proofread_form is None:
-        proofread_form = ProofreadForm()
     # The tracing of actions to evidence: for the QA to proofread, and for the lead to see
     # what the QA will see, while the letter is being written (R23).
     record = None
     if letter is not None and not letter.is_final and (rights.write or rights.proofread):
         record = verbal_feedback_record(review)
+    proofreading = letter is not None and rights.proofread and letter.state == LetterState.WITH_QA
+    if proofreading and proofread_form is None:
+        proofread_form = ProofreadForm(untraced=record.untraced)
     feedback_given = (
         letter is None
         and rights.write
         and VerbalFeedback.objects.filter(review=review, given_on__isnull=False).exists()
     )
     team_side = rights.write or rights.proofread
+    # Why the QA let an action stand without evidence, for the lead (and the QA) to read.
+    untraced_reasons = (
+        {r.action_id: r for r in letter.untraced_reasons.select_related("given_by")}
+        if record is not None and letter.state in (LetterState.APPROVED, LetterState.SHARED)
+        else {}
+    )
     return render(
         request,
         "reviews/letter.html",
@@ -144,7 +150,11 @@ def _page(
             "proofreading": proofreading,
             "proofread_form": proofread_form if proofreading else None,
             "record": record,
-            "untraced": [a for a in record.actions if not a.traced] if record else [],
+            "untraced": [
+                (a, untraced_reasons.get(a.action.pk)) for a in record.actions if not a.traced
+            ]
+            if record
+            else [],
             "traced": [a for a in record.actions if a.traced] if record else [],
             "can_draft": feedback_given,
             "lead_step": LEAD_STEPS.get(letter.state) if letter and rights.write else None,
@@ -301,7 +311,7 @@ def _save_refused(request, here: Here):
 def _proofread(request, here: Here):
     if not here.rights.proofread:
         raise PermissionDenied
-    form = ProofreadForm(request.POST)
+    form = ProofreadForm(request.POST, untraced=verbal_feedback_record(here.review).untraced)
     if form.is_valid():
         try:
             letters.letter_proofread(
@@ -309,6 +319,7 @@ def _proofread(request, here: Here):
                 approve=form.approve,
                 comments=form.cleaned_data["comments"],
                 by=request.user,
+                untraced_reasons=form.untraced_reasons(),
             )
         except ValidationError as error:
             current = _letter(request, here.review.pk)

@@ -42,6 +42,7 @@ from reviews.models import (
     LetterState,
     Review,
     TeamRole,
+    UntracedActionReason,
     VerbalFeedback,
 )
 from reviews.selectors import team_in
@@ -324,11 +325,47 @@ def letter_send_to_qa(*, letter: Letter, by: User, revision: int | None = None) 
     return moved
 
 
+UNTRACED_REASON_FIELD = "untraced_{}"
+
+
+def _untraced_reasons_keep(*, letter: Letter, reasons: dict[int, str], by: User, at) -> None:
+    """Keep the QA's reason for each action resting on no recorded evidence, or raise
+    ValidationError at the field of each that has none (R23). Runs in the approval's
+    transaction, after the move: a refusal leaves the letter with the QA."""
+    untraced = verbal_feedback_record(letter.review).untraced
+    given = {n: " ".join((reasons.get(n) or "").split()) for n in (a.number for a in untraced)}
+    missing = {
+        UNTRACED_REASON_FIELD.format(a.number): (
+            f"Say why action {a.number} may stand without recorded evidence, or return the draft."
+        )
+        for a in untraced
+        if not given[a.number]
+    }
+    if missing:
+        raise ValidationError(missing)
+    UntracedActionReason.objects.filter(letter=letter).delete()
+    UntracedActionReason.objects.bulk_create(
+        UntracedActionReason(
+            letter=letter, action=a, reason=given[a.number], given_by=by, given_at=at
+        )
+        for a in untraced
+    )
+
+
 @transaction.atomic
-def letter_proofread(*, letter: Letter, approve: bool, comments: str, by: User) -> Letter:
+def letter_proofread(
+    *,
+    letter: Letter,
+    approve: bool,
+    comments: str,
+    by: User,
+    untraced_reasons: dict[int, str] | None = None,
+) -> Letter:
     """The QA's proofreading (R23): approve the draft, or return it to the lead with
-    comments, which are then required. Actions that trace to no recorded evidence do not
-    stop an approval; the QA's page shows them first. The lead is told."""
+    comments, which are then required. Actions that trace to no recorded evidence are
+    shown first on the QA's page; approving with any of them needs a reason for each
+    (``untraced_reasons``, by action number), kept and shown to the lead. The lead is
+    told."""
     comments = comments.replace("\r\n", "\n").strip()
     if not approve and not comments:
         # Asked before the state so the message goes to the field; the rights first.
@@ -347,6 +384,7 @@ def letter_proofread(*, letter: Letter, approve: bool, comments: str, by: User) 
             values={"approved_by": by, "approved_at": now, "qa_comments": comments},
             comment=comments,
         )
+        _untraced_reasons_keep(letter=moved, reasons=untraced_reasons or {}, by=by, at=now)
     else:
         moved = _move(
             letter=letter,

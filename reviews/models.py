@@ -769,6 +769,29 @@ class LetterEvent(models.Model):
         return f"{self.letter}: {self.before} to {self.after}"
 
 
+class UntracedActionReason(models.Model):
+    """Why the QA approved a letter with an action resting on no recorded evidence
+    (R23): one reason per such action at each approval, shown to the lead."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="untraced_reasons")
+    action = models.ForeignKey(AgreedAction, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["letter", "action__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "action"], name="untraced_reason_once"),
+            models.CheckConstraint(condition=~Q(reason=""), name="untraced_reason_given"),
+        ]
+
+    def __str__(self):
+        return f"Why {self.action} may stand without evidence"
+
+
 class LetterPdf(StoredPdf):
     """A rendering of the letter with the verbal feedback record attached. Drafts are
     rendered again when asked; the final one is made once and never replaced (R23)."""

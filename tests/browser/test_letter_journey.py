@@ -67,7 +67,8 @@ def test_a_letter_from_draft_to_the_hosts_download(
     stale.close()
     assert "A LATE PARAGRAPH" not in Letter.objects.get(review=review).body
 
-    # The QA sees the untraced action first, flagged, and approves all the same.
+    # The QA sees the untraced action first, flagged, and approves all the same, saying
+    # why it may stand; the lead then reads why beside it.
     sign_in(page, live_server, people["qa"].email)
     page.goto(url)
     actions = page.locator(".app-action")
@@ -78,11 +79,22 @@ def test_a_letter_from_draft_to_the_hosts_download(
     assert_accessible(page)
     page.get_by_role("group", name="Your decision").get_by_label("Approve the draft").check()
     page.get_by_role("button", name="Record my decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Say why action 2 may stand without recorded evidence"
+    )
+    assert_accessible(page)
+    page.get_by_role("group", name="Your decision").get_by_label("Approve the draft").check()
+    page.get_by_label("If you approve: why may action 2 stand without recorded evidence?").fill(
+        "Seen in the host's own supervision audit."
+    )
+    page.get_by_role("button", name="Record my decision").click()
     expect(page.get_by_text("You approved the draft")).to_be_visible()
 
     # The lead shares the draft with the host, who now reads it.
     sign_in(page, live_server, people["lead"].email)
     page.goto(url)
+    expect(page.locator("#action-2")).to_contain_text("Why the QA let it stand")
+    expect(page.locator("#action-2")).to_contain_text("Seen in the host's own supervision audit.")
     assert_accessible(page)
     page.get_by_role("button", name="Share the draft with the host").click()
     expect(page.get_by_text("The draft is shared with the host")).to_be_visible()

@@ -27,7 +27,7 @@ from reviews.models import (
     Review,
 )
 from reviews.tasks import task_letter_pdf_render
-from tests.reviews.test_letters import at_state, feedback_given
+from tests.reviews.test_letters import at_state, feedback_given, qa_approves
 from tests.reviews.visited import visited
 
 PASSWD = '<img src="file:///etc/passwd">'
@@ -476,7 +476,7 @@ def test_the_host_reads_only_the_draft_pdfs_asked_for_since_the_sharing(
             by=lead,
         )
         letter = letters.letter_send_to_qa(letter=letter, by=lead)
-        letter = letters.letter_proofread(letter=letter, approve=True, comments="", by=qa)
+        letter = qa_approves(letter=letter, by=qa)
         approved = letters.letter_pdf_request(letter=letter, by=lead)
         letter = letters.letter_share(letter=letter, by=lead)
         shared = letters.letter_pdf_request(letter=letter, by=lead)

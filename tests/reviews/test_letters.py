@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews import letters
+from reviews.feedback_record import verbal_feedback_record
 from reviews.letter_placeholders import placeholders_check, placeholders_fill
 from reviews.letter_selectors import NO_PRIORITY_ACTIONS
 from reviews.models import (
@@ -24,6 +25,7 @@ from reviews.models import (
     LetterTemplate,
     TeamMember,
     TeamRole,
+    UntracedActionReason,
     VerbalFeedback,
 )
 from tests.reviews.visited import visited
@@ -111,6 +113,19 @@ def pctr(east_midlands, coordinator):
     return review, people
 
 
+def qa_approves(*, letter, by, comments=""):
+    """The QA approves, giving a reason for each action resting on no recorded evidence
+    (R23) — in these tests' record, action 2."""
+    untraced = verbal_feedback_record(letter.review).untraced
+    return letters.letter_proofread(
+        letter=letter,
+        approve=True,
+        comments=comments,
+        by=by,
+        untraced_reasons={a.number: "The host's own audit, seen on site." for a in untraced},
+    )
+
+
 def at_state(review, people, state):
     """The review's letter taken through the flow to ``state``, the way the lead and the
     QA would."""
@@ -120,7 +135,7 @@ def at_state(review, people, state):
         (LetterState.WITH_QA, lambda x: letters.letter_send_to_qa(letter=x, by=lead)),
         (
             LetterState.APPROVED,
-            lambda x: letters.letter_proofread(letter=x, approve=True, comments="", by=qa),
+            lambda x: qa_approves(letter=x, by=qa),
         ),
         (LetterState.SHARED, lambda x: letters.letter_share(letter=x, by=lead)),
         (LetterState.FINAL, lambda x: letters.letter_issue(letter=x, by=lead)),
@@ -337,7 +352,7 @@ def test_the_flow_from_draft_to_final_records_each_step_and_tells_who_is_next(
         )
         assert (letter.state, letter.qa_comments) == ("draft", "Name the evidence for action 2.")
         letter = letters.letter_send_to_qa(letter=letter, by=lead)
-        letter = letters.letter_proofread(letter=letter, approve=True, comments="", by=qa)
+        letter = qa_approves(letter=letter, by=qa)
         assert (letter.approved_by, letter.state) == (qa, "approved")
         letter = letters.letter_share(letter=letter, by=lead)
         assert letter.shared_at is not None
@@ -397,9 +412,7 @@ STEPS = {
     "approve": (
         "with_qa",
         "qa",
-        lambda letter, by: letters.letter_proofread(
-            letter=letter, approve=True, comments="", by=by
-        ),
+        lambda letter, by: qa_approves(letter=letter, by=by),
     ),
     "return": (
         "with_qa",
@@ -646,9 +659,7 @@ def test_a_save_from_a_stale_tab_is_refused_and_shows_what_was_typed(
         opened_at = letter.revision  # the old tab's page
         letter = letters.letter_send_to_qa(letter=letter, by=lead)
         if moved_to == "final":
-            letter = letters.letter_proofread(
-                letter=letter, approve=True, comments="", by=people["qa"]
-            )
+            letter = qa_approves(letter=letter, by=people["qa"])
             letter = letters.letter_share(letter=letter, by=lead)
             letter = letters.letter_issue(letter=letter, by=lead)
     assert letter.state == moved_to
@@ -690,7 +701,7 @@ def test_a_page_that_saves_normally_shows_no_unsaved_text(client, pctr):
     assert "Your unsaved text" not in page
 
 
-def test_the_qa_sees_untraced_actions_first_and_may_still_approve(client, pctr):
+def test_the_qa_sees_untraced_actions_first_and_approves_them_only_with_a_reason(client, pctr):
     review, people = pctr
     at_state(review, people, "with_qa")
     page = _get(client, people["qa"], review).content.decode()
@@ -708,11 +719,38 @@ def test_the_qa_sees_untraced_actions_first_and_may_still_approve(client, pctr):
     assert response.context["proofread_form"].errors == {
         "comments": ["Say what the lead should change."]
     }
+    # R23: approving with action 2 untraced needs the QA's reason for it, at its field.
     response = client.post(
-        reverse("reviews:letter", args=[review.pk]), {"action": "proofread", "decision": "approve"}
+        reverse("reviews:letter", args=[review.pk]),
+        {"action": "proofread", "decision": "approve", "comments": "Fine otherwise."},
+    )
+    assert response.status_code == 400
+    assert response.context["proofread_form"].errors == {
+        "untraced_2": ["Say why action 2 may stand without recorded evidence, or return the draft."]
+    }
+    assert "Fine otherwise." in response.content.decode()  # nothing typed is lost
+    assert Letter.objects.get().state == "with_qa"
+    response = client.post(
+        reverse("reviews:letter", args=[review.pk]),
+        {
+            "action": "proofread",
+            "decision": "approve",
+            "untraced_2": "The host's own supervision audit,  seen on site.",
+        },
     )
     assert response.status_code == 302
     assert Letter.objects.get().state == "approved"
+    [reason] = UntracedActionReason.objects.all()
+    assert (reason.action.number, reason.reason, reason.given_by) == (
+        2,
+        "The host's own supervision audit, seen on site.",
+        people["qa"],
+    )
+    # The lead reads why, beside the action.
+    page = _get(client, people["lead"], review).content.decode()
+    action_2 = page[page.index('id="action-2"') : page.index('id="action-1"')]
+    assert "Why the QA let it stand" in action_2
+    assert "The host&#x27;s own supervision audit, seen on site." in action_2
 
 
 @pytest.mark.parametrize(
@@ -771,7 +809,7 @@ def test_proofreading_from_a_stale_tab_shows_the_comments_back(client, pctr):
     # are not recorded, and not lost either, but shown back to be copied (R23).
     review, people = pctr
     letter = at_state(review, people, "with_qa")
-    letters.letter_proofread(letter=letter, approve=True, comments="", by=people["qa"])
+    qa_approves(letter=letter, by=people["qa"])
     client.force_login(people["qa"])
     response = client.post(
         reverse("reviews:letter", args=[review.pk]),

@@ -118,14 +118,24 @@ def team_assign(*, review: Review, person: User, role: str, by: User) -> TeamMem
     return member
 
 
+TEAM_KEPT_AFTER_START = (
+    "The visit has started: the team stays on the review's record as it was, with its "
+    "notes, letter and reflections."
+)
+
+
 @transaction.atomic
 def team_remove(*, member: TeamMember, by: User) -> None:
-    """Take ``member`` off the team, with their rights on the review."""
+    """Take ``member`` off the team, with their rights on the review, before the visit
+    starts. From then on the team is part of the record — its notes, its letter, its
+    reflections — and who was there stays true (R14, R27)."""
     review = (
         Review.objects.select_for_update().select_related("host__region").get(pk=member.review_id)
     )
     if not permissions.can_place(by, review, member.role):
         raise PermissionDenied
+    if review.state in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
+        raise ValidationError(TEAM_KEPT_AFTER_START)
     if member.role == TeamRole.LEAD and review.team.filter(role=TeamRole.DATA_SPECIALIST).exists():
         raise ValidationError("Take the data specialist off first: they come from the lead's LA.")
     object_revoke(perm=VIEW, person=member.person, obj=review)

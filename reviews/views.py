@@ -97,7 +97,10 @@ def _review_page(
             "role_name": ROLE_NAMES[review.kind].get(role, ""),
             "form": form,
             "suggestions": suggestions,
-            "removable": {m.pk for m in team if m.role in allowed},
+            # Before the visit starts only: then the team is part of the record.
+            "removable": {m.pk for m in team if m.role in allowed}
+            if review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
+            else set(),
             "can_read_hypotheses": permissions.hypotheses_rights(access).read,
             "visit_links": selectors.visit_links(review, access) if access.sees_team else [],
             # "Start the visit" is offered from its first on-site day, when it can work.

@@ -320,3 +320,24 @@ def test_home_pages_name_each_place_as_the_programme_does(east_midlands, coordin
     html = client.get(reverse("home")).content.decode()
     assert f"{review.starts_on:%B %Y}: QA DCS</li>" in html
     assert ": qa</li>" not in html
+
+
+@pytest.mark.parametrize("state", ["on_site", "after_visit"])
+def test_once_the_visit_has_started_the_team_stays_as_it_was(
+    east_midlands, coordinator, client, state
+):
+    # The record of who was there stays true: their notes, the letter they may read, their
+    # reflection and the composite all rest on the team (R14, R27, R29).
+    from tests.reviews.visited import visited
+
+    review, people = visited(east_midlands, coordinator, "pctr", state=state)
+    member = TeamMember.objects.get(review=review, person=people["member"])
+    with pytest.raises(ValidationError, match="The visit has started"):
+        services.team_remove(member=member, by=coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("reviews:review", args=[review.pk]))
+    assert page.context["removable"] == set()
+    response = client.post(reverse("reviews:team_remove", args=[review.pk, member.pk]))
+    assert response.status_code == 302
+    assert TeamMember.objects.filter(pk=member.pk).exists()
+    assert people["member"] in object_grantees(perm="reviews.view_review", obj=review)

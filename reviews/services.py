@@ -152,7 +152,8 @@ ONSITE_DAYS = {ReviewKind.PCTR: 3, ReviewKind.SAV: 2}
 def review_onsite_set(*, review: Review, first_day: datetime.date, by: User) -> Review:
     """Set the on-site days: three working days for a PCTR, two for a SAV, from
     ``first_day`` (R20, R36), inside the review's quarter or window. The coordinator or
-    the lead sets them; a SAV's host never sees them before the visit (R30)."""
+    the lead sets them; a SAV's host never sees them before the visit (R30). The
+    deployment grid moves with them, day by day."""
     review = Review.objects.select_for_update().select_related("host__region").get(pk=review.pk)
     access = permissions.review_access(by, review, on=timezone.localdate())
     if not (access.coordinator or access.team_role == TeamRole.LEAD):
@@ -180,9 +181,28 @@ def review_onsite_set(*, review: Review, first_day: datetime.date, by: User) -> 
                 f"{review.starts_on:%-d %B %Y} and {review.ends_on:%-d %B %Y}."
             }
         )
+    before = onsite_days(review)
     review.onsite_from, review.onsite_to = days[0], days[-1]
     review.save(update_fields=["onsite_from", "onsite_to"])
+    _deployment_move(review=review, before=before, after=days)
     return review
+
+
+def _deployment_move(
+    *, review: Review, before: list[datetime.date], after: list[datetime.date]
+) -> None:
+    """The deployment grid follows the on-site days it was written for: what was planned
+    for the first day is planned for the new first day, and so on (R20). A review has as
+    many days after as before, so nothing of the grid is dropped. Rows are written afresh
+    because the old and new days may overlap (one day later, say)."""
+    if not before or before == after:
+        return
+    moved = dict(zip(before, after, strict=True))
+    rows = list(Deployment.objects.filter(member__review=review, day__in=before))
+    Deployment.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    for row in rows:
+        row.pk, row.day = None, moved[row.day]
+    Deployment.objects.bulk_create(rows)
 
 
 def onsite_days(review: Review) -> list[datetime.date]:

@@ -89,6 +89,30 @@ def test_the_lead_writes_the_grid_and_the_team_reads_it(client, pctr):  # noqa: 
     assert client.post(url, data).status_code == 403
 
 
+def test_moving_the_days_moves_the_grid_with_them_and_drops_nothing(pctr):  # noqa: F811
+    # R20: what was planned for day 1 is planned for the new day 1, even when the old and
+    # new days overlap (one working day later).
+    subject, people = pctr
+    services.review_onsite_set(review=subject, first_day=D(2027, 2, 9), by=people["lead"])
+    lead, member = (subject.team.get(role=r) for r in (TeamRole.LEAD, TeamRole.MEMBER))
+    services.deployment_save(
+        review=subject,
+        grid={
+            (member.pk, D(2027, 2, 9)): {"key_focus": "Front door", "morning": "MASH"},
+            (member.pk, D(2027, 2, 10)): {"key_focus": "Audits"},
+            (lead.pk, D(2027, 2, 11)): {"afternoon": "Feedback"},
+        },
+        by=people["lead"],
+    )
+    services.review_onsite_set(review=subject, first_day=D(2027, 2, 10), by=people["lead"])
+    cells = Deployment.objects.order_by("day", "member__role")
+    assert [(c.member, c.day, c.key_focus, c.morning, c.afternoon) for c in cells] == [
+        (member, D(2027, 2, 10), "Front door", "MASH", ""),
+        (member, D(2027, 2, 11), "Audits", "", ""),
+        (lead, D(2027, 2, 12), "", "", "Feedback"),
+    ]
+
+
 def test_a_first_day_far_outside_the_window_is_refused_at_the_field(pctr):  # noqa: F811
     subject, people = pctr
     with pytest.raises(ValidationError) as caught:

@@ -6,7 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 
-from reviews.letters import SUBJECT_MAX, UNTRACED_REASON_FIELD
+from reviews.letters import COMMENT_MAX, SUBJECT_MAX, UNTRACED_REASON_FIELD
 
 
 class LetterForm(forms.Form):
@@ -110,3 +110,21 @@ class ProofreadForm(forms.Form):
     @property
     def approve(self) -> bool:
         return self.cleaned_data["decision"] == "approve"
+
+
+class LetterCommentForm(forms.Form):
+    """The host's comment on the draft shared with them (R23, R24)."""
+
+    text = forms.CharField(
+        label="Your comment on the draft",
+        help_text="Say what is not as you understood the verbal feedback, or wording you "
+        "would put differently. The lead reads it and decides.",
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": COMMENT_MAX}),
+        error_messages={"required": "Write your comment on the draft."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("text"))

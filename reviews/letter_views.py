@@ -23,13 +23,23 @@ from emslirp.pdf import pdf_attachment
 from reviews import letter_selectors as selectors
 from reviews import letters, permissions
 from reviews.feedback_record import verbal_feedback_record
-from reviews.letter_forms import LetterForm, ProofreadForm
+from reviews.letter_forms import LetterCommentForm, LetterForm, ProofreadForm
 from reviews.models import Letter, LetterPdf, LetterState, Review, VerbalFeedback
 from reviews.views import _review
 
 # The steps each right offers, by the letter's state (R23).
 LEAD_STEPS = {LetterState.APPROVED: "share", LetterState.SHARED: "issue"}
-ACTIONS = {"draft", "save", "send_to_qa", "proofread", "share", "issue", "pdf"}
+ACTIONS = {
+    "draft",
+    "save",
+    "send_to_qa",
+    "proofread",
+    "share",
+    "issue",
+    "pdf",
+    "comment",
+    "reopen",
+}
 LETTER_PARTS = ("subject", "body", "variations")
 
 
@@ -92,6 +102,7 @@ def _page(
     letter=None,
     form=None,
     proofread_form=None,
+    comment_form=None,
     errors=(),
     conflict=None,
     unsaved=None,
@@ -126,6 +137,14 @@ def _page(
         and VerbalFeedback.objects.filter(review=review, given_on__isnull=False).exists()
     )
     team_side = rights.write or rights.proofread
+    # The host's comments on the shared draft: for the lead, the QA and the host (R23, R24).
+    comments = (
+        list(letter.comments.select_related("by"))
+        if letter is not None and rights.read_draft and letter.shared_at is not None
+        else []
+    )
+    if rights.comment and comment_form is None:
+        comment_form = LetterCommentForm()
     # Why the QA let an action stand without evidence, for the lead (and the QA) to read.
     untraced_reasons = (
         {r.action_id: r for r in letter.untraced_reasons.select_related("given_by")}
@@ -158,6 +177,8 @@ def _page(
             "traced": [a for a in record.actions if a.traced] if record else [],
             "can_draft": feedback_given,
             "lead_step": LEAD_STEPS.get(letter.state) if letter and rights.write else None,
+            "comments": comments,
+            "comment_form": comment_form if rights.comment else None,
             "events": selectors.letter_events(letter) if letter and team_side else [],
             "errors": list(errors),
             **_pdfs_context(here),
@@ -192,7 +213,13 @@ def letter(request, pk):
         return _save(request, here, send=action == "send_to_qa")
     if action == "proofread":
         return _proofread(request, here)
+    if action == "comment":
+        return _comment(request, here)
     steps = {
+        "reopen": (
+            lambda: letters.letter_reopen(letter=letter_, by=by),
+            "The draft is back with you to change. It goes to the QA again, then to the host.",
+        ),
         "share": (
             lambda: letters.letter_share(letter=letter_, by=by),
             "The draft is shared with the host; their DCS and 2nd-tier lead have been told.",
@@ -206,6 +233,28 @@ def letter(request, pk):
     }
     step, message = steps[action]
     return _act(request, here, step, message)
+
+
+def _comment(request, here: Here):
+    if not here.rights.comment:
+        raise PermissionDenied
+    form = LetterCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            letters.letter_comment(
+                letter=here.letter, text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as error:
+            current = _letter(request, here.review.pk)
+            if not current.rights.comment:
+                # The draft was taken back or issued meanwhile: the words are shown back.
+                unsaved = {"comments": form.cleaned_data["text"].replace("\r\n", "\n")}
+                return _page(request, current, errors=error.messages, unsaved=unsaved, status=400)
+            form_errors_add(form, error)
+        else:
+            messages.success(request, "Your comment is sent to the lead.")
+            return redirect("reviews:letter", pk=here.review.pk)
+    return _page(request, here, comment_form=form, status=400)
 
 
 def _pdf_message(pdf: LetterPdf) -> str:

@@ -37,6 +37,7 @@ from reviews.feedback_record import verbal_feedback_record
 from reviews.letter_placeholders import placeholders_fill
 from reviews.models import (
     Letter,
+    LetterComment,
     LetterEvent,
     LetterPdf,
     LetterState,
@@ -431,6 +432,58 @@ def letter_share(*, letter: Letter, by: User) -> Letter:
         context={"by": by},
     )
     return moved
+
+
+COMMENT_MAX = 5000
+
+
+@transaction.atomic
+def letter_comment(*, letter: Letter, text: str, by: User) -> LetterComment:
+    """The host's DCS comments on the draft shared with them (R23, R24): kept with the
+    revision they read, and the lead is told. Until the letter is final."""
+    Review.objects.select_for_update(of=("self",)).get(pk=letter.review_id)
+    letter = _load(letter)
+    if not _rights(by, letter.review, letter).comment:
+        raise PermissionDenied
+    if letter.state != LetterState.SHARED:
+        raise ValidationError(
+            {
+                "text": "The draft is no longer shared with you: it is "
+                f"{_state_label(letter.state)}. Your comment is shown below to copy."
+            }
+        )
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise ValidationError({"text": "Write your comment on the draft."})
+    if len(text) > COMMENT_MAX:
+        raise ValidationError(
+            {"text": f"A comment can be at most {COMMENT_MAX:,} characters; it has {len(text):,}."}
+        )
+    comment = LetterComment.objects.create(
+        letter=letter, letter_revision=letter.revision, text=text, by=by, at=timezone.now()
+    )
+    _notify(
+        letter=letter,
+        to=team_in(letter.review, TeamRole.LEAD),
+        subject=f"The host has commented on the draft feedback letter to {letter.review.host}",
+        template="commented",
+        context={"by": by},
+    )
+    return comment
+
+
+@transaction.atomic
+def letter_reopen(*, letter: Letter, by: User) -> Letter:
+    """The lead takes the shared draft back to change it, say in answer to the host's
+    comments (R23): it goes to the QA again, and is shared again before it is final."""
+    return _move(
+        letter=letter,
+        by=by,
+        before=LetterState.SHARED,
+        after=LetterState.DRAFT,
+        may="write",
+        comment="Taken back to change after sharing.",
+    )
 
 
 @transaction.atomic

@@ -769,6 +769,26 @@ class LetterEvent(models.Model):
         return f"{self.letter}: {self.before} to {self.after}"
 
 
+class LetterComment(models.Model):
+    """The host's comment on the draft shared with them, to clear up a misunderstanding or
+    fine-tune wording (R23, R24: no surprises). The lead reads it and decides."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="comments")
+    letter_revision = models.PositiveIntegerField()
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["letter", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="letter_comment_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Comment by {self.by} on {self.letter}"
+
+
 class UntracedActionReason(models.Model):
     """Why the QA approved a letter with an action resting on no recorded evidence
     (R23): one reason per such action at each approval, shown to the lead."""

@@ -431,6 +431,7 @@ class LetterRights:
     write: bool = False  # draft, change, send to the QA, share, issue: the lead
     proofread: bool = False  # the QA
     read_final: bool = False
+    comment: bool = False  # the host's DCS, on the draft shared with them (R23, R24)
 
 
 def letter_rights(access: ReviewAccess, *, shared: bool, final: bool) -> LetterRights:
@@ -445,7 +446,11 @@ def letter_rights(access: ReviewAccess, *, shared: bool, final: bool) -> LetterR
     if role in (TeamRole.DATA_SPECIALIST, TeamRole.MEMBER):
         return LetterRights(read_final=final)
     if access.host_decides:
-        return LetterRights(read_draft=shared, read_final=final)
+        return LetterRights(
+            read_draft=shared,
+            read_final=final,
+            comment=shared and not final and access.host_dcs,
+        )
     if access.coordinator:
         return LetterRights(read_final=final)
     return LetterRights()

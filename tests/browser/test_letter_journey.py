@@ -104,10 +104,20 @@ def test_a_letter_from_draft_to_the_hosts_download(
     expect(page.locator("#letter-text")).to_contain_text("One member read the thresholds")
     expect(page.get_by_role("button", name="Sign off and issue the final letter")).to_have_count(0)
     assert_accessible(page)
+    # No surprises: the host's DCS comments on the draft; the lead reads it and decides.
+    page.get_by_label("Your comment on the draft").fill("Action 1: two teams, not three.")
+    page.get_by_role("button", name="Send my comment to the lead").click()
+    expect(page.get_by_text("Your comment is sent to the lead.")).to_be_visible()
+    expect(page.locator("#host-comments ~ .app-letter-comment")).to_contain_text(
+        "Action 1: two teams, not three."
+    )
+    assert_accessible(page)
 
-    # The lead issues the final letter; its PDF is made by the worker.
+    # The lead reads it, keeps the wording, and issues the final letter; its PDF is made
+    # by the worker.
     sign_in(page, live_server, people["lead"].email)
     page.goto(url)
+    expect(page.locator(".app-letter-comment")).to_contain_text("Action 1: two teams, not three.")
     page.get_by_role("button", name="Sign off and issue the final letter").click()
     expect(page.get_by_text("The letter is final.")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Download the final letter"))).to_be_visible()

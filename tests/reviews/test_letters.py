@@ -845,3 +845,68 @@ def test_a_refused_send_leaves_the_draft_as_it_was(client, pctr):
     assert (stored.state, stored.revision, stored.body) == ("draft", 1, letter.body)
     assert client.post(url, {"action": "save", **sent}).status_code == 302
     assert Letter.objects.get(pk=letter.pk).body == "New words."
+
+
+# The host's comments on the shared draft (R23, R24) ------------------------------------
+
+
+def test_the_host_dcs_comments_on_the_shared_draft_and_the_lead_reads_it_and_decides(
+    client, pctr, django_capture_on_commit_callbacks
+):
+    review, people = pctr
+    letter = at_state(review, people, "shared")
+    client.force_login(people["host_dcs"])
+    url = reverse("reviews:letter", args=[review.pk])
+    assert "Your comment on the draft" in client.get(url).content.decode()
+    refused = client.post(url, {"action": "comment", "text": "  "})
+    assert refused.status_code == 400
+    assert refused.context["comment_form"].errors == {"text": ["Write your comment on the draft."]}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            url, {"action": "comment", "text": "Action 2: the audit was of <twelve> cases."}
+        )
+    assert sent.status_code == 302
+    [comment] = letter.comments.all()
+    assert (comment.by, comment.letter_revision, comment.text) == (
+        people["host_dcs"],
+        letter.revision,
+        "Action 2: the audit was of <twelve> cases.",
+    )
+    assert [m.to for m in mail.outbox] == [[people["lead"].email]]
+    assert "twelve" not in mail.outbox[0].body  # where to read it, not what it says
+    # The lead and the QA read it, escaped; the lead takes the draft back to change it.
+    for who in ("lead", "qa"):
+        client.force_login(people[who])
+        assert (
+            "Action 2: the audit was of &lt;twelve&gt; cases." in client.get(url).content.decode()
+        )
+    client.force_login(people["lead"])
+    assert client.post(url, {"action": "reopen"}).status_code == 302
+    letter.refresh_from_db()
+    assert letter.state == "draft"
+    # The host no longer reads the draft, nor comments, until it is shared again.
+    client.force_login(people["host_dcs"])
+    assert client.post(url, {"action": "comment", "text": "Again."}).status_code == 403
+    assert letter.comments.count() == 1
+
+
+@pytest.mark.parametrize("who", ["host_ad", "host_data", "lead", "qa", "member", "coordinator"])
+def test_only_the_host_dcs_comments_on_the_draft(client, pctr, who):
+    review, people = pctr
+    letter = at_state(review, people, "shared")
+    with pytest.raises(PermissionDenied):
+        letters.letter_comment(letter=letter, text="A comment.", by=people[who])
+    client.force_login(people[who])
+    response = client.post(
+        reverse("reviews:letter", args=[review.pk]), {"action": "comment", "text": "A comment."}
+    )
+    assert response.status_code in (403, 404)
+    assert letter.comments.count() == 0
+
+
+def test_a_final_letter_takes_no_comment(pctr):
+    review, people = pctr
+    letter = at_state(review, people, "final")
+    with pytest.raises(PermissionDenied):
+        letters.letter_comment(letter=letter, text="Too late.", by=people["host_dcs"])

@@ -5,7 +5,9 @@ import datetime
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
+from accreditation.deadlines import FLAG_WORKING_DAYS
 from accreditation.models import (
     Accreditation,
     AccreditationStatusChange,
@@ -15,7 +17,9 @@ from accreditation.models import (
     Specialism,
 )
 from emslirp.models import LocalAuthority, Post, PostKind, Region, User
+from emslirp.permissions import coordinated_regions, is_coordinator
 from emslirp.selectors import post_holder
+from emslirp.working_days import working_days_shift
 
 ACTIVE_STATUSES = (Accreditation.Status.CURRENT, Accreditation.Status.FLAGGED)
 # The roles held only while holding a post: a QA AD is an AD (R7).
@@ -290,3 +294,30 @@ def home_items(*, person: User, on: datetime.date) -> dict:
             post = POST_FOR_ROLE.get(accreditation.role)
             accreditation.ended_with_post = post is not None and post not in held
     return {"application": eoi_latest_for(person=person), "accreditations": accreditations}
+
+
+def coordinator_decisions(*, person: User, on: datetime.date) -> list[dict]:
+    """For a coordinator: the flagged accreditations of their regions whose time to be
+    put right has passed (R8), theirs to decide — lapse, suspend or restore — as one item
+    of "what needs you". One query (none for anyone else, who coordinates nothing)."""
+    if not is_coordinator(person):  # asked once a request: the home page asks it too
+        return []
+    flagged = Accreditation.objects.filter(
+        status=Accreditation.Status.FLAGGED,
+        person__region__in=coordinated_regions(person, on=on),
+    ).values_list("status_changed_on", flat=True)
+    overdue = sorted(
+        due for due in (working_days_shift(day, FLAG_WORKING_DAYS) for day in flagged) if due < on
+    )
+    if not overdue:
+        return []
+    n = len(overdue)
+    return [
+        {
+            "title": f"Decide on {n} flagged accreditation{'s' if n != 1 else ''} not put "
+            "right in time",
+            "url": reverse("admin:accreditation_accreditation_changelist")
+            + "?status__exact=flagged",
+            "due": overdue[0],
+        }
+    ]

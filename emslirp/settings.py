@@ -269,7 +269,12 @@ if os.environ.get("EMSLIRP_REMINDER_SWEEP_SECONDS"):
 else:
     _SWEEP_SCHEDULE = crontab(minute="*/15", hour="7-18", day_of_week="mon-fri")
 CELERY_BEAT_SCHEDULE = {
-    "sweep-reminders": {"task": "emslirp.tasks.task_reminders_sweep", "schedule": _SWEEP_SCHEDULE}
+    "sweep-reminders": {"task": "emslirp.tasks.task_reminders_sweep", "schedule": _SWEEP_SCHEDULE},
+    # A reflection missed by its closing day flags the accreditation (R8), early each day.
+    "flag-missed-reflections": {
+        "task": "reviews.tasks.task_reflections_missed_flag",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 if PRODUCTION:

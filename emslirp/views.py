@@ -53,7 +53,11 @@ def home(request):
             "past_posts": [p for p in posts if p.ended_on is not None and p.ended_on < today],
             "future_posts": [p for p in posts if p.started_on > today],
             "needs_you": most_urgent_first(
-                waiting + reviews["needs_you"] + calendar["needs_you"], today=today
+                waiting
+                + reviews["needs_you"]
+                + calendar["needs_you"]
+                + accreditation_selectors.coordinator_decisions(person=request.user, on=today),
+                today=today,
             ),
             "team_places": reviews["team_places"],
             "can_view_calendar": calendar["can_view_calendar"],

@@ -14,20 +14,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accreditation.models import Accreditation, AccreditationStatusChange
+from accreditation.services import accreditation_status_set
 from emslirp.models import User
+from emslirp.text import long_date
 from reviews import permissions
-from reviews.models import PeerFeedback, Reflection, Review
+from reviews.models import PeerFeedback, Reflection, Review, ReviewState
 from reviews.reflection_selectors import (
     ANSWER_FIELDS,
     PEER_PARTS,
     SCALE_FIELDS,
     SCALE_VALUES,
     TEXT_FIELDS,
+    reflecting_team,
     reflection_colleagues,
     reflections_close_on,
     reflections_closed,
     reflections_open,
 )
+from reviews.teams import ACCREDITATION_FOR
 
 # Long enough for a considered answer, short enough that a paste of a whole document is
 # refused with a message rather than kept.
@@ -216,3 +221,64 @@ def reflection_submit(
     reflection.updated_at = now
     reflection.save(update_fields=["submitted_at", "updated_at"])
     return reflection
+
+
+# Keeping accreditation (R8) -----------------------------------------------------------
+
+# How far back a closing day is looked for: a sweep missed for weeks still flags, and the
+# sweep stays one bounded query however old the programme.
+MISSED_LOOKBACK = datetime.timedelta(days=366)
+
+
+def missed_reason(review: Review) -> str:
+    """The flag's reason, naming the review: it is also what makes the flag once only."""
+    close_on = reflections_close_on(review)
+    return (
+        f"Reflection on the {review.get_kind_display()} of {review.host} not submitted by "
+        f"{long_date(close_on)}."
+    )
+
+
+@transaction.atomic
+def reflections_missed_flag(*, on: datetime.date) -> int:
+    """Flag, for the role they held, the accreditation of each person on site who had not
+    submitted their reflection when the review's reflections closed (R8, R27). Once per
+    person and review, however often it runs; an accreditation already flagged,
+    suspended or lapsed is left as it is. Returns how many were flagged."""
+    flagged = 0
+    reviews = Review.objects.filter(
+        state=ReviewState.AFTER_VISIT, onsite_to__gte=on - MISSED_LOOKBACK, onsite_to__lt=on
+    ).select_related("host")
+    for review in reviews:
+        close_on = reflections_close_on(review)
+        if close_on is None or close_on >= on:
+            continue
+        submitted = set(
+            Reflection.objects.filter(review=review, submitted_at__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        )
+        reason = missed_reason(review)
+        for member in reflecting_team(review):
+            if member.person_id in submitted:
+                continue
+            accreditation = Accreditation.objects.filter(
+                person_id=member.person_id,
+                role=ACCREDITATION_FOR[review.kind][member.role],
+                status=Accreditation.Status.CURRENT,
+            ).first()
+            if accreditation is None:
+                continue
+            if AccreditationStatusChange.objects.filter(
+                accreditation=accreditation, reason=reason
+            ).exists():
+                continue  # flagged for this review before, and put right since
+            accreditation_status_set(
+                accreditation=accreditation,
+                status=Accreditation.Status.FLAGGED,
+                reason=reason,
+                by=None,
+                on=close_on + datetime.timedelta(days=1),
+            )
+            flagged += 1
+    return flagged

@@ -4,8 +4,9 @@ import logging
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from reviews import letters
+from reviews import letters, reflections
 from reviews.models import LetterPdf
 
 logger = logging.getLogger(__name__)
@@ -23,3 +24,11 @@ def task_letter_pdf_render(*, pdf_id: int):
     except ValidationError as error:
         # A task delivered twice finds its PDF made already: it is left as it is.
         logger.warning("letter PDF %s not made: %s", pdf_id, " ".join(error.messages))
+
+
+@shared_task(acks_late=True)
+def task_reflections_missed_flag():
+    """Once a day, in the worker: flag the accreditations of those whose reflection was
+    not submitted by its closing day (R8). Running twice flags nothing twice."""
+    flagged = reflections.reflections_missed_flag(on=timezone.localdate())
+    logger.info("reflections missed: %s accreditation(s) flagged", flagged)

@@ -56,9 +56,10 @@ def test_a_coordinator_is_offered_the_administration(
     client, coordinator, django_assert_num_queries
 ):
     client.force_login(coordinator)
-    # Two more than the page below: whether their coordinator post is current today (for
-    # the admin, the pool and the reminders links), and extra PCTR requests waiting.
-    with django_assert_num_queries(19):
+    # Three more than the page below: whether their coordinator post is current today (for
+    # the admin, the pool and the reminders links), extra PCTR requests waiting, and the
+    # flagged accreditations waiting for their decision.
+    with django_assert_num_queries(20):
         html = client.get(reverse("home")).content.decode()
     assert "SDSA coordinator" in html
     assert f'href="{reverse("admin:index")}"' in html

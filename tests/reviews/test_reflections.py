@@ -14,7 +14,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accreditation.models import Role
+from accreditation.models import Accreditation, Role
+from accreditation.services import accreditation_status_set
 from reviews import reflection_selectors as selectors
 from reviews import reflections as service
 from reviews import services
@@ -818,3 +819,59 @@ def test_a_past_review_is_written_at_a_moment_inside_its_window(east_midlands, c
             peer_feedback={},
             at=datetime.datetime(2026, 12, 3, 9, 0, tzinfo=tz),
         )
+
+
+# Keeping accreditation (R8) -----------------------------------------------------------
+
+
+def test_a_reflection_missed_by_its_closing_day_flags_the_accreditation_once(
+    east_midlands, coordinator, on_day, client
+):
+    review, people = world(east_midlands, coordinator)
+    write(review, people["lead"], "Lead")
+    write(review, people["m2"], "Second")
+    write(review, people["m3"], "Third", submit=False)
+    on_day(PCTR_CLOSES)  # the closing day itself: nobody is flagged yet
+    assert service.reflections_missed_flag(on=PCTR_CLOSES) == 0
+    day_after = PCTR_CLOSES + datetime.timedelta(days=1)
+    on_day(day_after)
+    # Not submitted: the data specialist, the member, and m3, whose draft counts for
+    # nothing.
+    assert service.reflections_missed_flag(on=day_after) == 3
+    flagged = Accreditation.objects.filter(status=Accreditation.Status.FLAGGED)
+    assert sorted((a.person.full_name, a.role) for a in flagged) == sorted(
+        [
+            (people["data"].full_name, Role.DATA_SPECIALIST),
+            (people["member"].full_name, Role.PCTR_MEMBER),
+            (people["m3"].full_name, Role.PCTR_MEMBER),
+        ]
+    )
+    reason = (
+        "Reflection on the Peer Challenge Team Review of Rutland not submitted by 2 December 2026."
+    )
+    assert {a.status_reason for a in flagged} == {reason}
+    assert {a.status_changed_on for a in flagged} == {day_after}
+    # Running again flags nobody twice; the lead and m2, who submitted, are untouched.
+    assert service.reflections_missed_flag(on=day_after) == 0
+    assert Accreditation.objects.get(person=people["lead"]).status == "current"
+    # Put right by the coordinator, it is not flagged again for the same review.
+    member = Accreditation.objects.get(person=people["member"])
+    accreditation_status_set(
+        accreditation=member, status="current", reason="Written since.", by=coordinator
+    )
+    assert service.reflections_missed_flag(on=day_after + datetime.timedelta(days=1)) == 0
+    # The coordinator's home page asks for their decision once the time to put it right
+    # has passed (twenty working days), and not before.
+    client.force_login(coordinator)
+    titles = [i["title"] for i in client.get(reverse("home")).context["needs_you"]]
+    assert not [t for t in titles if t.startswith("Decide on")]
+    on_day(D(2027, 1, 15))
+    client.force_login(coordinator)
+    items = client.get(reverse("home")).context["needs_you"]
+    decide = [i for i in items if i["title"].startswith("Decide on")]
+    assert [(i["title"], i["overdue"]) for i in decide] == [
+        ("Decide on 2 flagged accreditations not put right in time", True)
+    ]
+    assert decide[0]["url"].endswith("?status__exact=flagged")
+    page = client.get(decide[0]["url"]).content.decode()
+    assert reason in page  # who is flagged, and why

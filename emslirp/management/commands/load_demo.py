@@ -12,6 +12,7 @@ from emslirp.demo import COORDINATOR_EMAIL, DEMO_PASSWORD, fictional_names, load
 from emslirp.models import Region, User
 from emslirp.notices import notices_held
 from reviews.demo import load_reviews_demo
+from reviews.reflections import reflections_missed_flag
 
 # The core demo names its people from the start of the run; the apps' demos from here on.
 APP_NAMES_FROM = 100
@@ -40,6 +41,10 @@ class Command(BaseCommand):
             coordinator = User.objects.get(email=COORDINATOR_EMAIL)
             created |= load_calendar_demo(region=region, coordinator=coordinator, today=today)
             created |= load_reviews_demo(coordinator=coordinator, today=today)
+            # What the daily task would have flagged by today: reflections missed (R8).
+            created["accreditations flagged for a missed reflection"] = reflections_missed_flag(
+                on=today
+            )
         summary = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(f"Demo region loaded: created {summary}.")
         self.stdout.write(f"Every demo account's password is {DEMO_PASSWORD!r}.")

@@ -8,6 +8,14 @@ from accreditation.models import Specialism
 from emslirp.models import User
 
 
+def _choice_label(row: dict, role_accreditation: str) -> str:
+    label = f"{row['person']}, {row['local_authority']}"
+    flagged = any(
+        a.role == role_accreditation and a.status == "flagged" for a in row["accreditations"]
+    )
+    return f"{label} (accreditation flagged)" if flagged else label
+
+
 class TeamPlaceForm(forms.Form):
     """Place a person on the team in one role, chosen from the suggestions (R14)."""
 
@@ -18,15 +26,19 @@ class TeamPlaceForm(forms.Form):
         error_messages={"required": "Choose who takes the place."},
     )
 
-    def __init__(self, *args, suggestions: list[dict], role_name: str, **kwargs):
+    def __init__(
+        self, *args, suggestions: list[dict], role_name: str, region, role_accreditation, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(
-            pk__in=[row["person"].pk for row in suggestions]
-        )
+        # Anyone of the region may be sent, not only those suggested (a page opened before
+        # a suggestion stopped fitting, say): the service then says at the field why they
+        # cannot take the place, rather than "Select a valid choice".
+        self.fields["person"].queryset = User.objects.filter(region=region, is_active=True)
         self.fields["person"].label = f"Who becomes {role_name}"
-        # The choices in the order of the suggestions, each with their LA.
+        # The choices in the order of the suggestions, each with their LA, and a flagged
+        # accreditation said (R8).
         self.fields["person"].choices = [
-            (row["person"].pk, f"{row['person']}, {row['local_authority']}") for row in suggestions
+            (row["person"].pk, _choice_label(row, role_accreditation)) for row in suggestions
         ]
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accreditation.models import Role
+from accreditation.models import Accreditation, Role
 from accreditation.selectors import conflict_local_authorities, is_accredited
 from emslirp.models import User
 from emslirp.object_permissions import object_grant, object_revoke
@@ -47,6 +47,17 @@ def team_check(*, review: Review, person: User, role: str) -> TeamMember:
         )
     accreditation = ACCREDITATION_FOR[review.kind][role]
     if not is_accredited(person=person, role=accreditation, on=day):
+        held = Accreditation.objects.filter(person=person, role=accreditation).first()
+        if held is not None and held.status in (
+            Accreditation.Status.SUSPENDED,
+            Accreditation.Status.LAPSED,
+        ):
+            raise ValidationError(
+                {
+                    "person": f"{person}'s accreditation as {Role(accreditation).label} is "
+                    f"{held.get_status_display().lower()}: {held.status_reason}"
+                }
+            )
         raise ValidationError(
             {
                 "person": f"{person} is not accredited as {Role(accreditation).label} on "

@@ -37,7 +37,7 @@ from reviews.models import (
     TeamMember,
     TeamRole,
 )
-from reviews.teams import ROLE_NAMES
+from reviews.teams import ACCREDITATION_FOR, ROLE_NAMES
 
 
 def _review(request, pk):
@@ -76,7 +76,12 @@ def _review_page(
     ]
     if role in placeable and form is None:
         suggestions = selectors.team_suggestions(review=review, role=role, on=today)
-        form = TeamPlaceForm(suggestions=suggestions, role_name=ROLE_NAMES[review.kind][role])
+        form = TeamPlaceForm(
+            suggestions=suggestions,
+            role_name=ROLE_NAMES[review.kind][role],
+            region=review.host.region,
+            role_accreditation=ACCREDITATION_FOR[review.kind][role],
+        )
     sets_onsite = (
         access.coordinator or access.team_role == TeamRole.LEAD
     ) and review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
@@ -138,7 +143,11 @@ def review(request, pk):
         raise PermissionDenied
     suggestions = selectors.team_suggestions(review=review, role=role, on=today)
     form = TeamPlaceForm(
-        request.POST, suggestions=suggestions, role_name=ROLE_NAMES[review.kind][role]
+        request.POST,
+        suggestions=suggestions,
+        role_name=ROLE_NAMES[review.kind][role],
+        region=review.host.region,
+        role_accreditation=ACCREDITATION_FOR[review.kind][role],
     )
     if form.is_valid():
         try:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accreditation.models import Role
+from accreditation.services import accreditation_status_set
 from emslirp.models import PostKind
 from emslirp.object_permissions import object_grantees
 from reviews import services
@@ -204,8 +205,46 @@ def test_a_refused_placing_is_shown_at_the_field(client, east_midlands, pctr, co
     ConflictDeclarationFactory(person=person, local_authority=la("Rutland"))
     response = client.post(url, {"role": "member", "person": person.pk})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.context["form"].errors["person"][0]
+    assert response.context["form"].errors["person"] == [
+        "Late Conflict has a conflict of interest with Rutland."
+    ]
     assert not TeamMember.objects.filter(person=person).exists()
+
+
+def test_a_suspended_accreditation_is_named_as_the_reason(client, east_midlands, pctr, coordinator):
+    person = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Sue Spended")
+    accreditation = person.accreditations.get()
+    accreditation_status_set(
+        accreditation=accreditation,
+        status="suspended",
+        reason="Two reflections outstanding.",
+        by=coordinator,
+        on=datetime.date(2026, 1, 1),
+    )
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("reviews:review", args=[pctr.pk]), {"role": "member", "person": person.pk}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["person"] == [
+        "Sue Spended's accreditation as PCTR team member is suspended: Two reflections outstanding."
+    ]
+
+
+def test_a_flagged_accreditation_is_marked_among_the_suggestions(
+    client, east_midlands, pctr, coordinator
+):
+    person = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Flo Agged")
+    accreditation_status_set(
+        accreditation=person.accreditations.get(),
+        status="flagged",
+        reason="Missed mandatory training.",
+        by=coordinator,
+        on=datetime.date(2026, 1, 1),
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("reviews:review", args=[pctr.pk]), {"role": "member"})
+    assert "Flo Agged, Leicestershire (accreditation flagged)" in page.content.decode()
 
 
 @pytest.mark.parametrize(

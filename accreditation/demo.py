@@ -158,6 +158,22 @@ def load_accreditation_demo(
         attend(team_day, user)
         pool.append((user, la))
 
+    # Every LA's data specialist is accredited: a review's data specialist comes from its
+    # lead's LA (R14, R15), so each LA must have one for the reviews it leads.
+    for i, la in enumerate(las):
+        analyst = post_holder(kind=PostKind.DATA_SPECIALIST, local_authority=la, on=today)
+        if analyst is None:
+            continue
+        application(
+            analyst,
+            la,
+            [Role.DATA_SPECIALIST],
+            [specialisms[(i * 5) % len(specialisms)]],
+            send=True,
+            decide_on=days.sponsored_on,
+        )
+        attend(team_day, analyst)
+
     # Keeping accreditation (R8): a mandatory day that two people missed; one suspended,
     # one lapsed by the coordinator, with their reasons.
     mandatory = session(TrainingSession.Kind.TEAM_DAY, days.mandatory_day, "Derby", mandatory=True)

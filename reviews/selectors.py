@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from accreditation.models import Accreditation, ExpressionOfInterest
+from accreditation.models import Accreditation, ExpressionOfInterest, Role
 from accreditation.selectors import pool, pool_row
 from emslirp.models import LocalAuthority, Post, PostKind, User
 from reviews import permissions
@@ -271,3 +271,37 @@ def host_leaders(review: Review, *, on: datetime.date) -> list[User]:
     )
     holders = {post.holder_id: post.holder for post in posts}
     return sorted(holders.values(), key=lambda p: (p.full_name, p.pk))
+
+
+def no_suggestion_reason(*, review: Review, role: str, on: datetime.date) -> str:
+    """Why nobody is suggested for ``role``, naming the real reason where it is the LA the
+    place must come from (R14, R15): the data specialist from the lead's LA, the lead and
+    the QA from the LAs the calendar planned. Two queries at most."""
+    names = ROLE_NAMES[review.kind]
+    accreditation = ACCREDITATION_FOR[review.kind][role]
+    if role == TeamRole.DATA_SPECIALIST:
+        lead = review.team.filter(role=TeamRole.LEAD).select_related("local_authority").first()
+        source = lead.local_authority if lead is not None else None
+        why = "the data specialist comes from the lead's LA"
+    else:
+        source = {
+            TeamRole.LEAD: review.lead_local_authority,
+            TeamRole.QA: review.qa_local_authority,
+        }.get(role)
+        why = f"the calendar gives the {names[role]} place to {source}"
+    if source is not None:
+        accredited = [
+            row
+            for row in pool(region=review.host.region, on=on, role=accreditation)
+            if (row.post_la_id or row.application_la_id) == source.pk
+        ]
+        if not accredited:
+            return (
+                f"Nobody from {source} is accredited as {Role(accreditation).label}, and "
+                f"{why}. {source}'s DCS sponsors someone's application, and the coordinator "
+                "records their training."
+            )
+    return (
+        f"Nobody in the pool can take this place: they are all from {review.host}, in "
+        "conflict with it, already on the team or not accredited for it."
+    )

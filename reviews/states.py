@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from emslirp.models import User
 from reviews import permissions
-from reviews.models import Review, ReviewState, ReviewStateChange, TeamRole
+from reviews.models import SINGLE_ROLES, Review, ReviewState, ReviewStateChange, TeamRole
+from reviews.teams import ROLE_NAMES
 
 # From each state, the states it may move to, and who moves it there: "system" changes
 # are made by a service on the way (a team place, a decision), on behalf of its caller.
@@ -28,6 +29,11 @@ TRANSITIONS = {
 
 
 @transaction.atomic
+def _lowered(name: str) -> str:
+    """A place's name within a sentence: "data specialist", "lead DCS"."""
+    return name[:1].lower() + name[1:]
+
+
 def review_state_set(*, review: Review, state: str, by: User, system: bool = False) -> Review:
     """Move ``review`` to ``state``, or raise ValidationError (not a change its state
     allows) or PermissionDenied (not theirs to make)."""
@@ -49,6 +55,17 @@ def review_state_set(*, review: Review, state: str, by: User, system: bool = Fal
     starts = review.onsite_from
     if state == ReviewState.ON_SITE and (starts is None or starts > today):
         raise ValidationError("The visit starts on its first on-site day.")
+    if state == ReviewState.ON_SITE:
+        # The places named before the review starts (R14, R15) must be filled: the visit
+        # does not start, and so no letter follows, with one of them open.
+        filled = set(review.team.values_list("role", flat=True))
+        missing = [_lowered(ROLE_NAMES[review.kind][r]) for r in SINGLE_ROLES if r not in filled]
+        if missing:
+            places = " and ".join(missing)
+            raise ValidationError(
+                f"The visit cannot start with the team incomplete: the {places} "
+                f"place{'s are' if len(missing) > 1 else ' is'} still open."
+            )
     before = review.state
     review.state = state
     review.save(update_fields=["state"])

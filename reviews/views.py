@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +29,7 @@ from reviews.forms import (
     TeamPlaceForm,
 )
 from reviews.models import (
+    SINGLE_ROLES,
     Deployment,
     Review,
     ReviewState,
@@ -37,7 +38,7 @@ from reviews.models import (
     TeamMember,
     TeamRole,
 )
-from reviews.teams import ACCREDITATION_FOR, ROLE_NAMES
+from reviews.teams import ACCREDITATION_FOR, MEMBERS, ROLE_NAMES
 
 
 def _review(request, pk):
@@ -102,6 +103,11 @@ def _review_page(
             "role_name": ROLE_NAMES[review.kind].get(role, ""),
             "form": form,
             "suggestions": suggestions,
+            "no_suggestion": (
+                selectors.no_suggestion_reason(review=review, role=role, on=today)
+                if form is not None and not suggestions
+                else ""
+            ),
             # Before the visit starts only: then the team is part of the record.
             "removable": {m.pk for m in team if m.role in allowed}
             if review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
@@ -442,7 +448,14 @@ def review_list(request):
     reviews = (
         Review.objects.filter(host__region=region)
         .select_related("host", "lead_local_authority", "qa_local_authority")
-        .annotate(team_size=Count("team"))
+        .annotate(
+            team_size=Count("team"),
+            members=Count("team", filter=Q(team__role=TeamRole.MEMBER)),
+            **{
+                f"has_{role}": Exists(TeamMember.objects.filter(review=OuterRef("pk"), role=role))
+                for role in SINGLE_ROLES
+            },
+        )
         .order_by("-starts_on", "host__name", "pk")
     )
     if form.is_bound and form.is_valid():
@@ -451,6 +464,15 @@ def review_list(request):
         if form.cleaned_data["state"]:
             reviews = reviews.filter(state=form.cleaned_data["state"])
     page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The places the handbook requires that are still open, for the coordinator to fill
+    # or chase (R14, R15); none is left open once the visit has started.
+    for review in page.object_list:
+        names = ROLE_NAMES[review.kind]
+        review.open_places = [names[r] for r in SINGLE_ROLES if not getattr(review, f"has_{r}")]
+        short = MEMBERS[review.kind] - review.members
+        if short > 0:
+            member = names[TeamRole.MEMBER].lower()
+            review.open_places.append(f"{short} {member}{'s' if short > 1 else ''}")
     query = request.GET.copy()
     query.pop("page", None)
     return render(

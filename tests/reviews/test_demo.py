@@ -105,3 +105,20 @@ def test_the_demo_forms_the_next_pctrs_team(east_midlands, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo", stdout=io.StringIO())
     assert TeamMember.objects.count() == places
+
+
+def test_every_review_the_demo_has_visited_had_its_data_specialist(
+    east_midlands, django_capture_on_commit_callbacks
+):
+    # R14, R15: the visit does not start with the place open; the demo's LAs each have an
+    # accredited data specialist for the reviews they lead.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    visited = Review.objects.filter(state__in=["on_site", "after_visit"])
+    assert visited.exists()
+    for review in visited:
+        assert set(review.team.values_list("role", flat=True)) >= {
+            TeamRole.LEAD,
+            TeamRole.DATA_SPECIALIST,
+            TeamRole.QA,
+        }, review

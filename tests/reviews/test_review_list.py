@@ -56,3 +56,15 @@ def test_review_list_query_count_is_pinned(
     with django_assert_num_queries(6):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == count
+
+
+def test_the_coordinator_sees_each_reviews_open_places(client, coordinator, reviews):
+    # Nobody named yet: every place the handbook requires is open (R14, R15).
+    client.force_login(coordinator)
+    response = client.get(URL)
+    assert {(r.kind, r.host.name): r.open_places for r in response.context["page"]} == {
+        ("pctr", "Lincolnshire"): ["Lead DCS", "Data specialist", "QA DCS", "4 core team members"],
+        ("sav", "Derbyshire"): ["Lead AD", "Data specialist", "QA AD", "2 safeguarding experts"],
+        ("pctr", "Rutland"): ["Lead DCS", "Data specialist", "QA DCS", "4 core team members"],
+    }
+    assert "Open</strong>" in response.content.decode()

@@ -12,7 +12,7 @@ from accreditation.models import Role
 from accreditation.services import accreditation_status_set
 from emslirp.models import PostKind
 from emslirp.object_permissions import object_grantees
-from reviews import services
+from reviews import services, states
 from reviews.models import TeamMember, TeamRole
 from tests.calendar_planner.people import holder, review
 from tests.factories import (
@@ -352,7 +352,7 @@ def test_suggestions_put_first_who_covers_the_hypotheses_expertise(
 
 def test_home_pages_name_each_place_as_the_programme_does(east_midlands, coordinator, client):
     # Never the stored code ("qa"): the QA DCS of a PCTR, the lead AD of a SAV.
-    from tests.reviews.visited import visited
+    from tests.reviews.visited import visited  # it imports this module's helpers
 
     review, people = visited(east_midlands, coordinator, "pctr")
     client.force_login(people["qa"])
@@ -367,7 +367,7 @@ def test_once_the_visit_has_started_the_team_stays_as_it_was(
 ):
     # The record of who was there stays true: their notes, the letter they may read, their
     # reflection and the composite all rest on the team (R14, R27, R29).
-    from tests.reviews.visited import visited
+    from tests.reviews.visited import visited  # it imports this module's helpers
 
     review, people = visited(east_midlands, coordinator, "pctr", state=state)
     member = TeamMember.objects.get(review=review, person=people["member"])
@@ -380,3 +380,29 @@ def test_once_the_visit_has_started_the_team_stays_as_it_was(
     assert response.status_code == 302
     assert TeamMember.objects.filter(pk=member.pk).exists()
     assert people["member"] in object_grantees(perm="reviews.view_review", obj=review)
+
+
+def test_no_data_specialist_from_the_leads_la_is_the_reason_given(
+    client, east_midlands, pctr, lead, coordinator
+):
+    # Accredited data specialists exist, but none from Derby City, the lead's LA.
+    accredited(east_midlands, "Leicestershire", Role.DATA_SPECIALIST, name="Dara Elsewhere")
+    client.force_login(coordinator)
+    page = client.get(reverse("reviews:review", args=[pctr.pk]), {"role": "data_specialist"})
+    assert page.context["suggestions"] == []
+    assert page.context["no_suggestion"] == (
+        "Nobody from Derby City is accredited as Data specialist, and the data specialist "
+        "comes from the lead's LA. Derby City's DCS sponsors someone's application, and the "
+        "coordinator records their training."
+    )
+
+
+def test_the_visit_does_not_start_with_a_place_named_before_it_open(east_midlands, coordinator):
+    from tests.reviews.visited import visited  # it imports this module's helpers
+
+    review, people = visited(east_midlands, coordinator, "pctr", state="agreed")
+    TeamMember.objects.filter(review=review, role=TeamRole.DATA_SPECIALIST).delete()
+    with pytest.raises(ValidationError, match="the data specialist place is still open"):
+        states.review_state_set(review=review, state="on_site", by=people["lead"])
+    review.refresh_from_db()
+    assert review.state == "agreed"

@@ -2,7 +2,7 @@
 can on the soft ones, found by OR-Tools' CP-SAT solver.
 
 Hard rules are constraints; soft rules are weighted terms of the objective, in the order a
-coordinator ranks them: a reciprocal lead is worst, then an LA busy twice in a quarter,
+coordinator ranks them (a reciprocal lead is never allowed): an LA busy twice in a quarter,
 then an uneven spread, then SAV spacing months away from the interval. The solver runs on
 one worker with a deterministic time budget, so the same input and seed give the same
 calendar on any machine, however busy.
@@ -19,7 +19,6 @@ from calendar_planner.periods import SAV, add_months, quarter_start, quarters_of
 from calendar_planner.rules import Frame, Row
 
 # Weights of the soft rules, per occurrence (per month for spacing).
-RECIPROCAL_WEIGHT = 1000
 QUARTER_WEIGHT = 100
 LOAD_WEIGHT = 30
 SPREAD_WEIGHT = 30
@@ -160,11 +159,10 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
                     model.AddImplication(var, hosting.Not())
                 else:
                     model.Add(checking >= hosting).OnlyEnforceIf(var)
+        # No reciprocal leads within a round: a hard rule (R12).
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
-                both = model.NewBoolVar(f"R[{a},{b}]")
-                model.Add(lead[a, b] + lead[b, a] <= 1 + both)
-                objective.append(RECIPROCAL_WEIGHT * both)
+                model.Add(lead[a, b] + lead[b, a] <= 1)
         # Spread: the fullest slot of the round, and reviews per year of the programme.
         loads = {
             k: sum(host_var[(first, n)][k] for n in names if k in host_var[(first, n)])

@@ -3,8 +3,9 @@ the import and the command line all ask the same validator.
 
 Hard rules are errors: every active LA hosts, leads and is QA exactly once per round (a
 PCTR cycle or a SAV interval), host, lead and QA are three different LAs, nobody is
-planned while their LA is in a blackout or does not exist. Soft rules are warnings with
-their measure: reciprocal leads, more than one activity for an LA in a quarter, an uneven
+planned while their LA is in a blackout or does not exist, and no two LAs lead each
+other's review (reciprocal leads). Soft rules are warnings with their measure: more than
+one activity for an LA in a quarter, an uneven
 spread of reviews over the years, SAV visits spaced away from the interval.
 """
 
@@ -298,8 +299,9 @@ def _check_rounds(frame: Frame, rows: list[Row], add) -> None:
         for (lead, host), row in leads.items():
             back = leads.get((host, lead))
             if back is not None and lead < host:
+                # The rule is absolute (R12): no calendar with a reciprocal lead is adopted.
                 add(
-                    WARNING,
+                    ERROR,
                     "R12",
                     f"reciprocal leads: {lead} leads {host}'s {noun} "
                     f"({slot_label(kind, row.start)}) and {host} leads {lead}'s "

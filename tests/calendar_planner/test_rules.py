@@ -91,7 +91,7 @@ def test_pctr_leading_twice_is_an_error_and_so_is_the_la_leading_none():
     assert lines(PCTR_FRAME, rows) == [
         "error R10 Leicestershire: leads no PCTR in the cycle 2026Q1–2028Q4",
         "error R10 2027Q2 Rutland: leads a second PCTR in the cycle 2026Q1–2028Q4 (also 2026Q1)",
-        "warning R12 2028Q1 Derby City: reciprocal leads: Derby City leads Rutland's PCTR "
+        "error R12 2028Q1 Derby City: reciprocal leads: Derby City leads Rutland's PCTR "
         "(2028Q1) and Rutland leads Derby City's (2026Q1)",
     ]
 
@@ -198,7 +198,7 @@ def test_sav_leading_twice_is_an_error():
         "error R11 Leicestershire: leads no SAV in the interval 2026-01–2027-05",
         "error R11 2026-07 Rutland: leads a second SAV in the interval 2026-01–2027-05 "
         "(also 2026-01)",
-        "warning R12 2027-01 Derby City: reciprocal leads: Derby City leads Rutland's SAV "
+        "error R12 2027-01 Derby City: reciprocal leads: Derby City leads Rutland's SAV "
         "(2027-01) and Rutland leads Derby City's (2026-01)",
     ]
 
@@ -289,7 +289,7 @@ def test_la_in_a_blackout_is_an_error_whatever_its_role():
     assert lines(frame, replaced(PCTR_ROWS, 0, start=D(2026, 4, 1))) == []
 
 
-def test_reciprocal_leads_are_a_warning():
+def test_reciprocal_leads_are_an_error_the_rule_being_absolute():
     rows = [
         Row(D(2026, 1, 1), DERBY, LEICS, NOTTM),
         Row(D(2026, 7, 1), LEICS, DERBY, RUTLAND),
@@ -297,9 +297,9 @@ def test_reciprocal_leads_are_a_warning():
         Row(D(2028, 1, 1), RUTLAND, NOTTM, LEICS),
     ]
     assert lines(PCTR_FRAME, rows) == [
-        "warning R12 2026Q3 Derby City: reciprocal leads: Derby City leads Leicestershire's "
+        "error R12 2026Q3 Derby City: reciprocal leads: Derby City leads Leicestershire's "
         "PCTR (2026Q3) and Leicestershire leads Derby City's (2026Q1)",
-        "warning R12 2028Q1 Nottingham City: reciprocal leads: Nottingham City leads "
+        "error R12 2028Q1 Nottingham City: reciprocal leads: Nottingham City leads "
         "Rutland's PCTR (2028Q1) and Rutland leads Nottingham City's (2027Q2)",
     ]
 

@@ -14,11 +14,14 @@ from accreditation.models import (
     ConflictDeclaration,
     ExpressionOfInterest,
     Role,
+    RoleRequest,
     Specialism,
+    TrainingSession,
 )
 from emslirp.models import LocalAuthority, Post, PostKind, Region, User
 from emslirp.permissions import coordinated_regions, is_coordinator
 from emslirp.selectors import post_holder
+from emslirp.text import long_date
 from emslirp.working_days import working_days_shift
 
 ACTIVE_STATUSES = (Accreditation.Status.CURRENT, Accreditation.Status.FLAGGED)
@@ -321,3 +324,27 @@ def coordinator_decisions(*, person: User, on: datetime.date) -> list[dict]:
             "due": overdue[0],
         }
     ]
+
+
+def training_accredits_nothing_because(*, session, person: User) -> str:
+    """Why attending the one-day ``session`` accredits ``person`` for nothing, when the
+    reason is that their sponsor approved their roles only after it (R6, R7); "" else.
+    One query."""
+    if session.kind != TrainingSession.Kind.TEAM_DAY:
+        return ""
+    later = (
+        RoleRequest.objects.filter(
+            application__applicant=person,
+            decision=RoleRequest.Decision.APPROVED,
+            decided_on__gt=session.held_on,
+        )
+        .order_by("decided_on")
+        .first()
+    )
+    if later is None:
+        return ""
+    return (
+        f"{person}'s roles were approved on {long_date(later.decided_on)}, after this "
+        f"session on {long_date(session.held_on)}: attending it accredits nothing. Invite "
+        "them to a later session."
+    )

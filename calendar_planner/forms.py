@@ -38,8 +38,9 @@ class ProgrammeForm(forms.Form):
     )
     start = forms.CharField(
         label="First month",
-        help_text="For example, 2026-01. A PCTR cycle starts in the first month of a quarter.",
-        error_messages={"required": "Enter the first month, for example 2026-01."},
+        help_text="For example, 2026-01. A PCTR cycle starts in the first month of a quarter. "
+        "For an imported file, leave it empty to start at the file's first review.",
+        required=False,
     )
     years = forms.IntegerField(
         label="Years",
@@ -92,6 +93,8 @@ class ProgrammeForm(forms.Form):
         )
 
     def clean_start(self):
+        if not self.cleaned_data["start"].strip():
+            return None  # the file's first review, or asked for in clean() if no file
         try:
             start = slot_parse(SAV, self.cleaned_data["start"])
         except ValueError:
@@ -105,6 +108,8 @@ class ProgrammeForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind, start = data.get("kind"), data.get("start")
+        if start is None and not data.get("file") and not self.has_error("start"):
+            self.add_error("start", "Enter the first month, for example 2026-01.")
         if kind == PCTR and start and start != quarter_start(start):
             self.add_error("start", "A PCTR cycle starts in January, April, July or October.")
         if kind == SAV:
@@ -133,6 +138,10 @@ class ProgrammeForm(forms.Form):
                 self.add_error("file", "The file holds no reviews.")
                 return data
             start, years = data.get("start"), data.get("years")
+            if start is None and not self.has_error("start"):
+                # The file holds its first month: the earliest review's slot.
+                first = min(row.start for row in rows)
+                start = data["start"] = quarter_start(first) if kind == PCTR else first
             if start and years and not self.has_error("interval"):
                 self._rows_place(kind, rows, start, years, data.get("interval"))
         return data

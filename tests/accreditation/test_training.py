@@ -278,3 +278,24 @@ def test_a_change_dated_earlier_does_not_hide_a_later_suspension(coordinator):
     person, role = accreditation.person, accreditation.role
     assert selectors.is_accredited(person=person, role=role, on=D(2026, 4, 1))
     assert not selectors.is_accredited(person=person, role=role, on=D(2026, 6, 1))
+
+
+def test_attendance_at_a_session_before_the_approval_says_it_accredits_nothing(
+    client, coordinator, approved, east_midlands
+):
+    # R7: the roles were approved on 1 September; a session of August accredits nothing,
+    # and the coordinator is told why rather than left to wonder.
+    earlier = TrainingSessionFactory(region=east_midlands, held_on=D(2026, 8, 20))
+    place = TrainingAttendanceFactory(session=earlier, person=approved)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:accreditation_trainingattendance_changelist"),
+        {"action": "record_attended", "_selected_action": [place.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Recorded that 1 person attended; 0 accreditations made.",
+        "Nia Newcomer's roles were approved on 1 September 2026, after this session on "
+        "20 August 2026: attending it accredits nothing. Invite them to a later session.",
+    ]
+    assert Accreditation.objects.count() == 0

@@ -130,6 +130,27 @@ def test_import_of_the_handbook_calendar_gives_a_draft_with_its_findings(client,
     assert "0 errors" in page
 
 
+def test_an_import_takes_its_first_month_from_the_file_when_none_is_typed(client, coordinator):
+    client.force_login(coordinator)
+    with open("calendar_planner/data/handbook_pctr_2012.csv", "rb") as f:
+        upload = SimpleUploadedFile("handbook.csv", f.read(), content_type="text/csv")
+    response = client.post(
+        reverse("calendar_planner:programme_new"),
+        {"kind": "pctr", "start": "", "years": "3", "file": upload},
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get()
+    assert (programme.starts_on, programme.entries.count()) == (datetime.date(2012, 1, 1), 9)
+    # Planned, not imported, the first month is asked for at its field.
+    response = client.post(
+        reverse("calendar_planner:programme_new"), {"kind": "pctr", "start": "", "years": "3"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "start": ["Enter the first month, for example 2026-01."]
+    }
+
+
 def test_a_file_that_cannot_be_read_is_refused_at_the_field_and_keeps_the_form(client, coordinator):
     client.force_login(coordinator)
     upload = SimpleUploadedFile(

@@ -288,9 +288,20 @@ class ExtraScheduleForm(forms.Form):
         error_messages={"required": "Choose the LA whose DCS is QA."},
     )
 
-    def __init__(self, *args, today: datetime.date, authorities, **kwargs):
+    def __init__(self, *args, today: datetime.date, authorities, preferred=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["starts_on"].choices = quarter_choices(today)
+        choices = quarter_choices(today)
+        if preferred is not None:
+            # The LA's preferred quarter is offered, chosen, even beyond the usual eight.
+            self.initial.setdefault("starts_on", preferred.isoformat())
+            if preferred.isoformat() not in dict(choices) and preferred >= quarter_start(today):
+                choices.append(
+                    (
+                        preferred.isoformat(),
+                        f"{quarter_label(preferred)} ({slot_words(PCTR, preferred)})",
+                    )
+                )
+        self.fields["starts_on"].choices = choices
         self.fields["lead"].queryset = authorities
         self.fields["qa"].queryset = authorities
         self.helper = FormHelper()

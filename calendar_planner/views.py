@@ -379,7 +379,7 @@ def extra_decide(request, pk):
         request.POST if request.method == "POST" and not declining else None,
         today=today,
         authorities=authorities,
-        initial={"starts_on": extra.preferred_start.isoformat()},
+        preferred=extra.preferred_start,
     )
     decline = ExtraDeclineForm(request.POST if declining else None)
     if request.method == "POST":

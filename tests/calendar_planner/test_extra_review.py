@@ -176,3 +176,19 @@ def test_a_dcs_of_two_las_chooses_which(client, east_midlands, la):
     )
     assert response.status_code == 302
     assert ExtraReviewRequest.objects.get().local_authority == la("Rutland")
+
+
+def test_the_decision_form_offers_the_las_preferred_quarter_first(client, asked, coordinator):
+    client.force_login(coordinator)
+    html = client.get(reverse("calendar_planner:extra_decide", args=[asked.pk])).content.decode()
+    assert 'value="2027-04-01" selected' in html
+
+
+def test_a_preferred_quarter_beyond_the_usual_choices_is_still_offered(
+    client, asked, coordinator
+):
+    asked.preferred_start = datetime.date(2029, 1, 1)
+    asked.save(update_fields=["preferred_start"])
+    client.force_login(coordinator)
+    html = client.get(reverse("calendar_planner:extra_decide", args=[asked.pk])).content.decode()
+    assert 'value="2029-01-01" selected' in html

@@ -105,6 +105,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# A form's text may be long (a self-assessment's answers); each answer has its own limit,
+# said at its field. Past this, the request is refused with the product's own page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 ROOT_URLCONF = "emslirp.urls"
 WSGI_APPLICATION = "emslirp.wsgi.application"
 

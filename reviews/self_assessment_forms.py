@@ -9,6 +9,7 @@ Labels made from the template's data are escaped here, as the pack prints labels
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fluid, Layout, Size
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
@@ -28,9 +29,29 @@ class Markup:
         return self.html
 
 
+# One answer's length at most: long enough for any answer the template asks for, and the
+# whole form well under the request size limit (DATA_UPLOAD_MAX_MEMORY_SIZE), so a long
+# answer is told at its field with every word kept, never refused whole.
+ANSWER_MAX = 20_000
+
+
+class AnswerField(forms.CharField):
+    """A self-assessment's written answer, at most ANSWER_MAX characters, said at the
+    field with the counts as people write numbers."""
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > ANSWER_MAX:
+            raise ValidationError(
+                f"This answer can be at most {ANSWER_MAX:,} characters; it has "
+                f"{len(value):,}. Shorten it, or move detail to where the evidence is kept."
+            )
+
+
 def _text(label: str, *, hint: str = "", rows: int | None = None, **attrs) -> forms.CharField:
+    attrs = {"maxlength": ANSWER_MAX, **attrs}
     widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs)
-    return forms.CharField(label=label, help_text=hint, required=False, widget=widget)
+    return AnswerField(label=label, help_text=hint, required=False, widget=widget)
 
 
 class SelfAssessmentForm(forms.Form):

@@ -12,6 +12,7 @@ from accreditation import selectors as accreditation_selectors
 from calendar_planner import selectors as calendar_selectors
 from emslirp import deadlines, selectors
 from emslirp.forms import NewPasswordForm, ResetRequestForm, SignInForm
+from emslirp.models import PostKind
 from emslirp.permissions import is_coordinator
 from reviews import selectors as reviews_selectors
 
@@ -40,6 +41,15 @@ def home(request):
     current_posts = [p for p in posts if p.is_held_on(today)]
     calendar = calendar_selectors.home_items(person=request.user, current_posts=current_posts)
     reviews = reviews_selectors.home_items(person=request.user, on=today)
+    # The reviews of the LAs they lead the host's side of (R29, R30).
+    hosted = reviews_selectors.hosted_reviews(
+        local_authority_ids=[
+            p.local_authority_id
+            for p in current_posts
+            if p.kind in (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
+        ],
+        on=today,
+    )
     # Every deadline waiting for them (R37): the same ones the reminders are sent for.
     waiting = [
         {"title": d.title, "url": d.url, "due": d.due_on}
@@ -60,6 +70,7 @@ def home(request):
                 today=today,
             ),
             "team_places": reviews["team_places"],
+            "hosted_reviews": hosted,
             "can_view_calendar": calendar["can_view_calendar"],
             "application": accreditation["application"],
             "accreditations": accreditation["accreditations"],

@@ -14,6 +14,7 @@ from reviews.models import (
     Letter,
     LetterState,
     Review,
+    ReviewKind,
     ReviewState,
     TeamMember,
     TeamRole,
@@ -304,4 +305,23 @@ def no_suggestion_reason(*, review: Review, role: str, on: datetime.date) -> str
     return (
         f"Nobody in the pool can take this place: they are all from {review.host}, in "
         "conflict with it, already on the team or not accredited for it."
+    )
+
+
+def hosted_reviews(*, local_authority_ids: list[int], on: datetime.date) -> list[Review]:
+    """The reviews of the LAs whose DCS or 2nd-tier lead the person is, for their home
+    page: a PCTR from its planning, a SAV only once its visit has started (R30); those
+    not long over. One query; none when they lead no LA."""
+    if not local_authority_ids:
+        return []
+    return list(
+        Review.objects.filter(
+            host_id__in=local_authority_ids, ends_on__gte=on - datetime.timedelta(days=366)
+        )
+        .filter(
+            Q(kind=ReviewKind.PCTR)
+            | Q(kind=ReviewKind.SAV, state__in=permissions.VISIT_STARTED_STATES)
+        )
+        .select_related("host")
+        .order_by("starts_on", "pk")
     )

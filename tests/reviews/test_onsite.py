@@ -210,3 +210,21 @@ def test_start_the_visit_is_offered_from_its_first_day(east_midlands, coordinato
     html = client.get(page).content.decode()
     assert "Start the visit</button>" in html
     assert 'id="starts-later"' not in html
+
+
+def test_the_hosts_leaders_reach_a_sav_of_theirs_from_home_once_it_has_started(
+    east_midlands, coordinator, client
+):
+    subject, people = visited(east_midlands, coordinator, "sav", state="agreed")
+    link = f'href="{reverse("reviews:review", args=[subject.pk])}"'
+    for who in ("host_dcs", "host_ad"):
+        client.force_login(people[who])
+        assert link not in client.get(reverse("home")).content.decode(), who  # R30
+    states.review_state_set(review=subject, state="on_site", by=people["lead"])
+    for who in ("host_dcs", "host_ad"):
+        client.force_login(people[who])
+        html = client.get(reverse("home")).content.decode()
+        assert link in html, who
+        assert "Reviews of your authority" in html
+    client.force_login(people["host_data"])
+    assert link not in client.get(reverse("home")).content.decode()

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from accreditation import services
+from accreditation import selectors, services
 from accreditation.models import (
     Accreditation,
     AccreditationStatusChange,
@@ -126,15 +126,23 @@ class TrainingAttendanceAdmin(RegionScopedAdmin):
     def _record(self, request, queryset, attended):
         made = 0
         refused = []
+        nothing = []
         for place in queryset.select_related("session", "person"):
             try:
-                made += len(
-                    services.training_attendance_record(
-                        place=place, attended=attended, by=request.user
-                    )
+                accredited = services.training_attendance_record(
+                    place=place, attended=attended, by=request.user
                 )
             except ValidationError as error:
                 refused.append(f"{place.person}: {' '.join(error.messages)}")
+                continue
+            made += len(accredited)
+            if attended and not accredited:
+                # Said, not left silent: attending before the approval accredits nothing.
+                why = selectors.training_accredits_nothing_because(
+                    session=place.session, person=place.person
+                )
+                if why:
+                    nothing.append(why)
         count = queryset.count() - len(refused)
         verb = "attended" if attended else "did not attend"
         self.message_user(
@@ -145,6 +153,8 @@ class TrainingAttendanceAdmin(RegionScopedAdmin):
         )
         for message in refused:
             self.message_user(request, message, messages.ERROR)
+        for message in nothing:
+            self.message_user(request, message, messages.WARNING)
 
     @admin.action(description="Record that they attended (accredits approved roles)")
     def record_attended(self, request, queryset):
@@ -174,7 +184,15 @@ class AccreditationAdmin(RegionScopedAdmin):
     """Accreditations (R8): the coordinator changes a status with its reason; each change
     is kept below the form and in the audit log."""
 
-    list_display = ["person", "role", "status", "accredited_on", "status_changed_on"]
+    # Who is flagged, suspended or lapsed, and why (R8).
+    list_display = [
+        "person",
+        "role",
+        "status",
+        "status_reason",
+        "accredited_on",
+        "status_changed_on",
+    ]
     list_filter = ["role", "status"]
     list_select_related = ["person"]
     search_fields = ["person__full_name", "person__email"]

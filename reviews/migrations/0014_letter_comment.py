@@ -6,26 +6,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0013_untraced_action_reason'),
+        ("reviews", "0013_untraced_action_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LetterComment',
+            name="LetterComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('letter_revision', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='reviews.letter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("letter_revision", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("at", models.DateTimeField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="reviews.letter",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['letter', 'at', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='letter_comment_not_empty')],
+                "ordering": ["letter", "at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("text", ""), _negated=True),
+                        name="letter_comment_not_empty",
+                    )
+                ],
             },
         ),
     ]

@@ -184,9 +184,7 @@ def test_the_decision_form_offers_the_las_preferred_quarter_first(client, asked,
     assert 'value="2027-04-01" selected' in html
 
 
-def test_a_preferred_quarter_beyond_the_usual_choices_is_still_offered(
-    client, asked, coordinator
-):
+def test_a_preferred_quarter_beyond_the_usual_choices_is_still_offered(client, asked, coordinator):
     asked.preferred_start = datetime.date(2029, 1, 1)
     asked.save(update_fields=["preferred_start"])
     client.force_login(coordinator)

@@ -15,7 +15,7 @@ from accreditation.models import (
     TrainingSession,
 )
 from emslirp import permissions
-from emslirp.admin import RegionScopedAdmin
+from emslirp.admin import NamedRowsFormSet, RegionScopedAdmin
 
 
 def _region_ids(request):
@@ -69,6 +69,7 @@ class PlaceInline(admin.TabularInline):
     model = TrainingAttendance
     fk_name = "session"
     extra = 3
+    formset = NamedRowsFormSet
     fields = ["person", "attended"]
     readonly_fields = ["attended"]
     autocomplete_fields = ["person"]

@@ -9,6 +9,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 
 from emslirp import permissions, services
 from emslirp.forms import email_change_notice_send, welcome_send
@@ -39,6 +42,30 @@ def checked_by(form_class, check):
                     self._update_errors(error)
 
     return CheckedForm
+
+
+class NamedRowsFormSet(BaseInlineFormSet):
+    """A tabular inline's rows, each field named for its column and its row ("Name, row
+    1", "Delete row 1"): the table shows the labels only as column headings, which name no
+    field, so a screen reader would announce an unnamed box (WCAG 1.3.1, 4.1.2). The row
+    a new one is copied from is "new row"."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            if name == DELETION_FIELD_NAME:
+                label = f"Delete {row}"
+            else:
+                label = f"{capfirst(field.label)}, {row}"
+            # The widget that renders the box: a related-object wrapper's own ``attrs`` is
+            # the dict of the widget it was first made with, shared by every row.
+            widget = field.widget
+            while hasattr(widget, "widget"):
+                widget = widget.widget
+            widget.attrs = {"aria-label": label, **widget.attrs}
 
 
 class RegionScopedAdmin(admin.ModelAdmin):
@@ -98,6 +125,7 @@ class AliasInline(admin.TabularInline):
     model = LocalAuthorityAlias
     extra = 0
     form = AliasForm
+    formset = NamedRowsFormSet
 
 
 @admin.register(LocalAuthority)
@@ -105,12 +133,18 @@ class LocalAuthorityAdmin(RegionScopedAdmin):
     list_display = ["name", "region", "active_from", "active_to"]
     list_filter = [("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "aliases__name"]
-    filter_horizontal = ["successors"]
     inlines = [AliasInline]
     list_select_related = ["region"]
 
     def scope(self, request, queryset):
         return queryset.filter(pk__in=permissions.manageable_local_authorities(request.user))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "successors":
+            # A region's few LAs as checkboxes, each labelled: the admin's two-box filter
+            # names its search boxes with an ARIA label on an element that may have none.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = checked_by(
@@ -270,6 +304,7 @@ class SignatureInline(admin.TabularInline):
 
     model = MouSignature
     extra = 0
+    formset = NamedRowsFormSet
     form = checked_by(
         forms.ModelForm, lambda signature: services.mou_signature_check(signature=signature)
     )

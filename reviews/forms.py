@@ -1,10 +1,13 @@
 """Forms of reviews, laid out with the GOV.UK Design System pack."""
 
+import datetime
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from accreditation.models import Specialism
+from emslirp.fields import DayMonthYearField, date_example
 from emslirp.models import User
 
 
@@ -136,14 +139,7 @@ class DecisionsForm(forms.Form):
 
 
 class ConferenceCallForm(DecisionsForm):
-    held_on = forms.DateField(
-        label="Date of the call",
-        help_text="For example, 2027-03-14.",
-        error_messages={
-            "required": "Enter the date of the call.",
-            "invalid": "Enter a date such as 2027-03-14.",
-        },
-    )
+    held_on = DayMonthYearField(label="Date of the call", what="the date of the call")
     attended_by = forms.ModelMultipleChoiceField(
         label="Who took part",
         queryset=User.objects.none(),
@@ -158,9 +154,11 @@ class ConferenceCallForm(DecisionsForm):
         max_length=10000,
     )
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, team, example: datetime.date, **kwargs):
+        """``example``: a day the hint gives as an example, one the call could be on."""
         super().__init__(*args, **kwargs)
         self.fields["attended_by"].queryset = team
+        self.fields["held_on"].help_text = date_example(example)
 
 
 class DisagreementForm(forms.Form):
@@ -200,21 +198,16 @@ class MethodsForm(forms.Form):
 
 
 class OnsiteForm(forms.Form):
-    first_day = forms.DateField(
-        label="First on-site day",
-        help_text="For example, 2027-02-09. The visit takes the working days that follow.",
-        error_messages={
-            "required": "Enter the first on-site day.",
-            "invalid": "Enter a date such as 2027-02-09.",
-        },
-    )
+    first_day = DayMonthYearField(label="First on-site day", what="the first on-site day")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, example: datetime.date, **kwargs):
+        """``example``: a day the hint gives as an example, one the visit could start on."""
         super().__init__(*args, **kwargs)
+        self.fields[
+            "first_day"
+        ].help_text = f"{date_example(example)}. The visit takes the working days that follow."
         self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field.text("first_day", field_width=10), Button("onsite", "Set the on-site days")
-        )
+        self.helper.layout = Layout(Field("first_day"), Button("onsite", "Set the on-site days"))
 
 
 class DeploymentForm(forms.Form):

@@ -7,12 +7,16 @@ The pack prints labels and hints as given, so anything made from what people typ
 escaped here.
 """
 
+import datetime
 import uuid
 
 from django import forms
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 
+from emslirp.fields import DayMonthYearField, date_example
 from reviews import notebook as services
 
 YES_NO = [("yes", "Yes"), ("no", "No"), ("", "Not yet")]
@@ -65,7 +69,10 @@ class RevisedForm(NumberedForm):
         for name, theirs in conflict.theirs.items():
             if name not in self.fields or theirs == conflict.mine.get(name):
                 continue
-            shown = theirs if isinstance(theirs, str) else str(theirs or "")
+            if isinstance(theirs, datetime.date):
+                shown = date_format(theirs, "j F Y")
+            else:
+                shown = theirs if isinstance(theirs, str) else str(theirs or "")
             self.fields[name].help_text = format_html(
                 '{}<div class="govuk-inset-text govuk-!-margin-top-2 govuk-!-margin-bottom-0">'
                 '<p class="govuk-body-s govuk-!-margin-bottom-1">The version saved by {}:</p>{}'
@@ -160,17 +167,16 @@ class ReportCommentsForm(RevisedForm):
 
 
 class GivenOnForm(RevisedForm):
-    given_on = forms.DateField(
-        label="Date the verbal feedback was given",
-        help_text="For example, 2026-11-18. From then the host's DCS and 2nd-tier lead read "
-        "this record.",
-        error_messages={
-            "required": "Enter the date the feedback was given.",
-            "invalid": "Enter a date such as 2026-11-18.",
-        },
-        # A text box the pack styles, holding the date as 2026-11-18.
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+    given_on = DayMonthYearField(
+        label="Date the verbal feedback was given", what="the date the feedback was given"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_on"].help_text = (
+            f"{date_example(timezone.localdate())}. From then the host's DCS and 2nd-tier "
+            "lead read this record."
+        )
 
 
 class AgreedActionsForm(RevisedForm):

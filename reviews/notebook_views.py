@@ -107,9 +107,15 @@ def _unsaved(form) -> list[tuple[str, str]]:
         return []
     typed = []
     for field in form:
-        if field.is_hidden or not isinstance(field.field.widget, forms.Textarea | forms.TextInput):
+        if field.is_hidden:
             continue
         value = field.value()
+        if isinstance(field.field.widget, forms.MultiWidget):
+            # A date typed in its day, month and year boxes: as typed, "17 11 2026".
+            parts = value if isinstance(value, list | tuple) else []
+            value = " ".join(str(part).strip() for part in parts if str(part or "").strip())
+        elif not isinstance(field.field.widget, forms.Textarea | forms.TextInput):
+            continue
         if isinstance(value, str) and value.strip():
             typed.append((str(field.label), value))
     return typed

@@ -1,5 +1,7 @@
 """Pages of a review: its place in the calendar and its team (R14–R16, R29, R30)."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -89,8 +91,9 @@ def _review_page(
     # Made only for those who set the days: the form holds them, which a SAV's host must
     # never see before the visit (R30).
     if sets_onsite and onsite_form is None:
-        first = review.onsite_from.isoformat() if review.onsite_from else ""
-        onsite_form = OnsiteForm(initial={"first_day": first})
+        onsite_form = OnsiteForm(
+            initial={"first_day": review.onsite_from}, example=_onsite_example(review, today)
+        )
     return render(
         request,
         "reviews/review.html",
@@ -262,7 +265,9 @@ def hypotheses(request, pk):
         decide = DecisionsForm(bound("decide"), hypotheses=items)
     if forms["call"]:
         team = User.objects.filter(team_places__review=review).order_by("full_name")
-        call = ConferenceCallForm(bound("call"), hypotheses=items, team=team)
+        # The call is the day before the visit (R19).
+        before = (review.onsite_from or review.starts_on) - datetime.timedelta(days=1)
+        call = ConferenceCallForm(bound("call"), hypotheses=items, team=team, example=before)
     small = {
         name: form_class(data) if action == name else None
         for name, form_class in (
@@ -342,6 +347,12 @@ def _hypotheses_act(action, form, review, items, by) -> str:
     return f"{len(saved)} method{plural} saved for hypothesis {hypothesis.number}."
 
 
+def _onsite_example(review, today):
+    """A day the visit could start on, for the hint: the window's first day, or today
+    once the window has begun."""
+    return min(max(review.starts_on, today), review.ends_on)
+
+
 @login_required
 @require_POST
 def onsite(request, pk):
@@ -349,7 +360,7 @@ def onsite(request, pk):
     review, access, today = _review(request, pk)
     if not (access.coordinator or access.team_role == TeamRole.LEAD):
         raise PermissionDenied
-    form = OnsiteForm(request.POST)
+    form = OnsiteForm(request.POST, example=_onsite_example(review, today))
     if form.is_valid():
         try:
             services.review_onsite_set(

@@ -16,6 +16,7 @@ from reviews import hypotheses as service
 from reviews import services
 from reviews.models import ConferenceCall, Hypothesis, Letter, TeamRole
 from tests.calendar_planner.people import holder, review
+from tests.dates import date_input
 from tests.reviews.test_teams import accredited
 
 D = datetime.date
@@ -392,3 +393,27 @@ def test_saving_the_draft_again_keeps_the_comments_on_it(pctr):
     assert again[0].pk == first.pk
     assert [c.text for c in again[0].comments.all()] == ["Which teams?"]
     assert [h.number for h in Hypothesis.objects.filter(review=subject)] == [1, 2, 3]
+
+
+def test_the_conference_call_is_recorded_from_its_page_with_its_date_in_three_boxes(sav, client):
+    subject, people = sav
+    drafted(subject, people)
+    client.force_login(people["lead"])
+    url = reverse("reviews:hypotheses", args=[subject.pk])
+    # The window opens on 1 March 2027, the visit's days not yet set: the day before.
+    assert "For example, 28 2 2027" in client.get(url).content.decode()
+    team = [people["lead"], people["data"], people["member"], people["qa"]]
+    data = {
+        "action": "call",
+        "attended_by": [p.pk for p in team],
+        "notes": "Front door first.",
+        **{f"{n}-decision": "investigate" for n in (1, 2, 3)},
+        "4-decision": "park",
+    }
+    refused = client.post(url, {**data, **date_input("held_on", "14 3 27")})
+    assert refused.status_code == 400
+    assert "The year of the date of the call must include 4 numbers" in refused.content.decode()
+    assert not ConferenceCall.objects.exists()
+    done = client.post(url, {**data, **date_input("held_on", "28 2 2027")})
+    assert done.status_code == 302, done.context["failed"].errors
+    assert ConferenceCall.objects.get(review=subject).held_on == D(2027, 2, 28)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reviews import permissions, services, states
 from reviews.models import Deployment, TeamRole
+from tests.dates import date_input
 from tests.reviews.test_hypotheses import pctr, sav  # noqa: F401 (fixtures)
 from tests.reviews.visited import FIRST_DAY, visited
 
@@ -139,13 +140,17 @@ def test_a_refused_first_day_is_shown_at_the_field_with_what_was_typed(client, p
     subject, people = pctr
     client.force_login(people["lead"])
     response = client.post(
-        reverse("reviews:onsite", args=[subject.pk]), {"first_day": "2027-06-01"}
+        reverse("reviews:onsite", args=[subject.pk]), date_input("first_day", "1 6 2027")
     )
     assert response.status_code == 400
     assert response.context["onsite_form"].errors["first_day"] == [
         "Choose a day between 1 January 2027 and 31 March 2027."
     ]
-    assert 'value="2027-06-01"' in response.content.decode()
+    html = response.content.decode()
+    # The GOV.UK date input, day, month and year, with what was typed in each box.
+    assert 'name="first_day_0" value="1"' in html
+    assert 'name="first_day_1" value="6"' in html
+    assert 'name="first_day_2" value="2027"' in html
     subject.refresh_from_db()
     assert subject.onsite_from is None
 
@@ -228,3 +233,38 @@ def test_the_hosts_leaders_reach_a_sav_of_theirs_from_home_once_it_has_started(
         assert "Reviews of your authority" in html
     client.force_login(people["host_data"])
     assert link not in client.get(reverse("home")).content.decode()
+
+
+def test_the_first_day_is_asked_in_day_month_and_year_boxes_with_an_example_in_the_window(
+    client,
+    pctr,  # noqa: F811
+):
+    subject, people = pctr
+    client.force_login(people["lead"])
+    html = " ".join(
+        client.get(reverse("reviews:review", args=[subject.pk])).content.decode().split()
+    )
+    assert '<div class="govuk-date-input" id="id_first_day">' in html
+    # The window is January to March 2027: the example is a day in it, as the boxes take it.
+    assert "For example, 1 1 2027. The visit takes the working days that follow." in html
+    assert "2027-02-09" not in html
+    response = client.post(
+        reverse("reviews:onsite", args=[subject.pk]), date_input("first_day", "4  2027")
+    )
+    assert response.status_code == 400
+    assert response.context["onsite_form"].errors["first_day"] == [
+        "The first on-site day must include a month"
+    ]
+    page = response.content.decode()
+    assert 'href="#id_first_day_1"' in page  # the error summary leads to the month
+    assert 'name="first_day_0" value="4"' in page
+    subject.refresh_from_db()
+    assert subject.onsite_from is None
+    assert (
+        client.post(
+            reverse("reviews:onsite", args=[subject.pk]), date_input("first_day", "4 1 2027")
+        ).status_code
+        == 302
+    )
+    subject.refresh_from_db()
+    assert subject.onsite_from == datetime.date(2027, 1, 4)

@@ -33,6 +33,7 @@ from reviews.models import (
 )
 from safeguarding.models import CriticalIncident, IncidentPdf
 from tests.calendar_planner.people import review
+from tests.dates import date_input
 from tests.factories import UserFactory
 from tests.reviews.test_hypotheses import DRAFTS, team_for
 from tests.reviews.test_teams import accredited
@@ -135,8 +136,10 @@ def test_permission_matrix(client, east_midlands, coordinator, request, kind, wh
     assert client.post(placing, {"role": "member", "person": extra.pk}).status_code == place
 
     assert client.get(reverse("reviews:deployment", args=[subject.pk])).status_code == grid
-    first_day = "2027-01-04" if kind == "pctr" else "2027-03-09"
-    response = client.post(reverse("reviews:onsite", args=[subject.pk]), {"first_day": first_day})
+    first_day = "4 1 2027" if kind == "pctr" else "9 3 2027"
+    response = client.post(
+        reverse("reviews:onsite", args=[subject.pk]), date_input("first_day", first_day)
+    )
     assert response.status_code == onsite
     reading = client.get(reverse("reviews:self_assessment", args=[self_assessment.pk]))
     assert reading.status_code == sa

@@ -20,6 +20,7 @@ from reviews.models import (
     ReviewState,
     VerbalFeedback,
 )
+from tests.dates import date_input
 from tests.reviews.test_notebook import (  # noqa: F401
     CLOSED_BY,
     finding,
@@ -137,7 +138,8 @@ def test_the_lead_records_comments_actions_and_the_date(visit, client):  # noqa:
         page.content.decode().split()
     )
     assert client.post(
-        url(review), {"action": "given", "given-given_on": "2026-11-18", "given-revision": 1}
+        url(review),
+        {"action": "given", **date_input("given-given_on", D(2026, 11, 18)), "given-revision": 1},
     ).status_code == (302)
     assert VerbalFeedback.objects.get(review=review).given_on == D(2026, 11, 18)
 
@@ -216,11 +218,15 @@ def test_the_date_given_is_neither_future_nor_before_the_visit(visit, client, on
         given(review, people, on)
     client.force_login(people["lead"])
     page = client.post(
-        url(review), {"action": "given", "given-given_on": on.isoformat(), "given-revision": 0}
+        url(review), {"action": "given", **date_input("given-given_on", on), "given-revision": 0}
     )
     assert page.status_code == 400
     assert message in page.context["given_form"].errors["given_on"][0]
-    assert page.context["given_form"]["given_on"].value() == on.isoformat()
+    assert page.context["given_form"]["given_on"].value() == [
+        str(on.day),
+        str(on.month),
+        str(on.year),
+    ]
     assert not VerbalFeedback.objects.filter(given_on__isnull=False).exists()
 
 
@@ -294,8 +300,8 @@ def test_the_record_closes_as_soon_as_the_letter_leaves_draft(visit, client, sta
             ],
         ),
         (
-            {"action": "given", "given-given_on": "2026-11-17", "given-revision": 1},
-            [("Date the verbal feedback was given", "2026-11-17")],
+            {"action": "given", **date_input("given-given_on", "17 11 2026"), "given-revision": 1},
+            [("Date the verbal feedback was given", "17 11 2026")],
         ),
     ],
 )

@@ -28,12 +28,12 @@ TRANSITIONS = {
 }
 
 
-@transaction.atomic
 def _lowered(name: str) -> str:
     """A place's name within a sentence: "data specialist", "lead DCS"."""
     return name[:1].lower() + name[1:]
 
 
+@transaction.atomic
 def review_state_set(*, review: Review, state: str, by: User, system: bool = False) -> Review:
     """Move ``review`` to ``state``, or raise ValidationError (not a change its state
     allows) or PermissionDenied (not theirs to make)."""

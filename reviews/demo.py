@@ -111,7 +111,8 @@ def load_reviews_demo(*, coordinator: User, today: datetime.date) -> dict[str, i
 
 
 def _team(review: Review, coordinator: User, today: datetime.date, members: int):
-    """Lead and QA by the coordinator, then the data specialist and members by the lead.
+    """Lead and QA by the coordinator, then the data specialist and ``members`` members by
+    the lead (a SAV's from the start; a PCTR's wait for the host's decision, R14).
     Returns the lead's place (or None if nobody can lead it) and how many were placed."""
     lead = _place(review, TeamRole.LEAD, coordinator, today)
     if lead is None:
@@ -146,10 +147,13 @@ def _sav_agreed(savs: list[Review], coordinator: User, today: datetime.date) -> 
 def _pctr_visited(review: Review, coordinator: User, today: datetime.date) -> int:
     """A PCTR of the current cycle that is over: its team, the host's decision, the on-site
     days and the visit started and ended by the lead."""
-    lead, placed = _team(review, coordinator, today, members=4)
+    lead, placed = _team(review, coordinator, today, members=0)
     if lead is None:
         return 0
     _desk_analysis(review, lead.person, today)
+    # The members join once the host has decided, to investigate what was chosen (R14).
+    for _ in range(4):
+        placed += _place(review, TeamRole.MEMBER, lead.person, today) is not None
     first_day = working_days_from(review.starts_on + datetime.timedelta(days=14), 1)[0]
     services.review_onsite_set(review=review, first_day=first_day, by=lead.person)
     for state in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):

@@ -20,7 +20,7 @@ from reviews.models import (
     TeamRole,
     VerbalFeedback,
 )
-from reviews.teams import ACCREDITATION_FOR, DAYS, MEMBERS, ROLE_NAMES, days_total
+from reviews.teams import ACCREDITATION_FOR, DAYS, MEMBERS, ROLE_NAMES, days_total, place_waits
 
 
 def person_local_authority(*, person: User, on: datetime.date) -> LocalAuthority | None:
@@ -68,6 +68,7 @@ def team_places(review: Review, team: list[TeamMember]) -> list[dict]:
                     "member": holders[n] if n < len(holders) else None,
                     "days": days_total(review.kind, role),
                     "parts": DAYS[review.kind][role],
+                    "waits": place_waits(review, role),
                 }
             )
     return rows
@@ -152,7 +153,14 @@ def home_items(*, person: User, on: datetime.date) -> dict:
         )
         .select_related("review__host")
         .annotate(
-            team_size=Count("review__team", distinct=True),
+            data_placed=Count(
+                "review__team",
+                filter=Q(review__team__role=TeamRole.DATA_SPECIALIST),
+                distinct=True,
+            ),
+            members_placed=Count(
+                "review__team", filter=Q(review__team__role=TeamRole.MEMBER), distinct=True
+            ),
             drafted=Count("review__hypotheses", distinct=True),
         )
         .order_by("review__starts_on", "pk")
@@ -174,10 +182,14 @@ def home_items(*, person: User, on: datetime.date) -> dict:
                     "due": review.starts_on,
                 }
             )
-        size = len(SINGLE_ROLES) + MEMBERS[review.kind]
+        # Asked while a place the lead names is open and can be filled now: the data
+        # specialist, and the members once they may join (R14).
+        lead_can_fill = not place.data_placed or (
+            place.members_placed < MEMBERS[review.kind] and not place_waits(review, TeamRole.MEMBER)
+        )
         if (
             place.role == TeamRole.LEAD
-            and place.team_size < size
+            and lead_can_fill
             and review.state != ReviewState.AFTER_VISIT
             and review.ends_on >= on
         ):

@@ -23,7 +23,7 @@ from reviews.models import (
     TeamRole,
 )
 from reviews.selectors import person_local_authority
-from reviews.teams import ACCREDITATION_FOR, MEMBERS, ROLE_NAMES
+from reviews.teams import ACCREDITATION_FOR, MEMBERS, ROLE_NAMES, place_waits
 
 VIEW = "reviews.view_review"
 
@@ -108,6 +108,8 @@ def team_check(*, review: Review, person: User, role: str) -> TeamMember:
                     "different LAs."
                 }
             )
+    if waits := place_waits(review, role):
+        raise ValidationError({"role": waits})
     return TeamMember(review=review, person=person, role=role, local_authority=la)
 
 

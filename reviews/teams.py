@@ -4,7 +4,7 @@ needs, how many of each, and the days each role commits (the handbook's tables).
 from decimal import Decimal
 
 from accreditation.models import Role
-from reviews.models import ReviewKind, TeamRole
+from reviews.models import ReviewKind, ReviewState, TeamRole
 
 # The accreditation a team place needs (R7): a PCTR is led and quality-assured by
 # directors, a SAV by 2nd-tier safeguarding leads.
@@ -95,3 +95,20 @@ def days_total(kind: str, role: str) -> Decimal | None:
     """The days a role commits, or None where the handbook sets none."""
     parts = DAYS[kind][role]
     return sum((d for _, d in parts), Decimal(0)) if parts else None
+
+
+def place_waits(review, role: str) -> str:
+    """Why a ``role`` place on ``review`` cannot be filled yet, or "" if it can. A PCTR's
+    core members are chosen to investigate the hypotheses the host decided on, so are
+    named once they are agreed (R14); a SAV's experts agree the hypotheses with the lead,
+    so are named first (R15, R19)."""
+    if (
+        role == TeamRole.MEMBER
+        and review.kind == ReviewKind.PCTR
+        and review.state in (ReviewState.PLANNED, ReviewState.PREPARING)
+    ):
+        return (
+            f"{ROLE_NAMES[review.kind][role]}s are named once the host has decided which "
+            "hypotheses are investigated: the team is formed to investigate them."
+        )
+    return ""

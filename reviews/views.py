@@ -75,7 +75,8 @@ def _review_page(
     placeable = [
         r
         for r in (TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.MEMBER, TeamRole.QA)
-        if r in allowed and any(p["role"] == r and p["member"] is None for p in places)
+        if r in allowed
+        and any(p["role"] == r and p["member"] is None and not p["waits"] for p in places)
     ]
     if role in placeable and form is None:
         suggestions = selectors.team_suggestions(review=review, role=role, on=today)
@@ -102,6 +103,8 @@ def _review_page(
             "access": access,
             "places": places,
             "placeable": [(r, ROLE_NAMES[review.kind][r]) for r in placeable],
+            # Why places shown "Not yet" cannot be filled, each said once.
+            "places_wait": list(dict.fromkeys(p["waits"] for p in places if p["waits"])),
             "role": role,
             "role_name": ROLE_NAMES[review.kind].get(role, ""),
             "form": form,

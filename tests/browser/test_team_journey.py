@@ -1,6 +1,7 @@
 """Forming a team in a real browser (R14–R16): the coordinator names the lead DCS from
-the suggestions, the lead is asked on their home page to form the team and adds a team
-member; a refused place says why. Each page of ours is checked with axe-core."""
+the suggestions, the lead is asked on their home page to form the team, sees the core
+member places wait for the host's decision, then adds a team member; a refused place
+says why. Each page of ours is checked with axe-core."""
 
 import datetime
 
@@ -8,10 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from accreditation.models import Role
-from emslirp.models import PostKind
+from emslirp.models import PostKind, User
+from reviews import hypotheses
 from reviews.models import TeamMember
 from tests.browser.people import coordinator_of, pctr_of_rutland, post_holder_in
 from tests.browser.test_accreditation_journey import sign_in
+from tests.reviews.test_hypotheses import DRAFTS
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,6 +66,24 @@ def test_the_coordinator_names_the_lead_who_adds_a_member(
         "link", name="Form the team for the Peer Challenge Team Review of Rutland"
     ).click()
     expect(page.locator("#team")).to_contain_text("5")  # the lead's days (R16)
+    # Core members join once the host has decided the hypotheses (R14): until then the
+    # places say why, and no suggestions are offered for them.
+    expect(page.locator(".places-wait")).to_have_text(
+        "Core team members are named once the host has decided which hypotheses are "
+        "investigated: the team is formed to investigate them."
+    )
+    expect(
+        page.get_by_role("link", name="Suggestions for the Core team member place")
+    ).to_have_count(0)
+    assert_accessible(page)
+    lead = User.objects.get(email="dcs@derby.example.org")
+    hypotheses.hypotheses_save(review=pctr, drafts=DRAFTS, by=lead)
+    hypotheses.hypotheses_decide(
+        review=pctr,
+        decisions={1: "investigate", 2: "investigate", 3: "park", 4: "park"},
+        by=post_holder_in(pctr.host.region, "dcs@rutland.example.org", PostKind.DCS, "Rutland"),
+    )
+    page.reload()
     page.get_by_role("link", name="Suggestions for the Core team member place").click()
     page.get_by_label("Who becomes Core team member").select_option(
         label="Mia Member, Leicestershire"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reviews import escalations, hypotheses, reflections
 from reviews.models import AgreedAction, Escalation, Finding, Hypothesis, Reflection, TeamMember
-from tests.reviews.test_hypotheses import DRAFTS, pctr  # noqa: F401 (a fixture)
+from tests.reviews.test_hypotheses import DRAFTS, pctr, place_member  # noqa: F401 (a fixture)
 from tests.reviews.visited import visited
 
 
@@ -19,6 +19,7 @@ def test_team_places_and_hypotheses_are_in_the_audit_log(pctr):  # noqa: F811
         decisions={1: "investigate", 2: "investigate", 3: "park", 4: "park"},
         by=people["host_dcs"],
     )
+    place_member(subject, people)
     places = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(TeamMember))
     assert places.filter(action=LogEntry.Action.CREATE).count() == 4
     third = Hypothesis.objects.get(review=subject, number=3)

@@ -14,7 +14,7 @@ from accreditation.models import Role
 from emslirp.models import PostKind, User
 from reviews import hypotheses as service
 from reviews import services
-from reviews.models import ConferenceCall, Hypothesis, Letter, TeamRole
+from reviews.models import ConferenceCall, Hypothesis, Letter, ReviewState, TeamRole
 from tests.calendar_planner.people import holder, review
 from tests.dates import date_input
 from tests.reviews.test_teams import accredited
@@ -43,7 +43,30 @@ def _one(region, kind, la_name, name):
     return existing or holder(region, kind, la_name, name=name)
 
 
+def place_member(subject, people):
+    """Place ``people["member"]`` on ``subject``'s team: a SAV's from the start, a PCTR's
+    once its hypotheses are agreed (R14)."""
+    services.team_assign(
+        review=subject, person=people["member"], role=TeamRole.MEMBER, by=people["lead"]
+    )
+
+
+def agree_and_place(subject, people):
+    """``subject``, a PCTR, with ``DRAFTS`` drafted by the lead and decided by the host
+    (two investigated), then its core member placed (R14)."""
+    service.hypotheses_save(review=subject, drafts=DRAFTS, by=people["lead"])
+    service.hypotheses_decide(
+        review=subject,
+        decisions={1: "investigate", 2: "investigate", 3: "park", 4: "park"},
+        by=people["host_dcs"],
+    )
+    place_member(subject, people)
+    subject.refresh_from_db()
+
+
 def team_for(region, subject, coordinator, kind):
+    """The team of ``subject``: lead, QA, data specialist and a core member, who joins a
+    PCTR only once its hypotheses are agreed (R14) — ``place_member`` then."""
     lead_role, qa_role, post = (
         (Role.SAV_LEAD_AD, Role.QA_AD, PostKind.SAFEGUARDING_LEAD)
         if kind == "sav"
@@ -63,9 +86,9 @@ def team_for(region, subject, coordinator, kind):
     services.team_assign(
         review=subject, person=people["data"], role=TeamRole.DATA_SPECIALIST, by=people["lead"]
     )
-    services.team_assign(
-        review=subject, person=people["member"], role=TeamRole.MEMBER, by=people["lead"]
-    )
+    subject.refresh_from_db()
+    if kind == "sav" or subject.state not in (ReviewState.PLANNED, ReviewState.PREPARING):
+        place_member(subject, people)
     people["host_dcs"] = _one(region, PostKind.DCS, "Rutland", "Hana Host")
     people["host_ad"] = _one(region, PostKind.SAFEGUARDING_LEAD, "Rutland", "Al Host")
     people["host_data"] = _one(region, PostKind.DATA_SPECIALIST, "Rutland", "Dee Host")
@@ -328,7 +351,7 @@ def test_the_desk_analysis_takes_the_kloes_from_the_submitted_self_assessment(cl
         updated_at=timezone.now(),
     )
     url = reverse("reviews:self_assessment", args=[self_assessment.pk])
-    client.force_login(people["member"])
+    client.force_login(people["data"])
     page = client.get(reverse("reviews:hypotheses", args=[subject.pk])).content.decode()
     assert "No self-assessment has been submitted yet" in page
     assert client.get(url).status_code == 404

@@ -29,7 +29,7 @@ from reviews.models import (
     Review,
     ReviewState,
 )
-from tests.reviews.test_hypotheses import DRAFTS
+from tests.reviews.test_hypotheses import DRAFTS, place_member
 from tests.reviews.test_hypotheses import pctr as pctr  # a fixture
 from tests.reviews.test_hypotheses import sav as sav  # a fixture
 from tests.reviews.visited import visited
@@ -831,6 +831,7 @@ def test_pre_visit_notes_are_written_once_the_hypotheses_are_agreed(pctr, client
     )
     review.refresh_from_db()
     assert review.state == ReviewState.AGREED
+    place_member(review, people)  # the core member joins now (R14)
     saved = client.post(
         url(review),
         {

@@ -12,7 +12,7 @@ from django.utils import timezone
 from reviews import permissions, services, states
 from reviews.models import Deployment, TeamRole
 from tests.dates import date_input
-from tests.reviews.test_hypotheses import pctr, sav  # noqa: F401 (fixtures)
+from tests.reviews.test_hypotheses import agree_and_place, pctr, sav  # noqa: F401 (fixtures)
 from tests.reviews.visited import FIRST_DAY, visited
 
 D = datetime.date
@@ -66,6 +66,7 @@ def test_the_sav_hosts_dcs_never_sees_the_dates_before_the_visit(client, sav):  
 
 def test_the_lead_writes_the_grid_and_the_team_reads_it(client, pctr):  # noqa: F811
     subject, people = pctr
+    agree_and_place(subject, people)
     services.review_onsite_set(review=subject, first_day=D(2027, 2, 9), by=people["lead"])
     url = reverse("reviews:deployment", args=[subject.pk])
     client.force_login(people["lead"])
@@ -94,6 +95,7 @@ def test_moving_the_days_moves_the_grid_with_them_and_drops_nothing(pctr):  # no
     # R20: what was planned for day 1 is planned for the new day 1, even when the old and
     # new days overlap (one working day later).
     subject, people = pctr
+    agree_and_place(subject, people)
     services.review_onsite_set(review=subject, first_day=D(2027, 2, 9), by=people["lead"])
     lead, member = (subject.team.get(role=r) for r in (TeamRole.LEAD, TeamRole.MEMBER))
     services.deployment_save(

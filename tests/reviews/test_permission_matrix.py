@@ -27,6 +27,7 @@ from reviews.models import (
     LetterState,
     Note,
     Reflection,
+    ReviewState,
     SelfAssessment,
     SelfAssessmentTemplate,
     VerbalFeedback,
@@ -35,7 +36,7 @@ from safeguarding.models import CriticalIncident, IncidentPdf
 from tests.calendar_planner.people import review
 from tests.dates import date_input
 from tests.factories import UserFactory
-from tests.reviews.test_hypotheses import DRAFTS, team_for
+from tests.reviews.test_hypotheses import DRAFTS, place_member, team_for
 from tests.reviews.test_teams import accredited
 from tests.reviews.visited import visited
 
@@ -67,7 +68,9 @@ EXPECTED = {
         "lead": (Y, Y, 200, 302, 403, 302, 302, 200, 302, 200),
         "qa": (Y, Y, 200, 403, 403, 302, 403, 200, 403, 200),
         "data": (Y, Y, 200, 302, 403, 302, 403, 200, 403, 200),
-        "member": (Y, Y, 200, 403, 403, 403, 403, 200, 403, 200),
+        # A PCTR's core members join once the host has decided (R14): until then they
+        # know nothing of it; the columns from "place a team member" on are asked after.
+        "member": (N, N, 404, 404, 404, 404, 403, 200, 403, 200),
         "host_dcs": (Y, Y, 200, 403, 302, 302, 403, 404, 403, 200),
         "host_ad": (Y, Y, 200, 403, 302, 302, 403, 404, 403, 200),
         "host_data": (Y, Y, 404, 404, 404, 404, 403, 404, 403, 404),
@@ -129,6 +132,19 @@ def test_permission_matrix(client, east_midlands, coordinator, request, kind, wh
     decisions = {"action": "decide", **{f"{n}-decision": "investigate" for n in (1, 2)}}
     decisions.update({f"{n}-decision": "park" for n in (3, 4)})
     assert client.post(url, decisions).status_code == decide
+    if kind == "pctr":
+        # The host decides, if the person asking could not, and the lead names the core
+        # member, who may only join now (R14).
+        subject.refresh_from_db()
+        if subject.state != ReviewState.AGREED:
+            # The drafts as they were, whatever the person's own draft changed.
+            service.hypotheses_save(review=subject, drafts=DRAFTS, by=people["lead"])
+            service.hypotheses_decide(
+                review=subject,
+                decisions={1: "investigate", 2: "investigate", 3: "park", 4: "park"},
+                by=people["host_dcs"],
+            )
+        place_member(subject, people)
 
     # A person the rules accept, so that only the right to place decides the answer.
     extra = accredited(east_midlands, "Nottinghamshire", MEMBER_ROLE[kind], name="Ext Ra")

@@ -46,6 +46,31 @@ def lead(east_midlands, pctr, coordinator):
     return person
 
 
+@pytest.fixture
+def agreed(east_midlands, pctr, lead, coordinator):
+    """``pctr`` with its hypotheses agreed by the host, so its core members may be named
+    (R14): two investigated, one parked, the visit set for 11 January 2027."""
+    from reviews import hypotheses
+
+    hypotheses.hypotheses_save(
+        review=pctr,
+        drafts=[
+            {"text": "Exclusions are high.", "proposal": "investigate"},
+            {"text": "Youth offending is rising.", "proposal": "investigate"},
+            {"text": "Early help is not joined up.", "proposal": "park"},
+        ],
+        by=lead,
+    )
+    services.review_onsite_set(review=pctr, first_day=D(2027, 1, 11), by=coordinator)
+    hypotheses.hypotheses_decide(
+        review=pctr,
+        decisions={1: "investigate", 2: "investigate", 3: "park"},
+        by=holder(east_midlands, PostKind.DCS, "Rutland", name="Hana Host"),
+    )
+    pctr.refresh_from_db()
+    return pctr
+
+
 def refusal(review, person, role):
     with pytest.raises(ValidationError) as caught:
         services.team_check(review=review, person=person, role=role)
@@ -124,7 +149,8 @@ def test_the_data_specialist_comes_from_the_leads_la_and_after_the_lead(
     services.team_assign(review=pctr, person=data, role=TeamRole.DATA_SPECIALIST, by=lead)
 
 
-def test_members_come_from_different_las_and_are_four(east_midlands, pctr, lead):
+def test_members_come_from_different_las_and_are_four(east_midlands, agreed, lead):
+    pctr = agreed
     names = ["Leicestershire", "Derbyshire", "Nottinghamshire", "Nottingham City"]
     for n, name in enumerate(names):
         person = accredited(east_midlands, name, Role.PCTR_MEMBER, name=f"Member {n}")
@@ -173,7 +199,39 @@ def test_suggestions_leave_out_who_the_rules_refuse_and_put_the_least_deployed_f
     ]
 
 
-def test_the_team_page_shows_days_committed_and_places_a_member(client, east_midlands, pctr, lead):
+def test_core_members_are_named_once_the_host_has_agreed_the_hypotheses(
+    client, east_midlands, pctr, lead, coordinator
+):
+    """R14: the lead forms the team to investigate the hypotheses the host chose; before
+    then the member places say why they wait and offer no suggestions (R15: not a SAV's)."""
+    member = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Ella Early")
+    assert refusal(pctr, member, TeamRole.MEMBER) == [
+        "Core team members are named once the host has decided which hypotheses are "
+        "investigated: the team is formed to investigate them."
+    ]
+    client.force_login(lead)
+    url = reverse("reviews:review", args=[pctr.pk])
+    page = client.get(url)
+    assert [p["name"] for p in page.context["places"] if p["waits"]] == ["Core team member"] * 4
+    assert page.context["places_wait"] == [
+        "Core team members are named once the host has decided which hypotheses are "
+        "investigated: the team is formed to investigate them."
+    ]
+    assert ("member", "Core team member") not in page.context["placeable"]
+    # A page opened elsewhere may still send one: refused, saying why.
+    response = client.post(url, {"role": "member", "person": member.pk})
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == page.context["places_wait"]
+    assert not TeamMember.objects.filter(person=member).exists()
+    sav = review(east_midlands, "sav", "Rutland", D(2027, 1, 1), "Derby City", "Lincolnshire")
+    expert = accredited(east_midlands, "Leicestershire", Role.SAV_MEMBER, name="Sav Early")
+    services.team_check(review=sav, person=expert, role=TeamRole.MEMBER)
+
+
+def test_the_team_page_shows_days_committed_and_places_a_member(
+    client, east_midlands, agreed, lead
+):
+    pctr = agreed
     member = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Mia Member")
     client.force_login(lead)
     url = reverse("reviews:review", args=[pctr.pk])
@@ -195,7 +253,8 @@ def test_the_team_page_shows_days_committed_and_places_a_member(client, east_mid
     assert TeamMember.objects.get(person=member).role == TeamRole.MEMBER
 
 
-def test_a_refused_placing_is_shown_at_the_field(client, east_midlands, pctr, coordinator, la):
+def test_a_refused_placing_is_shown_at_the_field(client, east_midlands, agreed, coordinator, la):
+    pctr = agreed
     person = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Late Conflict")
     client.force_login(coordinator)
     url = reverse("reviews:review", args=[pctr.pk])
@@ -232,8 +291,9 @@ def test_a_suspended_accreditation_is_named_as_the_reason(client, east_midlands,
 
 
 def test_a_flagged_accreditation_is_marked_among_the_suggestions(
-    client, east_midlands, pctr, coordinator
+    client, east_midlands, agreed, coordinator
 ):
+    pctr = agreed
     person = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Flo Agged")
     accreditation_status_set(
         accreditation=person.accreditations.get(),
@@ -286,8 +346,9 @@ def test_who_sees_a_review_and_its_team(
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_review_page_query_count_is_pinned(
-    client, east_midlands, pctr, lead, count, django_assert_num_queries
+    client, east_midlands, agreed, lead, count, django_assert_num_queries
 ):
+    pctr = agreed
     for n, name in enumerate(["Leicestershire", "Derbyshire", "Nottinghamshire"][: count - 1]):
         person = accredited(east_midlands, name, Role.PCTR_MEMBER, name=f"Member {n}")
         services.team_assign(review=pctr, person=person, role=TeamRole.MEMBER, by=lead)
@@ -307,6 +368,37 @@ def test_the_lead_is_asked_to_form_the_team_on_the_home_page(client, pctr, lead)
         "Review of Rutland</a>" in page
     )
     assert "Peer Challenge Team Review of Rutland</a>, January 2027: Lead DCS" in page
+
+
+def test_the_lead_is_asked_only_while_a_place_they_name_can_be_filled(
+    client, east_midlands, pctr, lead, coordinator
+):
+    """With the data specialist named, the core members wait for the host's decision
+    (R14): nothing to do until then; once it is made, the lead is asked again."""
+    title = "Form the team for the Peer Challenge Team Review of Rutland"
+    data = accredited(
+        east_midlands, "Derby City", Role.DATA_SPECIALIST, PostKind.DATA_SPECIALIST, "Dai Ta"
+    )
+    services.team_assign(review=pctr, person=data, role=TeamRole.DATA_SPECIALIST, by=lead)
+    client.force_login(lead)
+    assert title not in client.get(reverse("home")).content.decode()
+    from reviews import hypotheses
+
+    hypotheses.hypotheses_save(
+        review=pctr,
+        drafts=[
+            {"text": "Exclusions are high.", "proposal": "investigate"},
+            {"text": "Youth offending is rising.", "proposal": "investigate"},
+            {"text": "Early help is not joined up.", "proposal": "park"},
+        ],
+        by=lead,
+    )
+    hypotheses.hypotheses_decide(
+        review=pctr,
+        decisions={1: "investigate", 2: "investigate", 3: "park"},
+        by=holder(east_midlands, PostKind.DCS, "Rutland"),
+    )
+    assert title in client.get(reverse("home")).content.decode()
 
 
 def test_suggestions_put_first_who_covers_the_hypotheses_expertise(

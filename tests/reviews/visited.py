@@ -8,7 +8,7 @@ import datetime
 from reviews import hypotheses, services, states
 from reviews.models import Hypothesis, ReviewKind, ReviewState
 from tests.calendar_planner.people import review
-from tests.reviews.test_hypotheses import DRAFTS, team_for
+from tests.reviews.test_hypotheses import DRAFTS, place_member, team_for
 
 D = datetime.date
 # Monday 16 November 2026: three PCTR days to the 18th, two SAV days to the 17th.
@@ -31,6 +31,8 @@ def visited(region, coordinator, kind: str = ReviewKind.PCTR, *, state=ReviewSta
             decisions=decisions,
             by=people["host_dcs"],
         )
+        # A PCTR's core members join once the hypotheses are agreed (R14).
+        place_member(subject, people)
     else:
         hypotheses.conference_call_record(
             review=subject,

@@ -4,9 +4,14 @@ import datetime
 import re
 
 from crispy_forms_gds.fields import DateInputField
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 _NUMBER = re.compile(r"^[0-9]+$")
+# "14:30", "14.30", "9:05"; a 12-hour time with am or pm, "2:30pm", "9am".
+_TIME_24 = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})$")
+_TIME_12 = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)$")
 
 
 def date_example(day: datetime.date) -> str:
@@ -20,27 +25,31 @@ class DayMonthYearField(DateInputField):
     for (``what``, such as "the first on-site day") and says what is missing or wrong, as
     the Design System words them; what was typed is shown again as it was typed."""
 
+    parts = ("day", "month", "year")
+
     def __init__(self, *, what: str, **kwargs):
         kwargs.setdefault("require_all_fields", False)
         super().__init__(**kwargs)
         self.what = what
         the_date = what[:1].upper() + what[1:]
+        if "time" in self.parts:
+            self._add_time_box()
         self.error_messages = {
             **self.error_messages,
             "required": f"Enter {what}",
             "incomplete": f"Enter {what}",
             "invalid": f"{the_date} must be a real date",
         }
-        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
+        for part, field in zip(self.parts, self.fields, strict=True):
             field.error_messages["incomplete"] = f"{the_date} must include a {part}"
             field.error_messages["required"] = f"{the_date} must include a {part}"
             # The pack's own check gives a generic message; compress() says it better.
             field.validators = []
-        for part, box in zip(("day", "month", "year"), self.widget.widgets, strict=True):
+        for part, box in zip(self.parts, self.widget.widgets, strict=True):
             box.attrs.update(
                 {
-                    "inputmode": "numeric",
-                    "maxlength": 4 if part == "year" else 2,
+                    "inputmode": "text" if part == "time" else "numeric",
+                    "maxlength": {"year": 4, "time": 7}.get(part, 2),
                     "autocomplete": "off",
                     "spellcheck": "false",
                 }
@@ -59,8 +68,20 @@ class DayMonthYearField(DateInputField):
         self.fields[box].widget.errors.append(message)
         return ValidationError(message, code=code)
 
+    def _add_time_box(self):
+        self.fields = (*self.fields, forms.CharField(label="Time"))
+        self.widget.widgets.append(
+            forms.TextInput(
+                attrs={
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-5",
+                    "label": "Time",
+                }
+            )
+        )
+        self.widget.widgets_names.append(f"_{len(self.widget.widgets) - 1}")
+
     def compress(self, data_list):
-        day, month, year = (str(part or "").strip() for part in data_list)
+        day, month, year = (str(part or "").strip() for part in data_list[:3])
         if not (day and month and year):
             return None
         if not all(_NUMBER.match(part) for part in (day, month, year)):
@@ -72,3 +93,66 @@ class DayMonthYearField(DateInputField):
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise self._refuse(self.error_messages["invalid"], box=0, code="invalid") from None
+
+
+class MomentWidgetMixin:
+    def decompress(self, value):
+        if value:
+            local = timezone.localtime(value)
+            return local.day, local.month, local.year, f"{local:%H:%M}"
+        return None, None, None, None
+
+
+class DayMonthYearTimeField(DayMonthYearField):
+    """A moment typed as the date input's day, month and year, then a time ("14:30";
+    "2:30pm" is understood too), in the local time zone. ``when`` says what happened
+    ("it was identified"): each message names it and the box at fault. A moment still
+    to come is refused: the record says when things happened."""
+
+    parts = ("day", "month", "year", "time")
+
+    def __init__(self, *, when: str, **kwargs):
+        self.when = when
+        super().__init__(what=f"the date and time {when}", **kwargs)
+        self.fields[3].error_messages["incomplete"] = f"Enter the time {when}"
+        self.fields[3].error_messages["required"] = f"Enter the time {when}"
+        # The time goes back into its box as it was read: "14:30".
+        self.widget.__class__ = type(
+            "DayMonthYearTimeWidget", (MomentWidgetMixin, type(self.widget)), {}
+        )
+
+    def compress(self, data_list):
+        day = super().compress(data_list)
+        typed = " ".join(str(data_list[3] or "").lower().split()) if len(data_list) > 3 else ""
+        if day is None or not typed:
+            return None
+        hour, minute = self._time(typed)
+        moment = datetime.datetime.combine(day, datetime.time(hour, minute))
+        return timezone.make_aware(moment)
+
+    def _time(self, typed: str) -> tuple[int, int]:
+        if found := _TIME_24.match(typed):
+            hour, minute = int(found[1]), int(found[2])
+        elif found := _TIME_12.match(typed):
+            hour, minute = int(found[1]) % 12 + (12 if found[3] == "pm" else 0), int(found[2] or 0)
+            if not 1 <= int(found[1]) <= 12:
+                hour = 24
+        else:
+            hour = minute = -1
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            raise self._refuse(
+                f"The time {self.when} must be a real time, for example 14:30", box=3, code="time"
+            )
+        return hour, minute
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value > timezone.now():
+            raise self._refuse(
+                f"The date and time {self.when} must be in the past", box=0, code="future"
+            )
+
+
+def moment_example(day: datetime.date) -> str:
+    """The hint of a date and time input: "For example, 17 11 2026 and 14:30"."""
+    return f"{date_example(day)} and 14:30. Use the 24-hour clock"

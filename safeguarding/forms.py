@@ -1,66 +1,15 @@
 """Forms of the critical incident record (R25), laid out with the GOV.UK Design System pack.
 They repeat the services' checks only to put the message at the field."""
 
-import datetime
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.utils import timezone
 
+from emslirp.fields import DayMonthYearTimeField, moment_example
 from emslirp.models import User
-from safeguarding.services import moment_now
 
 TEXT_MAX = 10_000
-MOMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M")
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-MOMENT_EXAMPLE = "2026-11-17 14:30"
-
-
-class MomentField(forms.Field):
-    """A date and a time typed as text (``2026-11-17 14:30``, or ``17/11/2026 14:30``),
-    in the local time zone. A date without a time is refused rather than taken for
-    midnight, and a moment still to come is refused: the record says when things
-    happened."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
-        kwargs.setdefault("help_text", f"Date and 24-hour time, for example {MOMENT_EXAMPLE}.")
-        kwargs.setdefault("error_messages", {"required": f"Enter the date and time {what}."})
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "maxlength": 40})
-
-    def to_python(self, value):
-        text = " ".join(str(value or "").split())
-        if not text:
-            return None
-        for pattern in MOMENT_FORMATS:
-            try:
-                moment = datetime.datetime.strptime(text, pattern)
-            except ValueError:
-                continue
-            return timezone.make_aware(moment)
-        for pattern in DATE_FORMATS:
-            try:
-                datetime.datetime.strptime(text, pattern)
-            except ValueError:
-                continue
-            raise forms.ValidationError(
-                f"Add the time {self.what}, for example {text} 14:30.", code="no_time"
-            )
-        raise forms.ValidationError(
-            f"Enter a real date and 24-hour time {self.what}, for example {MOMENT_EXAMPLE}.",
-            code="invalid",
-        )
-
-    def validate(self, value):
-        super().validate(value)
-        if value is not None and value > moment_now():
-            raise forms.ValidationError(
-                f"The date and time {self.what} cannot be in the future.", code="future"
-            )
 
 
 class LongTextField(forms.CharField):
@@ -98,7 +47,9 @@ class IncidentRaiseForm(forms.Form):
     )
     nature = _text("Nature of the incident", "Describe the nature of the incident.")
     evidence = _text("Evidence", "Give the evidence.", "What was seen, read or heard, and where.")
-    identified_at = MomentField(label="Date and time it was identified", what="it was identified")
+    identified_at = DayMonthYearTimeField(
+        label="Date and time it was identified", when="it was identified"
+    )
     identified_by = forms.ModelChoiceField(
         label="Who identified it",
         queryset=User.objects.none(),
@@ -115,6 +66,7 @@ class IncidentRaiseForm(forms.Form):
     def __init__(self, *args, identifiers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["identified_by"].queryset = identifiers
+        self.fields["identified_at"].help_text = moment_example(timezone.localdate())
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -122,7 +74,7 @@ class IncidentRaiseForm(forms.Form):
             Field.textarea("incident", rows=3),
             Field.textarea("nature", rows=4),
             Field.textarea("evidence", rows=4),
-            Field.text("identified_at", field_width=20),
+            Field("identified_at"),
             Field.select("identified_by"),
             Field.textarea("initial_action", rows=3),
             Button("raise", "Raise the critical incident", data_prevent_double_click="true"),
@@ -130,17 +82,18 @@ class IncidentRaiseForm(forms.Form):
 
 
 class RaisedWithHostForm(forms.Form):
-    raised_with_host_at = MomentField(
-        label="Date and time you raised it with the host DCS", what="you raised it with the host"
+    raised_with_host_at = DayMonthYearTimeField(
+        label="Date and time you raised it with the host DCS", when="you raised it with the host"
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["raised_with_host_at"].help_text = moment_example(timezone.localdate())
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Field.text("raised_with_host_at", field_width=20),
+            Field("raised_with_host_at"),
             Button.secondary("raised_with_host", "Record the time"),
         )
 

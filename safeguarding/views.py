@@ -177,7 +177,13 @@ def incident(request, pk):
         moved_on = _moved_on(record, action, rights)
         if action in TYPED:
             name, label = TYPED[action]
-            typed = request.POST.get(name, "").strip()
+            # A date and time comes in four boxes: day, month, year and time.
+            boxes = [request.POST.get(f"{name}_{n}", "").strip() for n in range(4)]
+            typed = (
+                " ".join(boxes[:3]) + (f", {boxes[3]}" if boxes[3] else "")
+                if any(boxes)
+                else request.POST.get(name, "").strip()
+            )
             if typed:
                 unsaved = [(label, typed)]
         action = ""
@@ -188,13 +194,7 @@ def incident(request, pk):
     forms = {
         "raised_with_host": RaisedWithHostForm(
             bound("raised_with_host"),
-            initial={
-                "raised_with_host_at": timezone.localtime(record.raised_with_host_at).strftime(
-                    "%Y-%m-%d %H:%M"
-                )
-                if record.raised_with_host_at
-                else ""
-            },
+            initial={"raised_with_host_at": record.raised_with_host_at},
         ),
         "respond": HostResponseForm(bound("respond"), initial={"host_action": record.host_action}),
         "addendum": AddendumForm(bound("addendum")),

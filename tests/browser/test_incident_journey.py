@@ -20,6 +20,13 @@ pytestmark = [
 INCIDENT = "A child at risk was left without a visit for six weeks."
 
 
+def fill_moment(page, legend: str, typed: str) -> None:
+    """Type ``"d m yyyy time"`` into the date and time input ``legend``, box by box."""
+    group = page.get_by_role("group", name=legend)
+    for box, part in zip(("Day", "Month", "Year", "Time"), typed.split(" ", 3), strict=True):
+        group.get_by_label(box, exact=True).fill(part)
+
+
 def test_raised_on_site_answered_signed_by_both_then_an_addendum(
     page, live_server, east_midlands, coordinator, on_day, assert_accessible
 ):
@@ -38,13 +45,16 @@ def test_raised_on_site_answered_signed_by_both_then_an_addendum(
     page.get_by_label("What was identified").fill(INCIDENT)
     page.get_by_label("Nature of the incident").fill("Drift in a child protection plan.")
     page.get_by_label("Evidence").fill("Case file audit.")
-    page.get_by_label("Date and time it was identified").fill("2026-12-24 10:30")
+    fill_moment(page, "Date and time it was identified", "24 12 2026 10:30")
     page.get_by_label("Action taken when it was identified").fill("Told the team manager.")
     page.get_by_role("button", name="Raise the critical incident").click()
-    expect(page.locator("#id_identified_at_1_error")).to_contain_text("cannot be in the future")
+    expect(page.locator("#id_identified_at_1_error")).to_contain_text("must be in the past")
     expect(page.get_by_label("What was identified")).to_have_value(INCIDENT)
     assert_accessible(page)
-    page.get_by_label("Date and time it was identified").fill("2026-11-17 10:30")
+    expect(
+        page.get_by_role("group", name="Date and time it was identified").get_by_label("Time")
+    ).to_have_value("10:30")
+    fill_moment(page, "Date and time it was identified", "17 11 2026 10:30")
     page.get_by_role("button", name="Raise the critical incident").click()
     expect(page.get_by_text("The critical incident is recorded.")).to_be_visible()
     expect(page.locator("#incident")).to_contain_text(INCIDENT)
@@ -78,7 +88,7 @@ def test_raised_on_site_answered_signed_by_both_then_an_addendum(
     sign_in(page, live_server, people["lead"].email)
     page.goto(f"{live_server.url}/safeguarding/incident/{incident.pk}/")
     expect(page.locator("#sign")).to_contain_text("the lead has not recorded when it was raised")
-    page.get_by_label("Date and time you raised it with the host DCS").fill("2026-11-17 11:15")
+    fill_moment(page, "Date and time you raised it with the host DCS", "17 11 2026 11:15")
     page.get_by_role("button", name="Record the time").click()
     expect(page.locator("#host")).to_contain_text("17 November 2026, 11:15")
     page.get_by_role("button", name="Sign as the lead").click()

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 from django import forms
+from django.utils import timezone
 
-from emslirp.fields import DayMonthYearField, date_example
-from tests.dates import date_input
+from emslirp.fields import DayMonthYearField, DayMonthYearTimeField, date_example
+from tests.dates import date_input, moment_input
 
 
 class VisitForm(forms.Form):
@@ -76,3 +77,46 @@ def test_the_boxes_are_drawn_as_the_design_system_draws_them():
 
 def test_the_hint_gives_the_day_as_the_boxes_take_it():
     assert date_example(datetime.date(2027, 2, 9)) == "For example, 9 2 2027"
+
+
+class MomentForm(forms.Form):
+    seen_at = DayMonthYearTimeField(label="Date and time it was seen", when="it was seen")
+
+
+def test_a_moment_is_a_date_and_a_time_in_local_time_and_never_still_to_come():
+    """R25's record says when things happened: a time is asked for, in its own box."""
+    typed = MomentForm(moment_input("seen_at", "17 11 2026 9:05"))
+    assert typed.is_valid(), typed.errors
+    assert typed.cleaned_data["seen_at"] == timezone.make_aware(
+        datetime.datetime(2026, 11, 17, 9, 5)
+    )
+    later = timezone.localtime() + datetime.timedelta(hours=2)
+    future = MomentForm(moment_input("seen_at", later))
+    assert not future.is_valid()
+    assert future.errors["seen_at"] == ["The date and time it was seen must be in the past"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "box", "message"),
+    [
+        ("17 11 2026 ", 3, "Enter the time it was seen"),
+        ("17 11 2026 9", 3, "The time it was seen must be a real time, for example 14:30"),
+        ("17 11 2026 13pm", 3, "The time it was seen must be a real time, for example 14:30"),
+        ("17  2026 9:05", 1, "The date and time it was seen must include a month"),
+        ("30 2 2026 9:05", 0, "The date and time it was seen must be a real date"),
+    ],
+)
+def test_a_moment_missing_a_part_is_told_at_the_box_at_fault(typed, box, message):
+    refused = MomentForm(moment_input("seen_at", typed))
+    assert not refused.is_valid()
+    assert refused.errors["seen_at"] == [message]
+    boxes = [b.widget.errors for b in refused.fields["seen_at"].fields]
+    assert [n for n, errors in enumerate(boxes) if errors] == [box]
+
+
+def test_a_recorded_moment_is_shown_back_box_by_box_in_local_time():
+    moment = timezone.make_aware(datetime.datetime(2026, 6, 17, 14, 30))  # summer time
+    shown = MomentForm(initial={"seen_at": moment})
+    html = str(shown["seen_at"])
+    for value in ("17", "6", "2026", "14:30"):
+        assert f'value="{value}"' in html

@@ -34,7 +34,7 @@ from reviews.models import (
 )
 from safeguarding.models import CriticalIncident, IncidentPdf
 from tests.calendar_planner.people import review
-from tests.dates import date_input
+from tests.dates import date_input, moment_input
 from tests.factories import UserFactory
 from tests.reviews.test_hypotheses import DRAFTS, place_member, team_for
 from tests.reviews.test_teams import accredited
@@ -407,7 +407,7 @@ def test_permission_matrix_of_writing_after_the_visit(
                 "incident": "A child unseen.",
                 "nature": "Unsafe.",
                 "evidence": "File.",
-                "identified_at": "2026-11-17 10:00",
+                **moment_input("identified_at", "17 11 2026 10:00"),
                 "identified_by": people["member"].pk,
                 "initial_action": "Told the lead.",
             },

@@ -12,6 +12,7 @@ same moment are serialised by the key: the later waits for the earlier and then 
 A form sent with errors keeps its token unused, so the corrected form goes through. The
 browser's double-click guard is a comfort; this is the protection."""
 
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -23,6 +24,10 @@ from django.utils import timezone
 
 FIELD = "form_token"
 REPEATED = "That was sent more than once; it was done once."
+# How long a used token is kept. A form can only be sent again within the session it was
+# rendered in (signing in again changes the CSRF token the page holds, SESSION_COOKIE_AGE
+# is ten hours), so a week is well past any repeat that could get through.
+KEPT = datetime.timedelta(days=7)
 
 
 class _Repeated(Exception):
@@ -82,3 +87,12 @@ class IdempotentPostMiddleware:
             raise BadRequest("A form token of someone else's.")
         messages.info(request, REPEATED)
         return HttpResponseRedirect(stored.location)
+
+
+def form_tokens_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the tokens used longer ago than ``KEPT``; the number deleted."""
+    from emslirp.models import FormToken
+
+    before = (now or timezone.now()) - KEPT
+    deleted, _ = FormToken.objects.filter(used_at__lt=before).delete()
+    return deleted

@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.task_reflections_missed_flag",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Used form tokens are kept a week, long past any repeat that could get through.
+    "purge-form-tokens": {
+        "task": "emslirp.tasks.task_form_tokens_purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 if PRODUCTION:

@@ -34,3 +34,11 @@ def task_reminder_send(*, reminder_id: int):
 
     outcome = reminder_send(pk=reminder_id)
     logger.info("reminder %d: %s", reminder_id, outcome)
+
+
+@shared_task(acks_late=True)
+def task_form_tokens_purge():
+    """Celery beat's daily removal of form tokens too old to meet a repeat (STYLE 13)."""
+    from emslirp.idempotency import form_tokens_purge
+
+    logger.info("form tokens purged: %d", form_tokens_purge())

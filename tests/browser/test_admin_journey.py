@@ -325,9 +325,12 @@ def test_a_place_is_given_through_the_named_person_box(
     page.get_by_role("combobox", name="Person, row 2").click()
     page.locator(".select2-search__field").fill("Rutland")
     expect(page.locator(".select2-results__option").first).to_contain_text("Rutland")
+    # The open list too: its search box named, the list a named region the box controls,
+    # the highlighted choice readable.
+    expect(page.get_by_role("searchbox", name="Search for Person, row 2")).to_be_focused()
+    expect(page.get_by_role("region", name="Choices for Person, row 2")).to_have_count(1)
+    assert_accessible(page)
     page.locator(".select2-results__option").filter(has_text="Director of Rutland").click()
-    # Checked once the list has closed: Select2's open list (Django's own vendored widget)
-    # has faults of its own that axe reports, named in the README.
     expect(page.get_by_role("combobox", name="Person, row 2")).to_contain_text(
         "Director of Rutland"
     )

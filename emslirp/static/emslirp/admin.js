@@ -32,8 +32,45 @@
         });
     }
 
+    // The open list: Select2 adds it at the end of the page, its search box unnamed, and
+    // names the list it opens with aria-owns only. The box says which list it controls,
+    // the search box is named for the box, and the list is a named region of the page,
+    // while it is open.
+    function opened(event) {
+        const select = event.target;
+        const name = nameOf(select);
+        const box = select.nextElementSibling;
+        const list = document.querySelector("body > .select2-container--open");
+        if (!name || !box || !list) {
+            return;
+        }
+        const results = list.querySelector(".select2-results__options");
+        if (results && results.id) {
+            box.querySelectorAll(".select2-selection").forEach((combobox) => {
+                combobox.setAttribute("aria-controls", results.id);
+            });
+        }
+        list.setAttribute("role", "region");
+        list.setAttribute("aria-label", `Choices for ${name}`);
+        list.querySelectorAll(".select2-search__field").forEach((search) => {
+            search.setAttribute("aria-label", `Search for ${name}`);
+        });
+    }
+
+    function closed(event) {
+        const box = event.target.nextElementSibling;
+        if (box) {
+            box.querySelectorAll(".select2-selection").forEach((combobox) => {
+                combobox.removeAttribute("aria-controls");
+            });
+        }
+    }
+
     if (window.django && window.django.jQuery) {
-        window.django.jQuery(() => nameBoxes(document));
+        const $ = window.django.jQuery;
+        $(() => nameBoxes(document));
         document.addEventListener("formset:added", (event) => nameBoxes(event.target));
+        $(document).on("select2:open", "select.admin-autocomplete", opened);
+        $(document).on("select2:close", "select.admin-autocomplete", closed);
     }
 }

@@ -11,7 +11,7 @@ from django.utils import timezone
 _NUMBER = re.compile(r"^[0-9]+$")
 # "14:30", "14.30", "9:05"; a 12-hour time with am or pm, "2:30pm", "9am".
 _TIME_24 = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})$")
-_TIME_12 = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)$")
+_TIME_12 = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm|a\.m\.|p\.m\.)$")
 
 
 def date_example(day: datetime.date) -> str:
@@ -49,7 +49,7 @@ class DayMonthYearField(DateInputField):
             box.attrs.update(
                 {
                     "inputmode": "text" if part == "time" else "numeric",
-                    "maxlength": {"year": 4, "time": 7}.get(part, 2),
+                    "maxlength": {"year": 4, "time": 10}.get(part, 2),
                     "autocomplete": "off",
                     "spellcheck": "false",
                 }
@@ -60,7 +60,20 @@ class DayMonthYearField(DateInputField):
         # markup; they would pile up across forms, which share nothing else.
         for field in self.fields:
             field.widget.errors = []
-        return super().clean(value)
+        try:
+            return super().clean(value)
+        except ValidationError as error:
+            # A message no box has taken ("Enter the first on-site day": all of them
+            # empty) is the first box's, so that the error summary leads into the date.
+            self.errors_to_first_box(error.messages)
+            raise
+
+    def errors_to_first_box(self, messages) -> None:
+        """Put ``messages`` that no box holds on the first box, where the error summary's
+        link then leads (a service's refusal of the whole date, say)."""
+        held = [m for field in self.fields for m in getattr(field.widget, "errors", [])]
+        first = self.fields[0].widget
+        first.errors = [*getattr(first, "errors", []), *(m for m in messages if m not in held)]
 
     def _refuse(self, message: str, *, box: int, code: str) -> ValidationError:
         """The error, listed by the error summary against ``box`` (0 day, 1 month, 2
@@ -134,7 +147,8 @@ class DayMonthYearTimeField(DayMonthYearField):
         if found := _TIME_24.match(typed):
             hour, minute = int(found[1]), int(found[2])
         elif found := _TIME_12.match(typed):
-            hour, minute = int(found[1]) % 12 + (12 if found[3] == "pm" else 0), int(found[2] or 0)
+            afternoon = found[3].startswith("p")
+            hour, minute = int(found[1]) % 12 + (12 if afternoon else 0), int(found[2] or 0)
             if not 1 <= int(found[1]) <= 12:
                 hour = 24
         else:

@@ -119,3 +119,6 @@ def form_errors_add(form: forms.Form, error) -> None:
         return
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+        # A date refused as a whole leads from the error summary into its first box.
+        if hasattr(form.fields.get(field), "errors_to_first_box"):
+            form.fields[field].errors_to_first_box(messages)

@@ -164,8 +164,8 @@ def incident_raise(
         field="identified_at",
         not_before=timezone.make_aware(datetime.datetime.combine(first_day, datetime.time())),
         before_text=(
-            "Enter a date and time during the review: on or after its first on-site day, "
-            f"{long_date(first_day)}."
+            "The date and time it was identified must be on or after the first on-site "
+            f"day, {long_date(first_day)}"
         ),
     )
     if not selectors.incident_identifiers(review).filter(pk=identified_by.pk).exists():
@@ -238,8 +238,8 @@ def incident_raised_with_host_record(
         field="raised_with_host_at",
         not_before=incident.identified_at,
         before_text=(
-            "It was raised with the host after it was identified, "
-            f"{identified.day} {identified:%B %Y} at {identified:%H:%M}."
+            "The date and time you raised it with the host must be after it was "
+            f"identified, {identified.day} {identified:%B %Y} at {identified:%H:%M}"
         ),
     )
     incident.save(update_fields=["raised_with_host_at"])

@@ -120,3 +120,12 @@ def test_a_recorded_moment_is_shown_back_box_by_box_in_local_time():
     html = str(shown["seen_at"])
     for value in ("17", "6", "2026", "14:30"):
         assert f'value="{value}"' in html
+
+
+def test_the_time_box_takes_the_longest_way_a_time_is_written():
+    """A browser cuts what is typed at maxlength without a word: "12:30 p.m." must fit."""
+    box = MomentForm().fields["seen_at"].widget.widgets[3]
+    assert int(box.attrs["maxlength"]) >= len("12:30 p.m.")
+    typed = MomentForm(moment_input("seen_at", "17 11 2026 12:30 p.m."))
+    assert typed.is_valid(), typed.errors
+    assert timezone.localtime(typed.cleaned_data["seen_at"]).time() == datetime.time(12, 30)

@@ -137,6 +137,9 @@ def test_a_bad_date_and_time_is_named_at_its_field_and_nothing_typed_is_lost(
         assert text in page
     for box in typed.split(" ", 3):
         assert not box or f'value="{box}"' in page
+    # Each message of the summary leads into a box of the date, never to the group.
+    summary = page.split('govuk-error-summary__list">')[1].split("</ul>")[0]
+    assert 'href="#id_identified_at"' not in summary
 
 
 def test_a_time_is_read_as_people_write_it(pctr, client):
@@ -144,7 +147,7 @@ def test_a_time_is_read_as_people_write_it(pctr, client):
     review, people = pctr
     client.force_login(people["member"])
     url = reverse("safeguarding:incident_raise", args=[review.pk])
-    for typed in ("17 11 2026 2:30pm", "17 11 2026 14.30"):
+    for typed in ("17 11 2026 2:30pm", "17 11 2026 14.30", "17 11 2026 2:30 p.m."):
         response = client.post(
             url,
             {
@@ -156,7 +159,7 @@ def test_a_time_is_read_as_people_write_it(pctr, client):
         assert response.status_code == 302, response.content.decode()
     assert [i.identified_at.isoformat() for i in CriticalIncident.objects.order_by("pk")] == [
         "2026-11-17T14:30:00+00:00",
-    ] * 2
+    ] * 3
 
 
 def test_a_time_before_the_visit_is_explained_at_its_field(pctr, client):
@@ -171,7 +174,10 @@ def test_a_time_before_the_visit_is_explained_at_its_field(pctr, client):
         },
     )
     error = _field_error(response.content.decode(), "identified_at")
-    assert "on or after its first on-site day, 16 November 2026." in error
+    assert "must be on or after the first on-site day, 16 November 2026" in error
+    # The error summary leads into the date's first box, not to the group around it.
+    summary = response.content.decode().split('govuk-error-summary__list">')[1]
+    assert 'href="#id_identified_at_0">The date and time it was identified must be on' in summary
     page = response.content.decode()
     assert all(f'value="{box}"' in page for box in ("2", "11", "2026", "10:30"))
 

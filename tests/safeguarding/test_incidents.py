@@ -174,12 +174,12 @@ def test_the_identifying_person_is_on_the_team_on_site(pctr, who):
         ),
         (
             datetime.datetime(2026, 11, 13, 16, 0),
-            "Enter a date and time during the review: on or after its first on-site day, "
-            "16 November 2026.",
+            "The date and time it was identified must be on or after the first on-site day, "
+            "16 November 2026",
         ),
     ],
 )
-def test_the_time_identified_is_during_the_review_and_not_to_come(pctr, moment, message):
+def test_the_time_identified_is_from_the_first_on_site_day_and_not_to_come(pctr, moment, message):
     review, people = pctr
     with pytest.raises(ValidationError) as caught:
         raise_one(review, people, "member", identified_at=timezone.make_aware(moment))
@@ -348,7 +348,8 @@ def test_the_time_raised_with_the_host_follows_the_identification_and_has_passed
         )
     assert caught.value.message_dict == {
         "raised_with_host_at": [
-            "It was raised with the host after it was identified, 17 November 2026 at 10:30."
+            "The date and time you raised it with the host must be after it was identified, "
+            "17 November 2026 at 10:30"
         ]
     }
     with pytest.raises(ValidationError) as caught:

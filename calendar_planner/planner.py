@@ -1,9 +1,10 @@
 """The planner (R10–R12): a calendar that keeps every hard rule and spends as little as it
 can on the soft ones, found by OR-Tools' CP-SAT solver.
 
-Hard rules are constraints; soft rules are weighted terms of the objective, in the order a
-coordinator ranks them (a reciprocal lead is never allowed): an LA busy twice in a quarter,
-then an uneven spread, then SAV spacing months away from the interval. The solver runs on
+Hard rules are constraints; soft rules are terms of the objective, in the order a
+coordinator ranks them (a reciprocal lead is never allowed): an LA busy twice in a quarter
+first, found as the fewest any calendar can have before anything else is weighed; then,
+weighted, an uneven spread and SAV spacing months away from the interval. The solver runs on
 one worker with a deterministic time budget, so the same input and seed give the same
 calendar on any machine, however busy.
 """
@@ -36,6 +37,9 @@ class Plan:
     rows: list[Row]
     optimal: bool
     penalty: int
+    # Activities beyond one an LA a quarter, and whether no calendar has fewer.
+    overload: int = 0
+    least_overload: bool = True
 
 
 def rounds_needed(kind_round_months: int, months: int) -> int:
@@ -98,6 +102,7 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
     objective = []
     host_var, lead_var, qa_var = {}, {}, {}
     quarter_terms: dict[tuple[str, object], list] = {}
+    overloads = []
     plans = []  # per round: (required names, slot indices, L, Q)
 
     def usable(authority, k):
@@ -207,8 +212,17 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
         if len(terms) + already <= 1:
             continue
         excess = model.NewIntVar(0, len(terms) + already, f"busy[{name},{quarter}]")
-        model.Add(excess >= sum(terms) + already - 1)
+        if already > 1:
+            # Two parts in the other calendar alone are not this calendar's doing, and
+            # the validator warns only where this calendar has a part: count them only
+            # once this calendar adds one.
+            involved = model.NewBoolVar(f"involved[{name},{quarter}]")
+            model.AddMaxEquality(involved, terms)
+            model.Add(excess >= sum(terms) + (already - 1) * involved)
+        else:
+            model.Add(excess >= sum(terms) + already - 1)
         objective.append(QUARTER_WEIGHT * excess)
+        overloads.append(excess)
 
     if frame.kind == SAV:
         step = 2
@@ -248,6 +262,29 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
 
     model.Minimize(sum(objective))
     hinted = _hints_complete(model, seed=seed, effort=effort) if hints else None
+    # The soft rules are ranked: first the fewest activities beyond one an LA a quarter,
+    # whatever the rest costs; then, keeping that, the best of the others. Weights alone
+    # would trade one busy quarter for enough spread or spacing.
+    least = None
+    proven = True
+    if overloads:
+        model.Minimize(sum(overloads))
+        first_pass = _solver(seed=seed, effort=effort / 2)
+        status = first_pass.Solve(model)
+        if status == cp_model.INFEASIBLE:
+            raise PlanningError(
+                "No calendar keeps every hard rule: the blackouts or the LAs' active dates "
+                "leave some LA without a slot it can host, lead or QA in."
+            )
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            least = round(first_pass.ObjectiveValue())
+            proven = status == cp_model.OPTIMAL
+            model.Add(sum(overloads) <= least)
+            model.ClearHints()
+            for index, value in enumerate(first_pass.ResponseProto().solution):
+                model.AddHint(model.GetIntVarFromProtoIndex(index), value)
+            hinted = first_pass
+        model.Minimize(sum(objective))
     solver = _solver(seed=seed, effort=effort)
     status = solver.Solve(model)
     if status == cp_model.INFEASIBLE:
@@ -255,12 +292,14 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
             "No calendar keeps every hard rule: the blackouts or the LAs' active dates "
             "leave some LA without a slot it can host, lead or QA in."
         )
+    optimal = status == cp_model.OPTIMAL and proven
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if hinted is None:
             raise PlanningError("No calendar was found within the planner's budget.")
         # A budget too small to get past the solver's presolve still has the hinted
         # calendar, which keeps every hard rule.
         solver = hinted
+        optimal = False
 
     rows = []
     for first, names, lead, qa in plans:
@@ -272,8 +311,10 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
     rows.sort(key=lambda r: (r.start, r.host))
     return Plan(
         rows=rows,
-        optimal=status == cp_model.OPTIMAL,
-        penalty=round(solver.ObjectiveValue()),
+        optimal=optimal,
+        penalty=round(solver.Value(sum(objective))),
+        overload=round(solver.Value(sum(overloads))) if overloads else 0,
+        least_overload=(least is not None and proven) if overloads else True,
     )
 
 

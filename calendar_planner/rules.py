@@ -125,6 +125,8 @@ class Finding:
     slot: str | None = None
     authority: str | None = None
     line: int | None = None
+    # Why a soft rule gives way here, worked out from the calendar's own numbers.
+    reason: str = ""
 
     def __str__(self) -> str:
         where = " ".join(
@@ -139,11 +141,18 @@ class Finding:
         return f"{self.level} {self.rule}{' ' + where if where else ''}: {self.message}"
 
     @property
+    def explained(self) -> str:
+        """The finding as a line, with why a soft rule gives way where that is known."""
+        return f"{self} — {self.reason}" if self.reason else str(self)
+
+    @property
     def sentence(self) -> str:
         """What a person reads on a page: where, and what is wrong, with no rule number."""
         where = " ".join(part for part in (self.slot or "", self.authority or "") if part)
-        message = f"{self.message[:1].upper()}{self.message[1:]}"
-        return f"{where}: {message}." if where else f"{message}."
+        message = f"{self.message[:1].upper()}{self.message[1:]}."
+        if self.reason:
+            message += f" {self.reason[:1].upper()}{self.reason[1:]}."
+        return f"{where}: {message}" if where else message
 
     @property
     def is_error(self) -> bool:
@@ -168,7 +177,7 @@ def validate(frame: Frame, rows: list[Row]) -> list[Finding]:
     known = {a.name for a in frame.authorities}
     rows = sorted(rows, key=lambda r: (r.start, r.line or 0, r.host))
 
-    def add(level, rule, message, row=None, authority=None, slot=None):
+    def add(level, rule, message, row=None, authority=None, slot=None, reason=""):
         findings.append(
             Finding(
                 level=level,
@@ -177,6 +186,7 @@ def validate(frame: Frame, rows: list[Row]) -> list[Finding]:
                 slot=slot or (slot_label(kind, row.start) if row else None),
                 authority=authority,
                 line=row.line if row else None,
+                reason=reason,
             )
         )
 
@@ -330,9 +340,27 @@ def _check_quarters(frame: Frame, rows: list[Row], add) -> None:
         for quarter in quarters_of(activity.kind, activity.start):
             if quarter < frame.end and slot_end(PCTR, quarter) >= frame.start:
                 by_quarter[(activity.authority, quarter)].append(activity)
+    rounds = frame.rounds()
+    rooms: dict[tuple[str, datetime.date], QuarterRoom] = {}
+    regions: dict[datetime.date, RoundRoom] = {}
+    own_activities = activities(frame.kind, rows)
     for (name, quarter), items in sorted(by_quarter.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         own = [a for a in items if a.kind == frame.kind]
         if len(items) > 1 and own:
+            first = next((f for f, after, _ in rounds if f <= own[0].start < after), None)
+            reason = ""
+            if first is not None and frame.authority(name) is not None:
+                after = add_months(first, frame.round_months)
+                if (name, first) not in rooms:
+                    had = sum(
+                        1
+                        for a in own_activities
+                        if a.authority == name and first <= a.start < after
+                    )
+                    rooms[(name, first)] = quarter_room(frame, name, first, had=had)
+                if first not in regions:
+                    regions[first] = round_room(frame, first)
+                reason = _quarter_reason(rooms[(name, first)], regions[first], by_quarter)
             add(
                 WARNING,
                 "R12",
@@ -341,7 +369,259 @@ def _check_quarters(frame: Frame, rows: list[Row], add) -> None:
                 None,
                 name,
                 slot=quarter_label(quarter),
+                reason=reason,
             )
+
+
+def _quarter_reason(room: "QuarterRoom", region: "RoundRoom", by_quarter) -> str:
+    """Why an LA has more than one activity in a quarter: the LA's own room when that
+    forces it, else the round's room over all LAs, else what would let it be avoided."""
+    if room.least and room.excess(by_quarter) <= room.least:
+        return room.reason(by_quarter)
+    if region.least and region.excess(by_quarter) <= region.least:
+        return region.reason()
+    return room.reason(by_quarter)
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundRoom:
+    """The room all LAs together leave in one round for its reviews, one activity an LA a
+    quarter: a review needs three different LAs free in a quarter it touches, so a quarter
+    with ``f`` free LAs takes ``f // 3`` reviews before some LA must do two. A quarter
+    touched by ``v`` reviews holds ``3 v`` of their parts, so its LAs have at least
+    ``3 v - f`` activities beyond one there; ``least`` is the smallest sum of that over
+    the quarters, for the round's reviews placed as well as they can be."""
+
+    frame: Frame
+    first: datetime.date
+    quarters: tuple[datetime.date, ...]
+    free: dict  # quarter -> how many LAs can take part in it and have nothing else there
+    reviews: int
+
+    @property
+    def least(self) -> int:
+        # Each quarter's extra cost per review only grows (0 while there is room, then
+        # the remainder, then 3), so taking the cheapest review each time is the least.
+        placed = dict.fromkeys(self.quarters, 0)
+
+        def cost(q, v):
+            return max(0, 3 * v - self.free[q])
+
+        total = 0
+        for _ in range(self.reviews):
+            if not self.quarters:
+                break
+            q = min(self.quarters, key=lambda q: cost(q, placed[q] + 1) - cost(q, placed[q]))
+            total += cost(q, placed[q] + 1) - cost(q, placed[q])
+            placed[q] += 1
+        return total
+
+    def excess(self, by_quarter) -> int:
+        kind = self.frame.kind
+        return sum(
+            len(items) - 1
+            for (name, q), items in by_quarter.items()
+            if q in self.quarters and any(a.kind == kind for a in items)
+        )
+
+    def reason(self) -> str:
+        kind = self.frame.kind
+        after = add_months(self.first, self.frame.round_months)
+        words = round_words(kind, self.first, after)
+        rooms = ", ".join(
+            f"{quarter_label(q)} {self.free[q]} (room for {self.free[q] // 3})"
+            for q in self.quarters
+        )
+        room = sum(self.free[q] // 3 for q in self.quarters)
+        least = self.least
+        return (
+            f"this cannot be avoided: the {words} has {_counted(self.reviews, NOUN[kind])}, "
+            "each needing a host, a lead and a QA from three different LAs with nothing "
+            f"else in that quarter; the LAs free in each quarter are {rooms}, room for "
+            f"{room} in all, so in any calendar at least {least} "
+            f"{'part shares' if least == 1 else 'parts share'} a quarter with other "
+            "programme work"
+        )
+
+
+def round_room(frame: Frame, first: datetime.date) -> RoundRoom:
+    """The room the round of ``frame`` from ``first`` leaves for its reviews."""
+    kind = frame.kind
+    after = add_months(first, frame.round_months)
+    last_day = after - datetime.timedelta(days=1)
+    in_round = [s for s in frame.slots() if first <= s < after]
+    quarters = sorted({q for s in in_round for q in quarters_of(kind, s)})
+    taken = {(a.authority, q) for a in frame.context for q in quarters_of(a.kind, a.start)}
+    free = {}
+    for quarter in quarters:
+        free[quarter] = sum(
+            1
+            for authority in frame.authorities
+            if (authority.name, quarter) not in taken
+            and any(
+                quarter in quarters_of(kind, s)
+                and authority.active_during(s, slot_end(kind, s))
+                and not authority.blackout_during(s, slot_end(kind, s))
+                for s in in_round
+            )
+        )
+    return RoundRoom(
+        frame=frame,
+        first=first,
+        quarters=tuple(quarters),
+        free=free,
+        reviews=sum(1 for a in frame.authorities if a.active_throughout(first, last_day)),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class QuarterRoom:
+    """The room an LA has in one round of a calendar for one activity a quarter: the
+    round's quarters, those closed to it (a blackout, not yet or no longer an LA), those
+    already holding its part in the other kind's calendar, and how many parts it must
+    take in the round (host, lead and QA: three, when it is there for the whole round).
+
+    Whatever the calendar, at least ``parts - len(free)`` of those parts share a quarter
+    with another activity of the LA: each part touches a quarter open to it, and a part
+    in a quarter that is not free, or a second part in a free one, is one activity more
+    than one in its quarter."""
+
+    frame: Frame
+    authority: str
+    first: datetime.date
+    quarters: tuple[datetime.date, ...]
+    closed: dict
+    taken: dict
+    parts: int
+    required: bool
+
+    @property
+    def free(self) -> list[datetime.date]:
+        return [q for q in self.quarters if q not in self.closed and q not in self.taken]
+
+    @property
+    def least(self) -> int:
+        """The fewest activities beyond one a quarter any calendar gives the LA here."""
+        return max(0, self.parts - len(self.free)) if self.required else 0
+
+    def excess(self, by_quarter) -> int:
+        """Activities beyond one a quarter the LA has in the round's quarters that hold
+        one of its parts in this calendar."""
+        kind = self.frame.kind
+        return sum(
+            len(by_quarter[(self.authority, q)]) - 1
+            for q in self.quarters
+            if any(a.kind == kind for a in by_quarter.get((self.authority, q), ()))
+        )
+
+    def reason(self, by_quarter) -> str:
+        kind = self.frame.kind
+        after = add_months(self.first, self.frame.round_months)
+        words = round_words(kind, self.first, after)
+        noun = ROUND_NOUN[kind]
+        free, least, excess = self.free, self.least, self.excess(by_quarter)
+        room = (
+            f"{'only ' if len(free) < self.parts else ''}{len(free)} of the {noun}'s "
+            f"{_counted(len(self.quarters), 'quarter')} {'is' if len(free) == 1 else 'are'} "
+            "free for it"
+        )
+        details = self._details()
+        if details:
+            room += f" ({details})"
+        name = self.authority
+        if least and excess <= least:
+            return (
+                f"this cannot be avoided: in the {words} {name} must host, lead and be QA "
+                f"for a {NOUN[kind]}, 3 parts, but {room}, so in any calendar at least "
+                f"{least} of its parts {'shares' if least == 1 else 'share'} a quarter with "
+                "other programme work"
+            )
+        if self.required:
+            parts = f"in the {words} {name} has 3 parts and {room}"
+        else:
+            parts = (
+                f"{name}, not an LA for the whole {words}, has "
+                f"{_counted(self.parts, 'part')} in it and {room}"
+            )
+        if least:
+            return (
+                f"this could be lighter: {parts}, so {least} of its parts must share a "
+                f"quarter, but here {excess} do"
+            )
+        return (
+            f"{name}'s own commitments do not force this: {parts}, so each part could "
+            "have a quarter of its own"
+        )
+
+    def _details(self) -> str:
+        taken = [q for q in self.quarters if q in self.taken and q not in self.closed]
+        other = NOUN[PCTR if self.frame.kind == SAV else SAV]
+        out = []
+        if taken:
+            out.append(
+                f"{_listed([quarter_label(q) for q in taken])} already "
+                f"{'holds' if len(taken) == 1 else 'hold'} its {other} work"
+            )
+        by_why = defaultdict(list)
+        for quarter in self.quarters:
+            if quarter in self.closed:
+                by_why[self.closed[quarter]].append(quarter_label(quarter))
+        for why, labels in by_why.items():
+            out.append(f"{_listed(labels)} {'is' if len(labels) == 1 else 'are'} {why}")
+        return "; ".join(out)
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def quarter_room(frame: Frame, name: str, first: datetime.date, *, had: int = 0) -> QuarterRoom:
+    """The room ``name`` has for its parts in the round of ``frame`` from ``first``: three
+    parts when it is an LA for the whole round, else the ``had`` it has in the calendar."""
+    kind = frame.kind
+    after = add_months(first, frame.round_months)
+    authority = frame.authority(name)
+    in_round = [s for s in frame.slots() if first <= s < after]
+    quarters = sorted({q for s in in_round for q in quarters_of(kind, s)})
+    usable = set()
+    for s in in_round:
+        last = slot_end(kind, s)
+        if authority.active_during(s, last) and not authority.blackout_during(s, last):
+            usable.update(quarters_of(kind, s))
+    closed = {}
+    for quarter in quarters:
+        if quarter in usable:
+            continue
+        blackout = authority.blackout_during(quarter, slot_end(PCTR, quarter))
+        closed[quarter] = (
+            f"in its blackout, {blackout[2]}"
+            if blackout and blackout[2]
+            else "in its blackout"
+            if blackout
+            else "outside the time it is an LA"
+        )
+    taken = defaultdict(list)
+    for activity in frame.context:
+        if activity.authority == name:
+            for quarter in quarters_of(activity.kind, activity.start):
+                if quarter in quarters:
+                    taken[quarter].append(activity)
+    last_day = after - datetime.timedelta(days=1)
+    required = authority.active_throughout(first, last_day)
+    return QuarterRoom(
+        frame=frame,
+        authority=name,
+        first=first,
+        quarters=tuple(quarters),
+        closed=closed,
+        taken=dict(taken),
+        parts=3 if required else had,
+        required=required,
+    )
 
 
 def _check_spacing(frame: Frame, rows: list[Row], add) -> None:

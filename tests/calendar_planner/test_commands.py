@@ -227,7 +227,10 @@ def test_check_of_a_broken_calendar_exits_1_with_every_finding(east_midlands, tm
         "warning R10 2012Q1: uneven spread of PCTRs over the years (2012Q1 on: 4, 2013Q1 on: "
         "4, 2014Q1 on: 1; about 3 a year is even)",
         "warning R12 2012Q2 Leicestershire: 2 programme activities in the quarter: hosts a "
-        "PCTR (2012Q2); leads the PCTR of Leicestershire (2012Q2)",
+        "PCTR (2012Q2); leads the PCTR of Leicestershire (2012Q2) — Leicestershire's own "
+        "commitments do not force this: in the cycle 2012Q1–2014Q4 Leicestershire has 3 "
+        "parts and 12 of the cycle's 12 quarters are free for it, so each part could have "
+        "a quarter of its own",
     ]
     assert err == f"{path}: 3 errors, 2 warnings in 9 PCTRs of East Midlands, 2012Q1 to 2014Q4.\n"
 

@@ -2,6 +2,7 @@
 (R10–R13), and who may not use them (R2, R31)."""
 
 import datetime
+import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -379,3 +380,40 @@ def test_a_planner_that_stops_with_an_error_leaves_the_page_saying_so(
     page = client.get(reverse("calendar_planner:programme", args=[programme.pk])).content.decode()
     assert "The planner stopped with an error. Delete this calendar and try again" in page
     assert "Delete this calendar</button>" in page
+
+
+def test_a_busy_quarter_the_sav_plan_cannot_avoid_says_why_on_the_draft_page(
+    client, coordinator, east_midlands, django_capture_on_commit_callbacks
+):
+    """R10–R12: Lincolnshire hosts a PCTR in 2029Q1 and leads one in 2029Q2, so a one-year
+    SAV interval from January 2029 leaves it two free quarters for three parts. The draft
+    has that one busy quarter and no other, and the page says why in the calendar's
+    numbers, with no rule number."""
+    review(east_midlands, "pctr", "Lincolnshire", D(2029, 1, 1), "Rutland", "Derby City")
+    review(east_midlands, "pctr", "Leicestershire", D(2029, 4, 1), "Lincolnshire", "Derbyshire")
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("calendar_planner:programme_new"),
+            {"kind": "sav", "start": "2029-01", "years": "1", "interval": "12", "seed": "0"},
+        )
+    programme = Programme.objects.get()
+    assert programme.state == ProgrammeState.DRAFT
+    page = client.get(reverse("calendar_planner:programme", args=[programme.pk]))
+    findings = html.unescape(page.content.decode()).split('id="findings"')[1]
+    warnings = [
+        " ".join(item.split(">Warning</strong>")[1].split("</li>")[0].split())
+        for item in findings.split('<li class="app-finding app-finding--warning">')[1:]
+    ]
+    assert len(warnings) == 1
+    where, what = warnings[0].split(": ", 1)
+    assert where in {f"2029Q{n} Lincolnshire" for n in range(1, 5)}
+    assert what.startswith("2 programme activities in the quarter: ")
+    assert warnings[0].endswith(
+        '<br><span class="app-finding__reason">Why: This cannot be avoided: in the interval '
+        "2029-01–2029-11 Lincolnshire must host, lead and be QA for a SAV, 3 parts, but only 2 "
+        "of the interval's 4 quarters are free for it (2029Q1 and 2029Q2 already hold its "
+        "PCTR work), so in any calendar at least 1 of its parts shares a quarter with other "
+        "programme work.</span>"
+    )
+    assert "R12" not in findings

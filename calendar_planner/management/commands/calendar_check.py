@@ -93,7 +93,7 @@ class Command(BaseCommand):
         )
         findings = validate(frame, rows)
         for finding in findings:
-            self.stdout.write(str(finding))
+            self.stdout.write(finding.explained)
         errors = sum(f.is_error for f in findings)
         last = add_months(frame.end, -SLOT_MONTHS[kind])
         self.stderr.write(

@@ -410,3 +410,8 @@ def extra_decide(request, pk):
         {"extra": extra, "schedule": schedule, "decline": decline},
         status=400 if schedule.errors or decline.errors else 200,
     )
+
+
+def home_part(*, person, on, current_posts) -> dict:
+    """The calendar's part of the home page (``emslirp.home``)."""
+    return selectors.home_items(person=person, current_posts=current_posts)

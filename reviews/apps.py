@@ -8,9 +8,20 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from emslirp.deadlines import deadline_kinds_register
+        from emslirp.home import home_part_register
         from emslirp.permissions import coordinator_permissions_add
-        from reviews import models
+        from reviews import (
+            deadlines,
+            models,
+            tasks,  # noqa: F401 (their names, for emslirp.queue)
+        )
+        from reviews.views import home_part
 
+        # What the core asks the apps for: their deadlines (R37) and their part of the
+        # home page. The core imports no app.
+        deadline_kinds_register(deadlines.KINDS)
+        home_part_register(home_part, rank=1)
         # Every change to a review's record keeps who, what and when (R33).
         auditlog.register(models.Review)
         for model in (

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendar_planner.periods import add_months, slot_words
-from emslirp.deadlines import Deadline, subject_pk
+from emslirp.deadlines import Deadline, Kind, subject_pk
 from emslirp.models import LocalAuthority, Post, PostKind, User
 from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.working_days import working_day_on_or_before, working_days_shift
@@ -485,3 +485,42 @@ def reflections_reminded_by(person: User, deadline: Deadline, on: datetime.date)
         return False
     access = permissions.review_access(person, review, on=on)
     return permissions.reflection_rights(access).see_completion
+
+
+# The kinds of deadline of reviews, registered with the core from ``ReviewsConfig.ready()``.
+KINDS = {
+    "self_assessment": Kind(
+        "Annual self-assessment",
+        self_assessments,
+        "your local authority's self-assessment",
+    ),
+    "information_set": Kind(
+        "SAV information set",
+        information_sets,
+        "information your local authority is asked for",
+    ),
+    "hypotheses_decision": Kind(
+        "Host's decision on hypotheses",
+        hypotheses_decisions,
+        "your decision on a review's hypotheses",
+    ),
+    "conference_call": Kind(
+        "Pre-visit conference call",
+        conference_calls,
+        "a team conference call",
+    ),
+    "qa_proofread": Kind(
+        "QA proofreading",
+        proofreading,
+        "a draft letter to proofread",
+        coordinator_follows=False,
+    ),
+    "letter_due": Kind("Final feedback letter", final_letters, "a final feedback letter"),
+    "reflection": Kind(
+        "Reflection",
+        reflections,
+        "your reflection on a review",
+        coordinator_follows=False,
+        reminded_by=reflections_reminded_by,
+    ),
+}

@@ -31,6 +31,7 @@ from django.utils import timezone
 from emslirp.models import PdfState, User
 from emslirp.notices import email_after_commit
 from emslirp.pdf import html_to_pdf
+from emslirp.queue import task_after_commit
 from reviews import letter_selectors as selectors
 from reviews import permissions
 from reviews.feedback_record import verbal_feedback_record
@@ -537,10 +538,7 @@ def letter_issue(*, letter: Letter, by: User) -> Letter:
 
 
 def _dispatch(pdf: LetterPdf) -> None:
-    from reviews.tasks import task_letter_pdf_render
-
-    pdf_id = pdf.pk
-    transaction.on_commit(lambda: task_letter_pdf_render.delay(pdf_id=pdf_id))
+    task_after_commit("reviews.tasks.task_letter_pdf_render", pdf_id=pdf.pk)
 
 
 @transaction.atomic

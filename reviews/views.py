@@ -494,3 +494,21 @@ def review_list(request):
         "reviews/review_list.html",
         {"region": region, "form": form, "page": page, "query": query.urlencode()},
     )
+
+
+def home_part(*, person: User, on: datetime.date, current_posts) -> dict:
+    """Reviews' part of the home page (``emslirp.home``): the person's team places and
+    what needs them, and the reviews of the LAs they lead the host's side of (R29, R30)."""
+    items = selectors.home_items(person=person, on=on)
+    return {
+        "needs_you": items["needs_you"],
+        "team_places": items["team_places"],
+        "hosted_reviews": selectors.hosted_reviews(
+            local_authority_ids=[
+                p.local_authority_id
+                for p in current_posts
+                if p.kind in (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
+            ],
+            on=on,
+        ),
+    }

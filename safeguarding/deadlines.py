@@ -5,7 +5,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from emslirp.deadlines import Deadline, subject_pk
+from emslirp.deadlines import Deadline, Kind, subject_pk
 from emslirp.models import User
 from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.text import long_date
@@ -64,3 +64,13 @@ def incident_responses(
             )
         )
     return out
+
+
+# Registered with the core from ``SafeguardingConfig.ready()``.
+KINDS = {
+    "incident_response": Kind(
+        "Critical incident awaiting the host",
+        incident_responses,
+        "a response your local authority is asked for",
+    ),
+}

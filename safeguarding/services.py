@@ -27,6 +27,7 @@ from django.utils import timezone
 from emslirp.models import PdfState, PostKind, User
 from emslirp.notices import email_after_commit
 from emslirp.pdf import template_to_pdf
+from emslirp.queue import task_after_commit
 from emslirp.selectors import post_holder
 from emslirp.text import long_date
 from reviews import permissions
@@ -350,10 +351,7 @@ def incident_pdf_request(*, incident: CriticalIncident, by: User) -> IncidentPdf
     pdf = IncidentPdf.objects.create(
         incident=incident, requested_by=by, requested_at=timezone.now()
     )
-    # Imported here: the task module imports this one to call the renderer.
-    from safeguarding.tasks import task_incident_pdf_render
-
-    transaction.on_commit(lambda: task_incident_pdf_render.delay(pdf_id=pdf.pk))
+    task_after_commit("safeguarding.tasks.task_incident_pdf_render", pdf_id=pdf.pk)
     return pdf
 
 

@@ -21,7 +21,7 @@ from calendar_planner.planner import PlanningError, plan
 from calendar_planner.rules import Row, validate
 from emslirp.models import LocalAuthority, Region, User
 from emslirp.queue import task_after_commit
-from reviews.models import Review, ReviewKind
+from reviews.review.models import Review, ReviewKind
 
 
 def programme_months(*, kind: str, years: int, interval: int | None) -> int:

@@ -37,7 +37,7 @@ from calendar_planner.periods import (
 from calendar_planner.rules import validate
 from emslirp.forms import form_errors_add
 from emslirp.models import LocalAuthority
-from reviews.permissions import calendar_scope, can_request_extra_review
+from reviews.review.permissions import calendar_scope, can_request_extra_review
 
 
 def _calendar(request):

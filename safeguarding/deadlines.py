@@ -10,7 +10,7 @@ from emslirp.models import User
 from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.text import long_date
 from emslirp.working_days import working_days_shift
-from reviews.selectors import HOST_LEADER_POSTS
+from reviews.review.selectors import HOST_LEADER_POSTS
 from safeguarding.models import CriticalIncident
 
 # The host responds to a critical incident by the end of the next working day after it

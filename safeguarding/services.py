@@ -10,7 +10,7 @@ are fixed, so each signature covers the same record. Once both have signed the r
 responsibility rests with the host: every service here refuses to change it, and what
 is learnt later is added as an addendum.
 
-Every service asks ``reviews.permissions.incident_rights`` itself and raises
+Every service asks ``reviews.review.permissions.incident_rights`` itself and raises
 PermissionDenied; every change locks the incident's row first, so two people acting at
 once are serialised and the second sees what the first did.
 """
@@ -30,8 +30,8 @@ from emslirp.pdf import template_to_pdf
 from emslirp.queue import task_after_commit
 from emslirp.selectors import post_holder
 from emslirp.text import long_date
-from reviews import permissions
-from reviews.models import Review, ReviewState, TeamRole
+from reviews.review import permissions
+from reviews.review.models import Review, ReviewState, TeamRole
 from safeguarding import selectors
 from safeguarding.models import CriticalIncident, IncidentAddendum, IncidentPdf
 

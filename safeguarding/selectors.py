@@ -7,7 +7,7 @@ from emslirp.text import long_date
 from reviews.review.models import Review
 from reviews.review.permissions import IncidentRights
 from reviews.review.selectors import host_leaders, lead_of, team_in  # noqa: F401 (its services ask here)
-from reviews.workbook.services.deployment import ON_SITE_ROLES
+from reviews.review.teams import ON_SITE_ROLES
 from safeguarding.models import CriticalIncident, IncidentPdf, IncidentPdfDownload
 
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 
 from accreditation.models import Accreditation, ExpressionOfInterest, Role
@@ -137,10 +137,6 @@ def team_suggestions(*, review: Review, role: str, on: datetime.date, limit: int
         )
     )
     return out[:limit]
-
-
-def reviews_on_team(*, person: User) -> QuerySet[Review]:
-    return Review.objects.filter(team__person=person).select_related("host").distinct()
 
 
 def home_items(*, person: User, on: datetime.date) -> dict:

@@ -27,6 +27,13 @@ ACCREDITATION_FOR = {
 # a SAV (R14, R15).
 MEMBERS = {ReviewKind.PCTR: 4, ReviewKind.SAV: 2}
 
+# Who is on site: a SAV's data specialist and QA AD are not (the handbook's SAV table);
+# a PCTR's QA DCS is not either.
+ON_SITE_ROLES = {
+    ReviewKind.PCTR: (TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.MEMBER),
+    ReviewKind.SAV: (TeamRole.LEAD, TeamRole.MEMBER),
+}
+
 ROLE_NAMES = {
     ReviewKind.PCTR: {
         TeamRole.LEAD: "Lead DCS",

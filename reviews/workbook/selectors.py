@@ -152,10 +152,6 @@ def hypothesis_notes(hypothesis: Hypothesis) -> list[Note]:
     )
 
 
-def verbal_feedback_get(review: Review) -> VerbalFeedback | None:
-    return VerbalFeedback.objects.filter(review=review).first()
-
-
 def verbal_feedback_given(review: Review) -> bool:
     """Whether the date of the verbal feedback is recorded: the host reads it from then
     (R22, R29). One query."""

@@ -15,6 +15,7 @@ from reviews.review.models import (
     ReviewState,
     TeamRole,
 )
+from reviews.review.teams import ON_SITE_ROLES
 from reviews.workbook.models import Deployment
 
 # On-site days of each kind of review (R20).
@@ -85,12 +86,6 @@ def onsite_days(review: Review) -> list[datetime.date]:
     return working_days_from(review.onsite_from, ONSITE_DAYS[review.kind])
 
 
-# Who is on site: a SAV's data specialist and QA AD are not (the handbook's SAV table);
-# a PCTR's QA DCS is not either.
-ON_SITE_ROLES = {
-    ReviewKind.PCTR: (TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.MEMBER),
-    ReviewKind.SAV: (TeamRole.LEAD, TeamRole.MEMBER),
-}
 GRID_FIELDS = ("key_focus", "morning", "afternoon", "comments")
 
 

@@ -13,6 +13,7 @@ from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
 from reviews.review import selectors
 from reviews.review.models import Review, TeamRole
+from reviews.review.teams import ON_SITE_ROLES
 from reviews.review.views import _review
 from reviews.self_assessment.models import SelfAssessment, SelfAssessmentState
 from reviews.workbook import permissions
@@ -190,9 +191,7 @@ def deployment(request, pk):
     if not (access.coordinator or access.team_role):
         raise Http404
     days = services.onsite_days(review)
-    members = [
-        m for m in selectors.team_of(review) if m.role in services.ON_SITE_ROLES[review.kind]
-    ]
+    members = [m for m in selectors.team_of(review) if m.role in ON_SITE_ROLES[review.kind]]
     cells = {(d.member_id, d.day): d for d in Deployment.objects.filter(member__review=review)}
     initial = {
         f"{m.pk}-{day:%Y%m%d}-{name}": getattr(cells[(m.pk, day)], name)

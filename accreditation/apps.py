@@ -6,9 +6,16 @@ class AccreditationConfig(AppConfig):
     verbose_name = "Accreditation"
 
     def ready(self):
-        from accreditation import audit
+        from accreditation import audit, deadlines
+        from accreditation.views import home_part
+        from emslirp.deadlines import deadline_kinds_register
+        from emslirp.home import home_part_register
         from emslirp.permissions import coordinator_permissions_add
 
+        # What the core asks the apps for: their deadlines (R37) and their part of the
+        # home page. The core imports no app.
+        deadline_kinds_register(deadlines.KINDS)
+        home_part_register(home_part, rank=3)
         audit.register_models()
         coordinator_permissions_add(
             {

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.models import Accreditation, AccreditationStatusChange, ExpressionOfInterest
-from emslirp.deadlines import Deadline, subject_pk
+from emslirp.deadlines import Deadline, Kind, subject_pk
 from emslirp.models import PostKind, User
 from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.working_days import working_days_shift
@@ -108,3 +108,18 @@ def flagged_accreditations(
         for a in flagged
         if subject is None or named(a) == subject
     ]
+
+
+# Registered with the core from ``AccreditationConfig.ready()``.
+KINDS = {
+    "eoi_sponsor": Kind(
+        "Application awaiting its sponsor",
+        sponsor_decisions,
+        "an application to be a peer reviewer",
+    ),
+    "accreditation_lapsing": Kind(
+        "Flagged accreditation",
+        flagged_accreditations,
+        "your accreditation as a peer reviewer",
+    ),
+}

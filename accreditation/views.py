@@ -216,3 +216,14 @@ def pool(request, region_pk=None):
             "query": query.urlencode(),
         },
     )
+
+
+def home_part(*, person, on, current_posts) -> dict:
+    """Accreditation's part of the home page (``emslirp.home``): the person's application
+    and accreditations, whether to offer the pool, and the coordinator's decisions."""
+    return {
+        **selectors.home_items(person=person, on=on),
+        "needs_you": selectors.coordinator_decisions(person=person, on=on),
+        "can_view_pool": person.region is not None
+        and permissions.can_view_pool(person, person.region),
+    }

@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 from emslirp.deadlines import deadlines_for  # noqa: E402
 from emslirp.models import LocalAuthority, Post, PostKind, Reminder, User  # noqa: E402
 from emslirp.reminders import reminders_sweep  # noqa: E402
-from reviews.models import Review, ReviewState, TeamMember, TeamRole  # noqa: E402
+from reviews.review.models import Review, ReviewState, TeamMember, TeamRole  # noqa: E402
 
 SIZES = [10, 100, 1000]
 REPEATS = 3

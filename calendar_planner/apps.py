@@ -8,9 +8,15 @@ class CalendarPlannerConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from calendar_planner import models
+        from calendar_planner import (
+            models,
+            tasks,  # noqa: F401 (their names, for emslirp.queue)
+        )
+        from calendar_planner.views import home_part
+        from emslirp.home import home_part_register
         from emslirp.permissions import coordinator_permissions_add
 
+        home_part_register(home_part, rank=2)
         auditlog.register(models.Blackout)
         auditlog.register(models.Programme)
         auditlog.register(models.ExtraReviewRequest)

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from emslirp.models import LocalAuthority, Region
-from reviews.models import ReviewKind
+from reviews.review.models import ReviewKind
 
 
 class Blackout(models.Model):

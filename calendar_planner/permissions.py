@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from emslirp.models import Post, Region, User
 from emslirp.permissions import coordinated_regions, coordinates
-from reviews.permissions import CalendarScope
+from reviews.review.permissions import CalendarScope
 
 
 def calendar_region(user: User) -> Region | None:

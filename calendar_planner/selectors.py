@@ -10,8 +10,8 @@ from calendar_planner.models import Blackout, Programme, ProgrammeState
 from calendar_planner.periods import PCTR, SAV, add_months, quarters_of, slot_end, slot_words
 from calendar_planner.rules import Authority, Finding, Frame, Row, activities, validate
 from emslirp.models import LocalAuthority, Region
-from reviews.models import Review
-from reviews.permissions import CalendarScope, calendar_reviews, sees_team
+from reviews.review.models import Review
+from reviews.review.permissions import CalendarScope, calendar_reviews, sees_team
 
 
 def frame_for(

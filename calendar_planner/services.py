@@ -20,7 +20,8 @@ from calendar_planner.periods import PCTR, PCTR_CYCLE_MONTHS, SAV, slot_end
 from calendar_planner.planner import PlanningError, plan
 from calendar_planner.rules import Row, validate
 from emslirp.models import LocalAuthority, Region, User
-from reviews.models import Review, ReviewKind
+from emslirp.queue import task_after_commit
+from reviews.review.models import Review, ReviewKind
 
 
 def programme_months(*, kind: str, years: int, interval: int | None) -> int:
@@ -42,8 +43,6 @@ def programme_create(
     by: User | None,
 ) -> Programme:
     """A programme to be planned; the planner runs in the worker once this commits."""
-    from calendar_planner.tasks import task_programme_plan
-
     programme = Programme(
         region=region,
         kind=kind,
@@ -57,7 +56,7 @@ def programme_create(
     )
     programme.full_clean()
     programme.save()
-    transaction.on_commit(lambda: task_programme_plan.delay(programme_id=programme.pk))
+    task_after_commit("calendar_planner.tasks.task_programme_plan", programme_id=programme.pk)
     return programme
 
 

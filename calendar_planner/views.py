@@ -37,7 +37,7 @@ from calendar_planner.periods import (
 from calendar_planner.rules import validate
 from emslirp.forms import form_errors_add
 from emslirp.models import LocalAuthority
-from reviews.permissions import calendar_scope, can_request_extra_review
+from reviews.review.permissions import calendar_scope, can_request_extra_review
 
 
 def _calendar(request):
@@ -410,3 +410,8 @@ def extra_decide(request, pk):
         {"extra": extra, "schedule": schedule, "decline": decline},
         status=400 if schedule.errors or decline.errors else 200,
     )
+
+
+def home_part(*, person, on, current_posts) -> dict:
+    """The calendar's part of the home page (``emslirp.home``)."""
+    return selectors.home_items(person=person, current_posts=current_posts)

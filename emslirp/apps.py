@@ -7,7 +7,10 @@ class EmslirpConfig(AppConfig):
     verbose_name = "Region register"
 
     def ready(self):
-        from emslirp import audit
+        from emslirp import (
+            audit,
+            tasks,  # noqa: F401 (their names, for emslirp.queue)
+        )
 
         audit.register_core_models()
 

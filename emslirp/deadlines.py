@@ -1,7 +1,8 @@
 """Every deadline of the programme (R37), in one place.
 
 Each app says, in its own ``deadlines.py``, which of its records are waiting for someone
-and by when; this module gathers them. A deadline is open while the work is not done: the
+and by when, and registers those kinds here from its ``AppConfig.ready()``; this module
+gathers them. A deadline is open while the work is not done: the
 collectors read the records afresh each time, so a deadline whose work is done is simply
 no longer among them, and its reminders stop (``emslirp.reminders``).
 
@@ -10,7 +11,7 @@ Due dates are computed from the records in working days (R36), on Europe/London 
 
 import dataclasses
 import datetime
-from importlib import import_module
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -42,7 +43,8 @@ class Deadline:
 @dataclasses.dataclass(frozen=True)
 class Kind:
     label: str  # what the coordinator's page calls it
-    collector: str  # the function that finds them: module.name
+    # The function that finds them: (*, on, subject=None, person=None) -> list[Deadline].
+    collector: Callable[..., list[Deadline]]
     # What an e-mail's subject line says: enough to know what it is about, nothing that a
     # glance at a phone or a shared inbox should not see (R30: not a SAV's window).
     subject: str
@@ -50,67 +52,29 @@ class Kind:
     # reflections, of which R29 gives the coordinator nothing (the QA sees completion),
     # nor the QA's proofreading of a draft letter, which R29 keeps from the coordinator.
     coordinator_follows: bool = True
-    # Who else may send a reminder of it by hand: a function (person, deadline, on) ->
-    # bool, as module.name; the QA for reflections (R27: they see who has completed).
-    reminded_by: str | None = None
+    # Who else may send a reminder of it by hand: (person, deadline, on) -> bool; the QA
+    # for reflections (R27: they see who has completed).
+    reminded_by: Callable[[User, Deadline, datetime.date], bool] | None = None
 
 
-KINDS: dict[str, Kind] = {
-    "self_assessment": Kind(
-        "Annual self-assessment",
-        "reviews.deadlines.self_assessments",
-        "your local authority's self-assessment",
-    ),
-    "information_set": Kind(
-        "SAV information set",
-        "reviews.deadlines.information_sets",
-        "information your local authority is asked for",
-    ),
-    "hypotheses_decision": Kind(
-        "Host's decision on hypotheses",
-        "reviews.deadlines.hypotheses_decisions",
-        "your decision on a review's hypotheses",
-    ),
-    "conference_call": Kind(
-        "Pre-visit conference call",
-        "reviews.deadlines.conference_calls",
-        "a team conference call",
-    ),
-    "qa_proofread": Kind(
-        "QA proofreading",
-        "reviews.deadlines.proofreading",
-        "a draft letter to proofread",
-        coordinator_follows=False,
-    ),
-    "letter_due": Kind(
-        "Final feedback letter", "reviews.deadlines.final_letters", "a final feedback letter"
-    ),
-    "incident_response": Kind(
-        "Critical incident awaiting the host",
-        "safeguarding.deadlines.incident_responses",
-        "a response your local authority is asked for",
-    ),
-    "reflection": Kind(
-        "Reflection",
-        "reviews.deadlines.reflections",
-        "your reflection on a review",
-        coordinator_follows=False,
-        reminded_by="reviews.deadlines.reflections_reminded_by",
-    ),
-    "eoi_sponsor": Kind(
-        "Application awaiting its sponsor",
-        "accreditation.deadlines.sponsor_decisions",
-        "an application to be a peer reviewer",
-    ),
-    "accreditation_lapsing": Kind(
-        "Flagged accreditation",
-        "accreditation.deadlines.flagged_accreditations",
-        "your accreditation as a peer reviewer",
-    ),
-}
+# Every kind of deadline, by name. Filled by the apps from their ``AppConfig.ready()``
+# (``deadline_kinds_register``): the core knows what a deadline is, the apps know which
+# of their records are waiting, and the core imports no app.
+KINDS: dict[str, Kind] = {}
 
-# The kinds on the coordinator's page.
-COORDINATOR_KINDS = frozenset(k for k, kind in KINDS.items() if kind.coordinator_follows)
+
+def deadline_kinds_register(kinds: dict[str, Kind]) -> None:
+    """Add an app's kinds of deadline. A name is registered once: two apps claiming the
+    same name would send each other's reminders."""
+    for name, kind in kinds.items():
+        if KINDS.get(name, kind) != kind:
+            raise ValueError(f"deadline kind {name!r} is registered twice")
+        KINDS[name] = kind
+
+
+def coordinator_kinds() -> frozenset[str]:
+    """The kinds on the coordinator's page."""
+    return frozenset(k for k, kind in KINDS.items() if kind.coordinator_follows)
 
 
 def subject_pk(subject: str) -> int:
@@ -124,13 +88,8 @@ def kind_label(kind: str) -> str:
     return KINDS[kind].label
 
 
-def _function(dotted: str):
-    module, _, name = dotted.rpartition(".")
-    return getattr(import_module(module), name)
-
-
 def _collector(kind: str):
-    return _function(KINDS[kind].collector)
+    return KINDS[kind].collector
 
 
 def may_remind_by_hand(*, person: User, deadline: Deadline, on: datetime.date) -> bool:
@@ -141,7 +100,7 @@ def may_remind_by_hand(*, person: User, deadline: Deadline, on: datetime.date) -
         from emslirp.permissions import coordinated_regions
 
         return coordinated_regions(person, on=on).filter(pk=deadline.region_id).exists()
-    return kind.reminded_by is not None and _function(kind.reminded_by)(person, deadline, on)
+    return kind.reminded_by is not None and kind.reminded_by(person, deadline, on)
 
 
 def open_deadlines(*, on: datetime.date, person: User | None = None) -> list[Deadline]:

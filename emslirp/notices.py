@@ -4,10 +4,9 @@ import contextlib
 import contextvars
 
 from django.conf import settings
-from django.db import transaction
 from django.template import loader
 
-from emslirp.tasks import task_send_email
+from emslirp.queue import task_after_commit
 
 # Set while the demo region is loaded: its people are fictional and nobody is told of it.
 _quiet = contextvars.ContextVar("emslirp_notices_quiet", default=False)
@@ -36,4 +35,4 @@ def email_after_commit(*, template: str, subject: str, to: list[str], context: d
         return
     context = {**context, "site_name": settings.SERVICE_NAME, "base_url": settings.BASE_URL}
     body = loader.render_to_string(template, context)
-    transaction.on_commit(lambda: task_send_email.delay(subject=subject, body=body, to=addresses))
+    task_after_commit("emslirp.tasks.task_send_email", subject=subject, body=body, to=addresses)

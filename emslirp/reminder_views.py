@@ -34,7 +34,7 @@ def reminders(request):
     open_here = [
         d
         for d in deadlines.open_deadlines(on=on)
-        if d.region_id in region_ids and d.kind in deadlines.COORDINATOR_KINDS
+        if d.region_id in region_ids and d.kind in deadlines.coordinator_kinds()
     ]
     sent = Reminder.objects.filter(
         region_id__in=region_ids,
@@ -58,7 +58,7 @@ def reminders(request):
         for d in open_here
     ]
     log = Reminder.objects.filter(
-        region_id__in=region_ids, kind__in=deadlines.COORDINATOR_KINDS
+        region_id__in=region_ids, kind__in=deadlines.coordinator_kinds()
     ).select_related("recipient", "requested_by")
     page = Paginator(log, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

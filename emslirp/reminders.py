@@ -26,6 +26,7 @@ from django.utils import timezone
 from emslirp import deadlines
 from emslirp.models import Reminder, ReminderState, User
 from emslirp.notices import notices_are_held
+from emslirp.queue import task_enqueue
 from emslirp.text import long_date
 from emslirp.working_days import working_days_after
 
@@ -91,11 +92,9 @@ def _to_hand_out(now: datetime.datetime):
 def _hand_out(pks: list[int]) -> None:
     """Give the rows to the worker. If the broker cannot be reached the rows stay waiting,
     and the next sweep after REMINDER_REQUEUE_AFTER hands them out again."""
-    from emslirp.tasks import task_reminder_send
-
     try:
         for pk in pks:
-            task_reminder_send.delay(reminder_id=pk)
+            task_enqueue("emslirp.tasks.task_reminder_send", reminder_id=pk)
     except Exception:
         logger.exception("could not hand %d reminders to the worker; the sweep will", len(pks))
 

@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
+from emslirp.reminders import reminder_send, reminders_sweep
+
 logger = logging.getLogger(__name__)
 
 
@@ -21,8 +23,6 @@ def task_send_email(*, subject: str, body: str, to: list[str], html_body: str | 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def task_reminders_sweep():
     """Celery beat's sweep of the deadlines (R37)."""
-    from emslirp.reminders import reminders_sweep
-
     reminders_sweep()
 
 
@@ -30,8 +30,6 @@ def task_reminders_sweep():
 def task_reminder_send(*, reminder_id: int):
     """Send one reminder of the outbox. Acknowledged only once done, and given back to the
     broker if the worker dies: the row's lock and state make a second delivery harmless."""
-    from emslirp.reminders import reminder_send
-
     outcome = reminder_send(pk=reminder_id)
     logger.info("reminder %d: %s", reminder_id, outcome)
 

@@ -7,14 +7,10 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from accreditation import permissions as accreditation_permissions
-from accreditation import selectors as accreditation_selectors
-from calendar_planner import selectors as calendar_selectors
 from emslirp import deadlines, selectors
 from emslirp.forms import NewPasswordForm, ResetRequestForm, SignInForm
-from emslirp.models import PostKind
+from emslirp.home import home_parts_gather
 from emslirp.permissions import is_coordinator
-from reviews import selectors as reviews_selectors
 
 
 def most_urgent_first(items: list[dict], *, today) -> list[dict]:
@@ -34,22 +30,11 @@ def most_urgent_first(items: list[dict], *, today) -> list[dict]:
 @login_required
 def home(request):
     """A signed-in person's posts, their part in the accredited pool, and what needs them.
-    The project's home page gathers from the apps; the apps never import it."""
+    The project's home page gathers from the apps' registered parts (``emslirp.home``)."""
     today = timezone.localdate()
     posts = list(selectors.posts_of(person=request.user))
-    accreditation = accreditation_selectors.home_items(person=request.user, on=today)
     current_posts = [p for p in posts if p.is_held_on(today)]
-    calendar = calendar_selectors.home_items(person=request.user, current_posts=current_posts)
-    reviews = reviews_selectors.home_items(person=request.user, on=today)
-    # The reviews of the LAs they lead the host's side of (R29, R30).
-    hosted = reviews_selectors.hosted_reviews(
-        local_authority_ids=[
-            p.local_authority_id
-            for p in current_posts
-            if p.kind in (PostKind.DCS, PostKind.SAFEGUARDING_LEAD)
-        ],
-        on=today,
-    )
+    apps = home_parts_gather(person=request.user, on=today, current_posts=current_posts)
     # Every deadline waiting for them (R37): the same ones the reminders are sent for.
     waiting = [
         {"title": d.title, "url": d.url, "due": d.due_on}
@@ -62,21 +47,9 @@ def home(request):
             "current_posts": current_posts,
             "past_posts": [p for p in posts if p.ended_on is not None and p.ended_on < today],
             "future_posts": [p for p in posts if p.started_on > today],
-            "needs_you": most_urgent_first(
-                waiting
-                + reviews["needs_you"]
-                + calendar["needs_you"]
-                + accreditation_selectors.coordinator_decisions(person=request.user, on=today),
-                today=today,
-            ),
-            "team_places": reviews["team_places"],
-            "hosted_reviews": hosted,
-            "can_view_calendar": calendar["can_view_calendar"],
-            "application": accreditation["application"],
-            "accreditations": accreditation["accreditations"],
+            **apps,
+            "needs_you": most_urgent_first(waiting + apps["needs_you"], today=today),
             "is_coordinator": is_coordinator(request.user),
-            "can_view_pool": request.user.region is not None
-            and accreditation_permissions.can_view_pool(request.user, request.user.region),
         },
     )
 

@@ -13,9 +13,10 @@ from django.contrib import admin
 
 from emslirp import permissions as core_permissions
 from emslirp.admin import RegionScopedAdmin
-from reviews import self_assessment_services as services
-from reviews.letter_placeholders import placeholders_help, placeholders_problems
-from reviews.models import LetterTemplate, SelfAssessmentTemplate
+from reviews.letter.models import LetterTemplate
+from reviews.letter.placeholders import placeholders_help, placeholders_problems
+from reviews.self_assessment import services
+from reviews.self_assessment.models import SelfAssessmentTemplate
 
 
 class StructureField(forms.JSONField):

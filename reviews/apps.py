@@ -8,13 +8,28 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from emslirp.deadlines import deadline_kinds_register
+        from emslirp.home import home_part_register
         from emslirp.permissions import coordinator_permissions_add
-        from reviews import models
+        from reviews import (
+            deadlines,
+            tasks,  # noqa: F401 (their names, for emslirp.queue)
+        )
+        from reviews.escalations import models as escalations_models
+        from reviews.letter import models as letter_models
+        from reviews.review import models as review_models
+        from reviews.review.views import home_part
+        from reviews.self_assessment import models as self_assessment_models
+        from reviews.workbook import models
 
+        # What the core asks the apps for: their deadlines (R37) and their part of the
+        # home page. The core imports no app.
+        deadline_kinds_register(deadlines.KINDS)
+        home_part_register(home_part, rank=1)
         # Every change to a review's record keeps who, what and when (R33).
-        auditlog.register(models.Review)
+        auditlog.register(review_models.Review)
         for model in (
-            models.TeamMember,
+            review_models.TeamMember,
             models.Hypothesis,
             models.HypothesisComment,
             models.ConferenceCall,
@@ -27,9 +42,9 @@ class ReviewsConfig(AppConfig):
             models.HypothesisReport,
             models.EmergingIssue,
             models.VerbalFeedback,
-            models.LetterTemplate,
-            models.Letter,
-            models.Escalation,
+            letter_models.LetterTemplate,
+            letter_models.Letter,
+            escalations_models.Escalation,
         ):
             auditlog.register(model)
         # Which findings an action answers is what the QA's proofreading traces (R23).
@@ -37,9 +52,9 @@ class ReviewsConfig(AppConfig):
         # Reflections are not: the audit log would tie each answer to its writer (R27).
         # A self-assessment's saves are logged by its services (a conditional UPDATE sends
         # no signal); its start, its template versions and the DCS's delegations here.
-        auditlog.register(models.SelfAssessment)
-        auditlog.register(models.SelfAssessmentTemplate)
-        auditlog.register(models.SelfAssessmentUserGrant)
+        auditlog.register(self_assessment_models.SelfAssessment)
+        auditlog.register(self_assessment_models.SelfAssessmentTemplate)
+        auditlog.register(self_assessment_models.SelfAssessmentUserGrant)
         # The template is the region's shared form: a coordinator publishes new versions
         # and never changes or deletes one (R17, R31).
         coordinator_permissions_add(

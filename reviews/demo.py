@@ -9,8 +9,10 @@ from emslirp.demo import DemoDays
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
 from emslirp.working_days import working_days_from
-from reviews import demo_after, hypotheses, selectors, services, states
-from reviews.models import Review, ReviewKind, ReviewState, TeamMember, TeamRole
+from reviews import demo_after
+from reviews.review import selectors, services, states
+from reviews.review.models import Review, ReviewKind, ReviewState, TeamMember, TeamRole
+from reviews.workbook.services import deployment, hypotheses
 
 # The next PCTR gets its whole team; the one after, its lead and QA; the next SAV, its
 # lead and QA. The rest wait for the coordinator.
@@ -155,7 +157,7 @@ def _pctr_visited(review: Review, coordinator: User, today: datetime.date) -> in
     for _ in range(4):
         placed += _place(review, TeamRole.MEMBER, lead.person, today) is not None
     first_day = working_days_from(review.starts_on + datetime.timedelta(days=14), 1)[0]
-    services.review_onsite_set(review=review, first_day=first_day, by=lead.person)
+    deployment.review_onsite_set(review=review, first_day=first_day, by=lead.person)
     for state in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
         states.review_state_set(review=review, state=state, by=lead.person)
     return placed

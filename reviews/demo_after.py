@@ -10,10 +10,14 @@ from django.utils import timezone
 
 from emslirp.models import PostKind
 from emslirp.selectors import post_holder
-from reviews import letters, notebook, reflections
-from reviews.feedback_record import verbal_feedback_record
-from reviews.models import Hypothesis, Proposal, Review, TeamRole
-from reviews.reflection_selectors import reflection_colleagues, reflections_close_on
+from reviews.letter import pdf as letter_pdf
+from reviews.letter import services as letters
+from reviews.reflections import services as reflections
+from reviews.reflections.selectors import reflection_colleagues, reflections_close_on
+from reviews.review.models import Review, TeamRole
+from reviews.workbook.feedback_record import verbal_feedback_record
+from reviews.workbook.models import Hypothesis, Proposal
+from reviews.workbook.services import notebook, verbal_feedback
 from safeguarding import services as incidents
 
 # Each writer's words, varied so the composite reads as a team's (R27).
@@ -209,18 +213,18 @@ def letter_final(review: Review, *, today: datetime.date) -> int:
         notebook.conclusions_save(
             hypothesis=hypothesis, text=written["conclusions"], revision=0, by=lead
         )
-        notebook.hypothesis_report_save(
+        verbal_feedback.hypothesis_report_save(
             hypothesis=hypothesis,
             lead_comments="The team agreed these findings before the feedback.",
             host_comments="The host recognised the picture and had begun work on it.",
             revision=1,
             by=lead,
         )
-    feedback = notebook.verbal_feedback_save(
+    feedback = verbal_feedback.verbal_feedback_save(
         review=review, given_on=review.onsite_to, revision=0, by=lead
     )
     traced = [[finding_pks[0]], finding_pks[1:2], finding_pks[2:3], []]
-    notebook.agreed_actions_save(
+    verbal_feedback.agreed_actions_save(
         review=review,
         actions=[
             {
@@ -247,5 +251,5 @@ def letter_final(review: Review, *, today: datetime.date) -> int:
         },
     )
     letter = letters.letter_share(letter=letter, by=lead)
-    letters.letter_issue(letter=letter, by=lead)
+    letter_pdf.letter_issue(letter=letter, by=lead)
     return 1

@@ -6,8 +6,9 @@ from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from reviews import letters, reflections
-from reviews.models import LetterPdf
+from reviews.letter import pdf as letters
+from reviews.letter.models import LetterPdf
+from reviews.reflections import services as reflections
 
 logger = logging.getLogger(__name__)
 

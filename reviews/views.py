@@ -1,57 +1,78 @@
-"""Pages of a review: its place in the calendar and its team (R14–R16, R29, R30)."""
-
-import datetime
+"""The review page (R14–R16, R20, R29, R30): its slot, its team, its on-site days, and a
+link to each later stage the reader may open. It sits above every stage."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from emslirp.forms import form_errors_add
-from emslirp.models import PostKind, User
-from emslirp.permissions import coordinated_regions
-from emslirp.selectors import post_holder
-from reviews import hypotheses as hypotheses_service
-from reviews import permissions, selectors, services, states
-from reviews.forms import (
-    CommentForm,
-    ConferenceCallForm,
-    DecisionsForm,
-    DeploymentForm,
-    DisagreementForm,
-    HypothesesForm,
-    MethodsForm,
-    OnsiteForm,
-    ReviewFilterForm,
-    TeamPlaceForm,
-)
-from reviews.models import (
-    SINGLE_ROLES,
-    Deployment,
-    Review,
-    ReviewState,
-    SelfAssessment,
-    SelfAssessmentState,
-    TeamMember,
-    TeamRole,
-)
-from reviews.teams import ACCREDITATION_FOR, MEMBERS, ROLE_NAMES
+from reviews.escalations import permissions as escalations_permissions
+from reviews.letter import permissions as letter_permissions
+from reviews.letter.models import Letter, LetterState
+from reviews.reflections import permissions as reflections_permissions
+from reviews.review import permissions, selectors, services, states
+from reviews.review.forms import TeamPlaceForm
+from reviews.review.models import Review, ReviewState, TeamRole
+from reviews.review.teams import ACCREDITATION_FOR, ROLE_NAMES
+from reviews.review.views import _review
+from reviews.workbook import permissions as workbook_permissions
+from reviews.workbook.forms import OnsiteForm
+from reviews.workbook.models import VerbalFeedback
+from reviews.workbook.services import deployment
+
+# The visit and after it (R21–R27): the review page's links ---------------------------
+
+VISIT_STATES = (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
 
 
-def _review(request, pk):
-    """The review and what the user may see of it; 404 for anyone who may see nothing,
-    alike for a review that exists and one that does not (R29, R30)."""
-    review = get_object_or_404(Review.objects.select_related("host__region"), pk=pk)
-    today = timezone.localdate()
-    access = permissions.review_access(request.user, review, on=today)
-    if not access.sees_review:
-        raise Http404
-    return review, access, today
+def visit_links(review: Review, access: permissions.ReviewAccess) -> list[tuple[str, str]]:
+    """The records of the visit and after it that ``access`` may open, as (label, URL),
+    each asked of its row of R29's table. At most two queries (the letter's state and
+    whether the verbal feedback was given), none before the visit."""
+    if review.state not in (ReviewState.AGREED, *VISIT_STATES):
+        return []
+    url = lambda name: reverse(f"reviews:{name}", args=[review.pk])  # noqa: E731
+    links = []
+    notebook = workbook_permissions.notebook_rights(access)
+    if notebook.read:
+        links.append(("Notebook", url("notebook")))
+    if review.state == ReviewState.AGREED:
+        return links
+    if notebook.read_emerging:
+        links.append(("Emerging issues shared with the host", url("emerging_issues")))
+    given = VerbalFeedback.objects.filter(review=review, given_on__isnull=False).exists()
+    if workbook_permissions.verbal_feedback_rights(access, given=given).read:
+        links.append(("Verbal feedback record", url("verbal_feedback")))
+    letter_state = Letter.objects.filter(review=review).values_list("state", flat=True).first()
+    letter = letter_permissions.letter_rights(
+        access,
+        shared=letter_state in (LetterState.SHARED, LetterState.FINAL),
+        final=letter_state == LetterState.FINAL,
+    )
+    if letter.write or letter.read_draft or letter.read_final:
+        links.append(("Feedback letter", url("letter")))
+    incidents = permissions.incident_rights(access)
+    if incidents.read or incidents.raise_ or incidents.read_own:
+        links.append(
+            (
+                "Critical incidents",
+                reverse("safeguarding:incidents", kwargs={"review_pk": review.pk}),
+            )
+        )
+    if escalations_permissions.escalation_rights(access).read:
+        links.append(("Concerns raised by the host", url("escalations")))
+    if review.state == ReviewState.AFTER_VISIT:
+        reflection = reflections_permissions.reflection_rights(access)
+        if reflection.write_own:
+            links.append(("Your reflection", url("reflection")))
+        if reflection.read_composite:
+            links.append(("The team's reflections", url("reflections_composite")))
+        if reflection.see_completion:
+            links.append(("Who has reflected", url("reflections_completion")))
+    return links
 
 
 @login_required
@@ -118,8 +139,8 @@ def _review_page(
             "removable": {m.pk for m in team if m.role in allowed}
             if review.state not in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT)
             else set(),
-            "can_read_hypotheses": permissions.hypotheses_rights(access).read,
-            "visit_links": selectors.visit_links(review, access) if access.sees_team else [],
+            "can_read_hypotheses": workbook_permissions.hypotheses_rights(access).read,
+            "visit_links": visit_links(review, access) if access.sees_team else [],
             # "Start the visit" is offered from its first on-site day, when it can work.
             "next_states": [
                 (state, ReviewState(state).label)
@@ -178,178 +199,6 @@ def review(request, pk):
     )
 
 
-@login_required
-@require_POST
-def team_remove(request, pk, member_pk):
-    review, access, _ = _review(request, pk)
-    if not access.sees_team:
-        # A SAV's host DCS may not learn who, or how many, are on its team (R30).
-        raise Http404
-    member = get_object_or_404(
-        TeamMember.objects.select_related("person"), pk=member_pk, review=review
-    )
-    try:
-        services.team_remove(member=member, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{member.person} is off the team.")
-    return redirect("reviews:review", pk=review.pk)
-
-
-def _desk_analysis(review: Review, today) -> dict:
-    """The desk analysis's facts, from the records, never typed again (R18)."""
-    lead = review.team.filter(role=TeamRole.LEAD).select_related("person").first()
-    # The host's latest submitted self-assessment up to the review's year gives the key
-    # lines of enquiry (R17, R18).
-    self_assessment = (
-        SelfAssessment.objects.filter(
-            local_authority=review.host,
-            state=SelfAssessmentState.SUBMITTED,
-            year__lte=review.starts_on.year,
-        )
-        .order_by("-year")
-        .first()
-    )
-    return {
-        "host_dcs": post_holder(kind=PostKind.DCS, local_authority=review.host, on=today),
-        "lead": lead.person if lead else None,
-        "self_assessment": self_assessment,
-    }
-
-
-@login_required
-def hypotheses(request, pk):
-    """The desk analysis and the hypotheses of a review, with what each person may do to
-    them: draft (lead, data specialist), decide (a PCTR's host), record the conference
-    call (a SAV's lead), disagree (the lead), comment, and add methods (R18–R20, R29)."""
-    review, access, today = _review(request, pk)
-    rights = permissions.hypotheses_rights(access)
-    if not rights.read:
-        raise Http404
-    items = list(
-        review.hypotheses.select_related("decided_by").prefetch_related(
-            "comments__author", "methods", "specialisms"
-        )
-    )
-    decided = any(h.decision for h in items)
-    is_lead = access.team_role == TeamRole.LEAD
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    data = request.POST if request.method == "POST" else None
-
-    def bound(name):
-        return data if action == name else None
-
-    forms = {
-        "draft": rights.write and not decided,
-        "decide": rights.decide and not decided and len(items) >= 2,
-        "call": review.kind == "sav" and is_lead and not decided and len(items) >= 2,
-        "disagree": is_lead and decided and review.kind == "pctr",
-        "comment": rights.comment and bool(items),
-        "methods": rights.write and decided,
-    }
-    if action and not forms.get(action):
-        raise PermissionDenied
-    draft = decide = call = None
-    if forms["draft"]:
-        initial = {}
-        for h in items:
-            initial.update(
-                {
-                    f"{h.number}-text": h.text,
-                    f"{h.number}-linked_to_data": h.linked_to_data,
-                    f"{h.number}-linked_to_self_assessment": h.linked_to_self_assessment,
-                    f"{h.number}-proposal": h.proposal,
-                    f"{h.number}-specialisms": list(h.specialisms.all()),
-                }
-            )
-        draft = HypothesesForm(bound("draft"), initial=initial)
-    if forms["decide"]:
-        decide = DecisionsForm(bound("decide"), hypotheses=items)
-    if forms["call"]:
-        team = User.objects.filter(team_places__review=review).order_by("full_name")
-        # The call is the day before the visit (R19).
-        before = (review.onsite_from or review.starts_on) - datetime.timedelta(days=1)
-        call = ConferenceCallForm(bound("call"), hypotheses=items, team=team, example=before)
-    small = {
-        name: form_class(data) if action == name else None
-        for name, form_class in (
-            ("disagree", DisagreementForm),
-            ("comment", CommentForm),
-            ("methods", MethodsForm),
-        )
-    }
-    failed = None
-    if action:
-        form = {"draft": draft, "decide": decide, "call": call, **small}[action]
-        if form.is_valid():
-            try:
-                message = _hypotheses_act(action, form, review, items, request.user)
-            except ValidationError as error:
-                form_errors_add(form, error)
-                failed = form
-            else:
-                messages.success(request, message)
-                return redirect("reviews:hypotheses", pk=review.pk)
-        else:
-            failed = form
-    return render(
-        request,
-        "reviews/hypotheses.html",
-        {
-            "review": review,
-            "access": access,
-            "rights": rights,
-            "hypotheses": items,
-            "decided": decided,
-            "forms": forms,
-            "draft": draft,
-            "decide": decide,
-            "call": call,
-            "failed": failed,
-            "failed_number": failed.data.get("number") if failed is not None else None,
-            "desk": _desk_analysis(review, today),
-        },
-        status=400 if failed is not None else 200,
-    )
-
-
-def _hypotheses_act(action, form, review, items, by) -> str:
-    by_number = {h.number: h for h in items}
-    if action == "draft":
-        saved = hypotheses_service.hypotheses_save(review=review, drafts=form.drafts(), by=by)
-        return f"{len(saved)} hypothes{'is' if len(saved) == 1 else 'es'} saved."
-    if action == "decide":
-        hypotheses_service.hypotheses_decide(review=review, decisions=form.decisions(), by=by)
-        return "Your decision is recorded; the lead and the QA have been told."
-    if action == "call":
-        hypotheses_service.conference_call_record(
-            review=review,
-            held_on=form.cleaned_data["held_on"],
-            attended_by=list(form.cleaned_data["attended_by"]),
-            notes=form.cleaned_data["notes"],
-            decisions=form.decisions(),
-            by=by,
-        )
-        return "The conference call and the team's agreement are recorded."
-    hypothesis = by_number.get(form.cleaned_data["number"])
-    if hypothesis is None:
-        raise ValidationError("There is no such hypothesis.")
-    if action == "disagree":
-        hypotheses_service.hypothesis_disagree(
-            hypothesis=hypothesis, text=form.cleaned_data["disagreement"], by=by
-        )
-        return "Your disagreement is recorded; the QA has been told."
-    if action == "comment":
-        hypotheses_service.hypothesis_comment(
-            hypothesis=hypothesis, text=form.cleaned_data["text"], by=by
-        )
-        return "Your comment is added."
-    saved = hypotheses_service.methods_save(hypothesis=hypothesis, texts=form.texts(), by=by)
-    plural = "s" if len(saved) != 1 else ""
-    return f"{len(saved)} method{plural} saved for hypothesis {hypothesis.number}."
-
-
 def _onsite_example(review, today):
     """A day the visit could start on, for the hint: the window's first day, or today
     once the window has begun."""
@@ -366,7 +215,7 @@ def onsite(request, pk):
     form = OnsiteForm(request.POST, example=_onsite_example(review, today))
     if form.is_valid():
         try:
-            services.review_onsite_set(
+            deployment.review_onsite_set(
                 review=review, first_day=form.cleaned_data["first_day"], by=request.user
             )
         except ValidationError as error:
@@ -376,121 +225,3 @@ def onsite(request, pk):
             return redirect("reviews:review", pk=review.pk)
     # The page again, with the date as typed and the message at its field.
     return _review_page(request, review, access, today, onsite_form=form, status=400)
-
-
-@login_required
-def deployment(request, pk):
-    """The deployment grid (R20): the lead writes it; the team and the coordinator read."""
-    review, access, _ = _review(request, pk)
-    if not (access.coordinator or access.team_role):
-        raise Http404
-    days = services.onsite_days(review)
-    members = [
-        m for m in selectors.team_of(review) if m.role in services.ON_SITE_ROLES[review.kind]
-    ]
-    cells = {(d.member_id, d.day): d for d in Deployment.objects.filter(member__review=review)}
-    initial = {
-        f"{m.pk}-{day:%Y%m%d}-{name}": getattr(cells[(m.pk, day)], name)
-        for m in members
-        for day in days
-        if (m.pk, day) in cells
-        for name in services.GRID_FIELDS
-    }
-    writes = access.team_role == TeamRole.LEAD and bool(days)
-    form = DeploymentForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        members=members,
-        days=days,
-    )
-    if request.method == "POST":
-        if not writes:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.deployment_save(review=review, grid=form.grid(), by=request.user)
-            except ValidationError as error:
-                form_errors_add(form, error)
-            else:
-                messages.success(request, "The deployment grid is saved.")
-                return redirect("reviews:deployment", pk=review.pk)
-    rows = [
-        (
-            day,
-            [
-                (m, [form[f"{m.pk}-{day:%Y%m%d}-{n}"] for n in services.GRID_FIELDS])
-                for m in members
-            ],
-        )
-        for day in days
-    ]
-    return render(
-        request,
-        "reviews/deployment.html",
-        {"review": review, "rows": rows, "writes": writes, "form": form, "days": days},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_POST
-def review_state(request, pk):
-    """The lead starts and ends the visit; every other change is made by the work that
-    completes a stage (R20)."""
-    review, _, _ = _review(request, pk)
-    try:
-        review = states.review_state_set(
-            review=review, state=request.POST.get("state", ""), by=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The review is now: {review.get_state_display().lower()}.")
-    return redirect("reviews:review", pk=review.pk)
-
-
-REVIEWS_PAGE_SIZE = 50
-
-
-@login_required
-def review_list(request):
-    """The coordinator's list of their region's reviews with their state and team (R2)."""
-    region = coordinated_regions(request.user).order_by("pk").first()
-    if region is None:
-        raise PermissionDenied
-    form = ReviewFilterForm(request.GET or None)
-    reviews = (
-        Review.objects.filter(host__region=region)
-        .select_related("host", "lead_local_authority", "qa_local_authority")
-        .annotate(
-            team_size=Count("team"),
-            members=Count("team", filter=Q(team__role=TeamRole.MEMBER)),
-            **{
-                f"has_{role}": Exists(TeamMember.objects.filter(review=OuterRef("pk"), role=role))
-                for role in SINGLE_ROLES
-            },
-        )
-        .order_by("-starts_on", "host__name", "pk")
-    )
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data["kind"]:
-            reviews = reviews.filter(kind=form.cleaned_data["kind"])
-        if form.cleaned_data["state"]:
-            reviews = reviews.filter(state=form.cleaned_data["state"])
-    page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
-    # The places the handbook requires that are still open, for the coordinator to fill
-    # or chase (R14, R15); none is left open once the visit has started.
-    for review in page.object_list:
-        names = ROLE_NAMES[review.kind]
-        review.open_places = [names[r] for r in SINGLE_ROLES if not getattr(review, f"has_{r}")]
-        short = MEMBERS[review.kind] - review.members
-        if short > 0:
-            member = names[TeamRole.MEMBER].lower()
-            review.open_places.append(f"{short} {member}{'s' if short > 1 else ''}")
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "reviews/review_list.html",
-        {"region": region, "form": form, "page": page, "query": query.urlencode()},
-    )

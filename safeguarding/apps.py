@@ -8,8 +8,14 @@ class SafeguardingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from safeguarding import models
+        from emslirp.deadlines import deadline_kinds_register
+        from safeguarding import (
+            deadlines,
+            models,
+            tasks,  # noqa: F401 (their names, for emslirp.queue)
+        )
 
+        deadline_kinds_register(deadlines.KINDS)
         # Every change to an incident's record keeps who, what and when (R33).
         auditlog.register(models.CriticalIncident)
         auditlog.register(models.IncidentAddendum)

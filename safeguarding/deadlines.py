@@ -5,12 +5,12 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from emslirp.deadlines import Deadline, subject_pk
+from emslirp.deadlines import Deadline, Kind, subject_pk
 from emslirp.models import User
 from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.text import long_date
 from emslirp.working_days import working_days_shift
-from reviews.selectors import HOST_LEADER_POSTS
+from reviews.review.selectors import HOST_LEADER_POSTS
 from safeguarding.models import CriticalIncident
 
 # The host responds to a critical incident by the end of the next working day after it
@@ -64,3 +64,13 @@ def incident_responses(
             )
         )
     return out
+
+
+# Registered with the core from ``SafeguardingConfig.ready()``.
+KINDS = {
+    "incident_response": Kind(
+        "Critical incident awaiting the host",
+        incident_responses,
+        "a response your local authority is asked for",
+    ),
+}

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from emslirp.models import PdfDownload, StoredPdf
-from reviews.models import Review
+from reviews.review.models import Review
 
 
 class CriticalIncident(models.Model):

@@ -4,10 +4,10 @@ from django.db.models import Prefetch, QuerySet
 
 from emslirp.models import User
 from emslirp.text import long_date
-from reviews.models import Review
-from reviews.permissions import IncidentRights
-from reviews.selectors import host_leaders, lead_of, team_in  # noqa: F401 (its services ask here)
-from reviews.services import ON_SITE_ROLES
+from reviews.review.models import Review
+from reviews.review.permissions import IncidentRights
+from reviews.review.selectors import host_leaders, lead_of, team_in  # noqa: F401 (its services ask here)
+from reviews.review.teams import ON_SITE_ROLES
 from safeguarding.models import CriticalIncident, IncidentPdf, IncidentPdfDownload
 
 

@@ -10,7 +10,7 @@ are fixed, so each signature covers the same record. Once both have signed the r
 responsibility rests with the host: every service here refuses to change it, and what
 is learnt later is added as an addendum.
 
-Every service asks ``reviews.permissions.incident_rights`` itself and raises
+Every service asks ``reviews.review.permissions.incident_rights`` itself and raises
 PermissionDenied; every change locks the incident's row first, so two people acting at
 once are serialised and the second sees what the first did.
 """
@@ -27,10 +27,11 @@ from django.utils import timezone
 from emslirp.models import PdfState, PostKind, User
 from emslirp.notices import email_after_commit
 from emslirp.pdf import template_to_pdf
+from emslirp.queue import task_after_commit
 from emslirp.selectors import post_holder
 from emslirp.text import long_date
-from reviews import permissions
-from reviews.models import Review, ReviewState, TeamRole
+from reviews.review import permissions
+from reviews.review.models import Review, ReviewState, TeamRole
 from safeguarding import selectors
 from safeguarding.models import CriticalIncident, IncidentAddendum, IncidentPdf
 
@@ -350,10 +351,7 @@ def incident_pdf_request(*, incident: CriticalIncident, by: User) -> IncidentPdf
     pdf = IncidentPdf.objects.create(
         incident=incident, requested_by=by, requested_at=timezone.now()
     )
-    # Imported here: the task module imports this one to call the renderer.
-    from safeguarding.tasks import task_incident_pdf_render
-
-    transaction.on_commit(lambda: task_incident_pdf_render.delay(pdf_id=pdf.pk))
+    task_after_commit("safeguarding.tasks.task_incident_pdf_render", pdf_id=pdf.pk)
     return pdf
 
 

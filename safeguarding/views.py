@@ -1,6 +1,6 @@
 """Pages of critical incidents (R25): a review's incidents, raising one, the record with
 what each person may do to it, and the download of its PDF. Each asks
-``reviews.permissions.incident_rights``: 404 to anyone who may not see the review or the
+``reviews.review.permissions.incident_rights``: 404 to anyone who may not see the review or the
 incident, 403 to someone who sees the review but has no part in its incidents (R29)."""
 
 from django.contrib import messages
@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET
 from emslirp.forms import form_errors_add
 from emslirp.models import PdfState
 from emslirp.pdf import pdf_attachment
-from reviews import permissions
-from reviews.models import TeamRole
-from reviews.teams import ROLE_NAMES
-from reviews.views import _review
+from reviews.review import permissions
+from reviews.review.models import TeamRole
+from reviews.review.teams import ROLE_NAMES
+from reviews.review.views import _review
 from safeguarding import selectors, services
 from safeguarding.forms import AddendumForm, HostResponseForm, IncidentRaiseForm, RaisedWithHostForm
 from safeguarding.models import CriticalIncident, IncidentPdf

@@ -193,7 +193,7 @@ def test_the_pool_shows_and_filters_by_last_deployment(
     """R9: Ann was last on a team whose review ended two months ago, Ben on one that ended
     twenty months ago, Cat never. Cat's place on a SAV still to come is no deployment and
     is never shown (R30)."""
-    from reviews.models import Review, TeamMember
+    from reviews.review.models import Review, TeamMember
 
     on_day(D(2026, 11, 27))
     for who, kind, ends_on in (

@@ -8,7 +8,7 @@ from django.utils import timezone
 from calendar_planner.periods import add_months, quarter_start, slot_end
 from emslirp import services
 from emslirp.models import LocalAuthority, PostKind
-from reviews.models import Review
+from reviews.review.models import Review
 from tests.factories import AccreditationFactory, UserFactory
 
 SINCE = datetime.date(2020, 4, 1)

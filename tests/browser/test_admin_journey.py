@@ -25,7 +25,8 @@ from calendar_planner.models import Blackout
 from calendar_planner.periods import add_months, quarter_label, quarter_start, slot_end
 from emslirp import services
 from emslirp.models import LocalAuthority, PostKind, User
-from reviews.models import LetterTemplate, Review
+from reviews.letter.models import LetterTemplate
+from reviews.review.models import Review
 from tests.browser.people import SINCE, coordinator_of, post_holder_in
 from tests.browser.test_accreditation_journey import sign_in
 from tests.factories import (

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from calendar_planner.periods import add_months, quarter_start, slot_end
 from emslirp.models import LocalAuthority, PostKind
-from reviews.models import Review
+from reviews.review.models import Review
 from tests.browser.people import coordinator_of, post_holder_in
 from tests.browser.test_accreditation_journey import sign_in
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_accreditation_journey import sign_in
-from tests.reviews.test_hypotheses import pctr as pctr  # a fixture
+from tests.reviews.workbook.test_hypotheses import pctr as pctr  # a fixture
 
 pytestmark = [
     pytest.mark.browser,

@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 
 from accreditation.models import Role
 from emslirp.models import PostKind
-from reviews import services as review_services
-from reviews.models import Hypothesis, TeamRole
+from reviews.review import services as review_services
+from reviews.review.models import TeamRole
+from reviews.workbook.models import Hypothesis
 from tests.browser.people import coordinator_of, pctr_of_rutland, post_holder_in
 from tests.browser.test_accreditation_journey import sign_in
 

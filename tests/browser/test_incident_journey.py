@@ -8,7 +8,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from reviews.models import ReviewState
+from reviews.review.models import ReviewState
 from safeguarding.models import CriticalIncident
 from tests.browser.test_accreditation_journey import sign_in
 from tests.reviews.visited import visited

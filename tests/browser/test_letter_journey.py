@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from reviews.models import Letter, LetterPdfDownload
+from reviews.letter.models import Letter, LetterPdfDownload
 from tests.browser.test_accreditation_journey import sign_in
-from tests.reviews.test_letters import ACTIONS, feedback_given
+from tests.reviews.letter.test_letters import ACTIONS, feedback_given
 from tests.reviews.visited import visited
 
 pytestmark = [

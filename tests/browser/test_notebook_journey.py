@@ -12,12 +12,14 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
-from reviews import notebook
-from reviews.models import LetterState, Note, ReviewState
+from reviews.letter.models import LetterState
+from reviews.review.models import ReviewState
+from reviews.workbook.models import Note
+from reviews.workbook.services import notebook
 from tests.browser.conftest import ABORTED_BY_NAVIGATION, TIMEOUT_MS, policy_refusal
 from tests.browser.test_accreditation_journey import sign_in
-from tests.reviews.test_notebook import finding, hypothesis, letter_at
-from tests.reviews.test_notebook import visit as visit  # a fixture
+from tests.reviews.workbook.test_notebook import finding, hypothesis, letter_at
+from tests.reviews.workbook.test_notebook import visit as visit  # a fixture
 
 pytestmark = [
     pytest.mark.browser,

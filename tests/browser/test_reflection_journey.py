@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from reviews.models import Reflection
+from reviews.reflections.models import Reflection
 from tests.browser.test_accreditation_journey import sign_in
 from tests.reviews.visited import visited
 

@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 
 from emslirp import services
 from emslirp.models import LocalAuthority, PostKind
-from reviews import self_assessment_content as fields
-from reviews import self_assessment_services as sa_services
-from reviews.models import SelfAssessment, SelfAssessmentState
+from reviews.self_assessment import content as fields
+from reviews.self_assessment import services as sa_services
+from reviews.self_assessment.models import SelfAssessment, SelfAssessmentState
 from tests.browser.test_accreditation_journey import sign_in
 from tests.factories import UserFactory
 

@@ -10,11 +10,11 @@ from playwright.sync_api import expect
 
 from accreditation.models import Role
 from emslirp.models import PostKind, User
-from reviews import hypotheses
-from reviews.models import TeamMember
+from reviews.review.models import TeamMember
+from reviews.workbook.services import hypotheses
 from tests.browser.people import coordinator_of, pctr_of_rutland, post_holder_in
 from tests.browser.test_accreditation_journey import sign_in
-from tests.reviews.test_hypotheses import DRAFTS
+from tests.reviews.workbook.test_hypotheses import DRAFTS
 
 pytestmark = [
     pytest.mark.browser,

@@ -4,7 +4,7 @@ import datetime
 
 from calendar_planner.periods import slot_end
 from emslirp.models import LocalAuthority, PostKind
-from reviews.models import Review
+from reviews.review.models import Review
 from tests.factories import PostFactory, UserFactory
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from calendar_planner import selectors
 from calendar_planner.models import Blackout, ExtraReviewRequest, Programme, ProgrammeState
 from emslirp.demo import DemoDays
-from reviews.models import Review
+from reviews.review.models import Review
 
 D = datetime.date
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from calendar_planner.models import Blackout, ExtraReviewRequest, ExtraReviewState
 from emslirp.models import PostKind
-from reviews.models import Review
+from reviews.review.models import Review
 from tests.calendar_planner.people import holder
 from tests.factories import PostFactory
 

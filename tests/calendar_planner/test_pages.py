@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from calendar_planner.models import Programme, ProgrammeState
 from emslirp.models import PostKind
-from reviews.models import Review
+from reviews.review.models import Review
 from tests.calendar_planner.people import holder, review
 from tests.factories import UserFactory
 

@@ -17,7 +17,7 @@ def reviews_day(on_day):
 @pytest.fixture
 def pctr(east_midlands, coordinator):
     """A PCTR of Rutland whose visit is over and whose verbal feedback was given."""
-    from tests.reviews.test_letters import feedback_given
+    from tests.reviews.letter.test_letters import feedback_given
     from tests.reviews.visited import visited
 
     subject, people = visited(east_midlands, coordinator, "pctr")

@@ -10,23 +10,21 @@ from accreditation.models import Accreditation
 from emslirp.deadlines import deadline_get, deadlines_for, open_deadlines, step_reached
 from emslirp.models import PostKind
 from emslirp.working_days import working_day_on_or_before, working_days_shift
-from reviews import hypotheses, letters
-from reviews.deadlines import (
-    conference_call_on,
-    information_set_due_on,
-    self_assessment_due_on,
-)
-from reviews.models import Letter, LetterEvent, LetterState
-from reviews.self_assessment_services import self_assessment_start
+from reviews.letter import services as letters
+from reviews.letter.models import Letter, LetterEvent, LetterState
+from reviews.self_assessment.deadlines import self_assessment_due_on
+from reviews.self_assessment.services import self_assessment_start
+from reviews.workbook.deadlines import conference_call_on, information_set_due_on
+from reviews.workbook.services import hypotheses
 from safeguarding import services as incidents
 from tests.calendar_planner.people import holder, review
 from tests.emslirp.conftest import TODAY
 from tests.factories import AccreditationFactory, ExpressionOfInterestFactory, PostFactory
-from tests.reviews.test_hypotheses import DRAFTS, team_for
-from tests.reviews.test_letters import at_state, feedback_given
-from tests.reviews.test_reflections import write
-from tests.reviews.test_self_assessment import submit
+from tests.reviews.letter.test_letters import at_state, feedback_given
+from tests.reviews.reflections.test_reflections import write
+from tests.reviews.self_assessment.test_self_assessment import submit
 from tests.reviews.visited import visited
+from tests.reviews.workbook.test_hypotheses import DRAFTS, team_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reviews_day")]
 
@@ -138,7 +136,7 @@ def test_the_host_decides_on_hypotheses_ten_working_days_before_the_quarter(
     assert names(deadline) == ["Al Host", "Hana Host"]
     # Setting the visit's days moves the due date, and makes it a new deadline: the
     # reminders of the old date do not stand in for those of the new one.
-    from reviews import services
+    from reviews.workbook.services import deployment as services
 
     pctr = services.review_onsite_set(review=pctr, first_day=D(2027, 2, 15), by=coordinator)
     [moved] = of_kind("hypotheses_decision")
@@ -163,7 +161,7 @@ def test_a_sav_has_no_host_decision(east_midlands, coordinator):
 def test_the_conference_call_is_the_working_day_before_the_visit_and_for_the_team_only(
     east_midlands, coordinator
 ):
-    from reviews import services
+    from reviews.workbook.services import deployment as services
 
     sav = review(east_midlands, "sav", "Rutland", D(2027, 3, 1), "Derby City", "Lincolnshire")
     people = team_for(east_midlands, sav, coordinator, "sav")
@@ -400,7 +398,7 @@ def test_each_persons_deadlines_are_those_of_the_whole_list_that_name_them(
 ):
     """The home page reads only what could concern its reader; that narrowing must find
     exactly what the whole list holds for them, for everyone in a busy region."""
-    from reviews import services
+    from reviews.review import services as review_services
 
     subject, people = visited(east_midlands, coordinator, "pctr")
     feedback_given(subject, people)
@@ -418,8 +416,8 @@ def test_each_persons_deadlines_are_those_of_the_whole_list_that_name_them(
     pctr2 = review(
         east_midlands, "pctr", "Nottinghamshire", D(2027, 1, 1), "Derby City", "Lincolnshire"
     )
-    services.team_assign(review=pctr2, person=people["lead"], role="lead", by=coordinator)
-    services.team_assign(review=pctr2, person=people["qa"], role="qa", by=coordinator)
+    review_services.team_assign(review=pctr2, person=people["lead"], role="lead", by=coordinator)
+    review_services.team_assign(review=pctr2, person=people["qa"], role="qa", by=coordinator)
     hypotheses.hypotheses_save(review=pctr2, drafts=DRAFTS, by=people["lead"])
     ExpressionOfInterestFactory(submitted=True, local_authority=la("Rutland"))
     Accreditation.objects.filter(person=people["member"]).update(
@@ -448,7 +446,7 @@ def test_each_persons_deadlines_before_a_sav_and_across_posts_and_delegates(
 ):
     """The same for a SAV's team before its visit (the conference call), a delegate of a
     self-assessment, someone holding posts in two LAs, and a post ending today."""
-    from reviews.self_assessment_services import self_assessment_delegate
+    from reviews.self_assessment.services import self_assessment_delegate
 
     sav = review(east_midlands, "sav", "Rutland", D(2027, 1, 1), "Derby City", "Lincolnshire")
     people = team_for(east_midlands, sav, coordinator, "sav")

@@ -26,7 +26,7 @@ from emslirp.celery import app as celery_app
 from emslirp.deadlines import open_deadlines, step_reached
 from emslirp.models import LocalAuthority, PostKind, Reminder, ReminderState
 from emslirp.working_days import working_days_shift
-from reviews.models import Review, ReviewState, TeamMember, TeamRole
+from reviews.review.models import Review, ReviewState, TeamMember, TeamRole
 from safeguarding.models import CriticalIncident
 from tests.factories import ExpressionOfInterestFactory, PostFactory, UserFactory
 from tests.mailroom.models import SentMail

@@ -15,12 +15,13 @@ from django.utils import timezone
 from emslirp import reminders
 from emslirp.deadlines import KINDS, open_deadlines
 from emslirp.models import PostKind, Reminder, ReminderState, User
-from reviews.models import LetterState, Review, ReviewState, TeamMember, TeamRole
+from reviews.letter.models import LetterState
+from reviews.review.models import Review, ReviewState, TeamMember, TeamRole
 from tests.calendar_planner.people import holder, review
 from tests.emslirp.conftest import TODAY
 from tests.factories import ExpressionOfInterestFactory, PostFactory, UserFactory
-from tests.reviews.test_hypotheses import team_for
-from tests.reviews.test_letters import at_state
+from tests.reviews.letter.test_letters import at_state
+from tests.reviews.workbook.test_hypotheses import team_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reviews_day")]
 D = datetime.date
@@ -255,8 +256,9 @@ def test_a_sav_host_dcs_is_told_the_window_only_and_nobody_else_at_the_host_anyt
 ):
     """R30: before the visit, of the host LA only its DCS learns a SAV is coming, and only
     its window: never its dates or its team, in any reminder."""
-    from reviews import hypotheses, services
-    from tests.reviews.test_hypotheses import DRAFTS
+    from reviews.workbook.services import deployment as services
+    from reviews.workbook.services import hypotheses
+    from tests.reviews.workbook.test_hypotheses import DRAFTS
 
     sav = review(east_midlands, "sav", "Rutland", D(2027, 1, 1), "Derby City", "Lincolnshire")
     people = team_for(east_midlands, sav, coordinator, "sav")
@@ -361,7 +363,7 @@ def test_the_qa_reminds_by_hand_those_yet_to_reflect_and_nobody_else_may(
     client, pctr, coordinator, django_capture_on_commit_callbacks
 ):
     """R27: the QA, who sees who has completed, may remind those who have not."""
-    from tests.reviews.test_reflections import write
+    from tests.reviews.reflections.test_reflections import write
 
     subject, people = pctr
     write(subject, people["member"], "member")
@@ -535,7 +537,8 @@ def _seed_every_kind(region, coordinator, count: int) -> None:
     coming, applications awaiting their sponsor, flagged accreditations, and every LA's
     self-assessment."""
     from accreditation.models import Accreditation, ExpressionOfInterest
-    from reviews.models import Hypothesis, Letter, LetterEvent
+    from reviews.letter.models import Letter, LetterEvent
+    from reviews.workbook.models import Hypothesis
     from safeguarding.models import CriticalIncident
     from tests.factories import AccreditationFactory
 
@@ -721,9 +724,9 @@ def test_the_collectors_name_whom_the_apps_own_rules_name(pctr, east_midlands, l
     ``eois_awaiting_sponsor`` gives the application to; the self-assessment's for whoever
     ``self_assessment_local_authorities`` lets write it."""
     from accreditation.selectors import eois_awaiting_sponsor
-    from reviews.permissions import self_assessment_local_authorities
-    from reviews.reflection_selectors import reflections_asked
-    from tests.reviews.test_reflections import write
+    from reviews.reflections.selectors import reflections_asked
+    from reviews.self_assessment.permissions import self_assessment_local_authorities
+    from tests.reviews.reflections.test_reflections import write
 
     subject, people = pctr
     write(subject, people["member"], "member")

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from emslirp.demo import DemoDays, quarter_start
 from emslirp.object_permissions import object_grantees
-from reviews.models import ConferenceCall, LetterPdf, Review, TeamMember, TeamRole
-from reviews.reflection_selectors import reflecting_team
+from reviews.letter.models import LetterPdf
+from reviews.reflections.selectors import reflecting_team
+from reviews.review.models import Review, TeamMember, TeamRole
+from reviews.workbook.models import ConferenceCall
 from safeguarding.models import CriticalIncident
 
 

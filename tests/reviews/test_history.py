@@ -5,10 +5,15 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from reviews import escalations, hypotheses, reflections
-from reviews.models import AgreedAction, Escalation, Finding, Hypothesis, Reflection, TeamMember
-from tests.reviews.test_hypotheses import DRAFTS, pctr, place_member  # noqa: F401 (a fixture)
+from reviews.escalations import services as escalations
+from reviews.escalations.models import Escalation
+from reviews.reflections import services as reflections
+from reviews.reflections.models import Reflection
+from reviews.review.models import TeamMember
+from reviews.workbook.models import AgreedAction, Finding, Hypothesis
+from reviews.workbook.services import hypotheses
 from tests.reviews.visited import visited
+from tests.reviews.workbook.test_hypotheses import DRAFTS, pctr, place_member  # noqa: F401 (a fixture)
 
 
 def test_team_places_and_hypotheses_are_in_the_audit_log(pctr):  # noqa: F811

@@ -15,30 +15,21 @@ from django.utils import timezone
 
 from accreditation.models import Role
 from emslirp.object_permissions import object_revoke
-from reviews import hypotheses as service
-from reviews import states
-from reviews.models import (
-    AgreedAction,
-    EmergingIssue,
-    Escalation,
-    Finding,
-    Letter,
-    LetterPdf,
-    LetterState,
-    Note,
-    Reflection,
-    ReviewState,
-    SelfAssessment,
-    SelfAssessmentTemplate,
-    VerbalFeedback,
-)
+from reviews.escalations.models import Escalation
+from reviews.letter.models import Letter, LetterPdf, LetterState
+from reviews.reflections.models import Reflection
+from reviews.review import states
+from reviews.review.models import ReviewState
+from reviews.self_assessment.models import SelfAssessment, SelfAssessmentTemplate
+from reviews.workbook.models import AgreedAction, EmergingIssue, Finding, Note, VerbalFeedback
+from reviews.workbook.services import hypotheses as service
 from safeguarding.models import CriticalIncident, IncidentPdf
 from tests.calendar_planner.people import review
 from tests.dates import date_input, moment_input
 from tests.factories import UserFactory
-from tests.reviews.test_hypotheses import DRAFTS, place_member, team_for
-from tests.reviews.test_teams import accredited
+from tests.reviews.review.test_teams import accredited
 from tests.reviews.visited import visited
+from tests.reviews.workbook.test_hypotheses import DRAFTS, place_member, team_for
 
 D = datetime.date
 TODAY = D(2026, 11, 27)

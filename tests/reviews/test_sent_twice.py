@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from emslirp.idempotency import FIELD, REPEATED
 from emslirp.models import FormToken
-from reviews.models import EmergingIssue, Escalation, Finding, ReviewState
-from tests.reviews.test_notebook import hypothesis, url, visit  # noqa: F401 (a fixture)
+from reviews.escalations.models import Escalation
+from reviews.review.models import ReviewState
+from reviews.workbook.models import EmergingIssue, Finding
+from tests.reviews.workbook.test_notebook import hypothesis, url, visit  # noqa: F401 (a fixture)
 
 TOKEN = re.compile(rf'name="{FIELD}" value="([0-9a-f-]{{36}})"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken"')

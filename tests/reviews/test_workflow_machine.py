@@ -45,33 +45,34 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from reviews import escalations, letters, notebook, permissions, states
-from reviews.feedback_record import verbal_feedback_record
-from reviews.letter_selectors import letter_misstated_actions
-from reviews.models import (
+from reviews.escalations import permissions as escalations_permissions
+from reviews.escalations import services as escalations
+from reviews.escalations.models import Escalation, EscalationAbout, EscalationState
+from reviews.letter import pdf as letter_pdf
+from reviews.letter import permissions as letter_permissions
+from reviews.letter import services as letters
+from reviews.letter.models import Letter, LetterEvent, LetterPdf, LetterState
+from reviews.letter.selectors import letter_misstated_actions
+from reviews.review import permissions as review_permissions
+from reviews.review import states
+from reviews.review.models import Review, ReviewKind, ReviewState, ReviewStateChange
+from reviews.workbook import permissions
+from reviews.workbook.feedback_record import verbal_feedback_record
+from reviews.workbook.models import (
     AgreedAction,
     EmergingIssue,
-    Escalation,
-    EscalationAbout,
-    EscalationState,
     Finding,
     Hypothesis,
     HypothesisReport,
-    Letter,
-    LetterEvent,
-    LetterPdf,
-    LetterState,
     Note,
     Proposal,
-    Review,
-    ReviewKind,
-    ReviewState,
-    ReviewStateChange,
     VerbalFeedback,
 )
+from reviews.workbook.services import notebook
+from reviews.workbook.services import verbal_feedback as workbook_verbal_feedback
 from safeguarding import services as incidents
 from safeguarding.models import CriticalIncident, IncidentAddendum
-from tests.reviews.test_letters import EVERYONE, at_state, feedback_given, qa_approves
+from tests.reviews.letter.test_letters import EVERYONE, at_state, feedback_given, qa_approves
 from tests.reviews.visited import FIRST_DAY, visited
 
 D = datetime.date
@@ -492,7 +493,7 @@ def workflow_machine(region, coordinator, capture):
         def emerging_issue_share(self, who, text):
             self._attempt(
                 who == "lead",
-                lambda: notebook.emerging_issue_share(
+                lambda: workbook_verbal_feedback.emerging_issue_share(
                     review=self.review, text=text, by=self.people[who]
                 ),
                 what="share an emerging issue",
@@ -506,7 +507,7 @@ def workflow_machine(region, coordinator, capture):
             current = VerbalFeedback.objects.filter(review=self.review).first()
             self._attempt(
                 who == "lead",
-                lambda: notebook.verbal_feedback_save(
+                lambda: workbook_verbal_feedback.verbal_feedback_save(
                     review=self.review,
                     given_on=given_on,
                     revision=current.revision if current else 0,
@@ -549,7 +550,7 @@ def workflow_machine(region, coordinator, capture):
             current = VerbalFeedback.objects.filter(review=self.review).first()
             self._attempt(
                 who == "lead",
-                lambda: notebook.agreed_actions_save(
+                lambda: workbook_verbal_feedback.agreed_actions_save(
                     review=self.review,
                     actions=sent,
                     revision=current.revision if current else 0,
@@ -648,7 +649,7 @@ def workflow_machine(region, coordinator, capture):
                     ),
                 ),
                 "share": ("lead", lambda: letters.letter_share(letter=letter, by=by)),
-                "issue": ("lead", lambda: letters.letter_issue(letter=letter, by=by)),
+                "issue": ("lead", lambda: letter_pdf.letter_issue(letter=letter, by=by)),
             }
             role, call = calls[step]
             self._attempt(who == role, call, what=f"{step} the letter", who=who)
@@ -776,15 +777,18 @@ def workflow_machine(region, coordinator, capture):
         def the_uninvolved_see_nothing(self):
             uninvolved = self.people["uninvolved"]
             review = self._fresh()
-            access = permissions.review_access(uninvolved, review, on=timezone.localdate())
+            access = review_permissions.review_access(uninvolved, review, on=timezone.localdate())
             assert not access.sees_review
             assert permissions.notebook_rights(access) == permissions.NotebookRights()
             assert permissions.hypotheses_rights(access) == permissions.HypothesesRights()
-            assert permissions.incident_rights(access) == permissions.IncidentRights()
-            assert permissions.escalation_rights(access) == permissions.EscalationRights()
+            assert review_permissions.incident_rights(access) == review_permissions.IncidentRights()
+            assert (
+                escalations_permissions.escalation_rights(access)
+                == escalations_permissions.EscalationRights()
+            )
             for shared, final in ((False, False), (True, False), (True, True)):
-                assert permissions.letter_rights(access, shared=shared, final=final) == (
-                    permissions.LetterRights()
+                assert letter_permissions.letter_rights(access, shared=shared, final=final) == (
+                    letter_permissions.LetterRights()
                 )
             for page in KEY_PAGES:
                 status = self._get("uninvolved", page).status_code
@@ -797,8 +801,10 @@ def workflow_machine(region, coordinator, capture):
                 return
             today = timezone.localdate()
             for who in ("host_ad", "host_data"):
-                assert not permissions.review_access(self.people[who], review, on=today).sees_review
-            host_dcs = permissions.review_access(self.people["host_dcs"], review, on=today)
+                assert not review_permissions.review_access(
+                    self.people[who], review, on=today
+                ).sees_review
+            host_dcs = review_permissions.review_access(self.people["host_dcs"], review, on=today)
             assert host_dcs.sees_review and not host_dcs.sees_team
             assert permissions.hypotheses_rights(host_dcs) == permissions.HypothesesRights()
             assert permissions.notebook_rights(host_dcs) == permissions.NotebookRights()

@@ -5,10 +5,13 @@ each with a method), and its state "after the visit"."""
 
 import datetime
 
-from reviews import hypotheses, services, states
-from reviews.models import Hypothesis, ReviewKind, ReviewState
+from reviews.review import states
+from reviews.review.models import ReviewKind, ReviewState
+from reviews.workbook.models import Hypothesis
+from reviews.workbook.services import deployment as services
+from reviews.workbook.services import hypotheses
 from tests.calendar_planner.people import review
-from tests.reviews.test_hypotheses import DRAFTS, place_member, team_for
+from tests.reviews.workbook.test_hypotheses import DRAFTS, place_member, team_for
 
 D = datetime.date
 # Monday 16 November 2026: three PCTR days to the 18th, two SAV days to the 17th.

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from emslirp.models import Post, PostKind
-from reviews import permissions
-from reviews.models import Review, ReviewState
+from reviews.review import permissions
+from reviews.review.models import Review, ReviewState
 from safeguarding import selectors, services
 from safeguarding.models import CriticalIncident, IncidentAddendum
 from tests.calendar_planner.people import holder

@@ -12,7 +12,7 @@ from emslirp.demo import COORDINATOR_EMAIL, DEMO_PASSWORD, fictional_names, load
 from emslirp.models import Region, User
 from emslirp.notices import notices_held
 from reviews.demo import load_reviews_demo
-from reviews.reflections import reflections_missed_flag
+from reviews.reflections.services import reflections_missed_flag
 
 # The core demo names its people from the start of the run; the apps' demos from here on.
 APP_NAMES_FROM = 100

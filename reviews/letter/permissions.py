@@ -1,0 +1,44 @@
+"""Who may read and write a review's letter (R29's letter rows)."""
+
+import dataclasses
+
+# Self-assessments (R17, R29, R32) ------------------------------------------------------
+# The LA writes its self-assessment through its DCS and its 2nd-tier safeguarding lead,
+# computed from the posts held on the day (R3), and through the colleagues the DCS names
+# (an object grant, kept while they hold a post in the LA). The coordinator reads it once
+# submitted. Review teams' reading comes with the desk analysis.
+from reviews.review.models import (
+    TeamRole,
+)
+from reviews.review.permissions import ReviewAccess
+
+
+@dataclasses.dataclass(frozen=True)
+class LetterRights:
+    read_draft: bool = False
+    write: bool = False  # draft, change, send to the QA, share, issue: the lead
+    proofread: bool = False  # the QA
+    read_final: bool = False
+    comment: bool = False  # the host's DCS, on the draft shared with them (R23, R24)
+
+
+def letter_rights(access: ReviewAccess, *, shared: bool, final: bool) -> LetterRights:
+    """R29's letter rows: the lead writes the draft, the QA reads and approves it, the
+    host reads it once shared; the final letter (and its PDF) is read by the coordinator
+    (the SDSA's reference copy), the host and the whole team."""
+    role = access.team_role
+    if role == TeamRole.LEAD:
+        return LetterRights(read_draft=True, write=True, read_final=final)
+    if role == TeamRole.QA:
+        return LetterRights(read_draft=True, proofread=True, read_final=final)
+    if role in (TeamRole.DATA_SPECIALIST, TeamRole.MEMBER):
+        return LetterRights(read_final=final)
+    if access.host_decides:
+        return LetterRights(
+            read_draft=shared,
+            read_final=final,
+            comment=shared and not final and access.host_dcs,
+        )
+    if access.coordinator:
+        return LetterRights(read_final=final)
+    return LetterRights()

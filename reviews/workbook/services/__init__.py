@@ -1,0 +1,2 @@
+"""Writes of the workbook, one module per part: hypotheses and methods, deployment, the
+notebook, the verbal feedback record."""

@@ -1,0 +1,1 @@
+"""Pages of the workbook, one module per part."""

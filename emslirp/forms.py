@@ -122,3 +122,36 @@ def form_errors_add(form: forms.Form, error) -> None:
         # A date refused as a whole leads from the error summary into its first box.
         if hasattr(form.fields.get(field), "errors_to_first_box"):
             form.fields[field].errors_to_first_box(messages)
+
+
+def error_links(form, *, whole: str = "", anchors: dict | None = None) -> list[tuple[str, str]]:
+    """Each message of a failed ``form`` with the id of the element the error summary's
+    link leads to: a field drawn by hand by the id ``anchors`` gives it; a choice of radios
+    or checkboxes by its first box, where the pack puts no id of the field's own; a date by
+    its first box; a message about the whole form by ``whole``, or else its first field."""
+    if form is None or not form.errors:
+        return []
+    anchors = anchors or {}
+
+    def anchor(name: str, message: str = "") -> str:
+        if name in anchors:
+            return anchors[name]
+        if name not in form.fields:
+            if whole:
+                return whole
+            visible = [field.name for field in form if not field.is_hidden]
+            return anchor(visible[0]) if visible else ""
+        field = form[name]
+        if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{field.auto_id}_1"
+        if isinstance(field.field, forms.MultiValueField):
+            boxes = [getattr(box.widget, "errors", []) for box in field.field.fields]
+            at = next((n for n, errors in enumerate(boxes) if message in errors), 0)
+            return f"{field.auto_id}_{at}"
+        return field.auto_id
+
+    return [
+        (anchor(name, message), message)
+        for name, errors in form.errors.items()
+        for message in errors
+    ]

@@ -9,33 +9,17 @@ No page names the writer of anything but the viewer's own words.
 
 import functools
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from emslirp.forms import form_errors_add
+from emslirp.forms import error_links, form_errors_add
 from emslirp.reminders import ReminderRefused, reminders_send_now
 from reviews.reflections import permissions, selectors, services
 from reviews.reflections.forms import ReflectionForm, reflection_initial
 from reviews.review.views import _review
-
-
-def _error_links(form) -> list[tuple[str, str]]:
-    """Each message of the error summary with the element it leads to: a choice of
-    radios leads to its first radio, which is where the pack puts the field's id."""
-    links = []
-    for name, errors in form.errors.items():
-        if name not in form.fields:
-            anchor = "reflection-form"
-        elif isinstance(form.fields[name].widget, forms.RadioSelect):
-            anchor = f"{form[name].auto_id}_1"
-        else:
-            anchor = form[name].auto_id
-        links += [(anchor, message) for message in errors]
-    return links
 
 
 def _own_sections(reflection, colleagues) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -111,7 +95,7 @@ def _page(request, review, rights, *, today, own, colleagues, form=None, status=
             "own": own,
             "own_sections": _own_sections(own, colleagues),
             "form": form,
-            "error_links": _error_links(form) if form is not None else [],
+            "error_links": error_links(form, whole="reflection-form"),
             "min_answers": selectors.MIN_ANSWERS,
             "typed": typed or [],
         },

@@ -17,7 +17,7 @@ from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from emslirp.forms import form_errors_add
+from emslirp.forms import error_links, form_errors_add
 from emslirp.models import LocalAuthority
 from reviews.self_assessment import content as fields
 from reviews.self_assessment import permissions, selectors, services
@@ -82,15 +82,8 @@ def self_assessment_start(request):
     return redirect("reviews:self_assessment", pk=self_assessment.pk)
 
 
-def _error_links(form) -> list[tuple[str, str]]:
-    """Each message of the error summary with the element it leads to: a choice of
-    radios leads to its first radio, which is where the pack puts the field's id."""
-    return [
-        (_anchor(form, name), message) for name, errors in form.errors.items() for message in errors
-    ]
-
-
 def _anchor(form, name: str) -> str:
+    """The id a link to ``name`` leads to: a choice of radios by its first radio."""
     if name not in form.fields:
         return "self-assessment-form"
     if isinstance(form.fields[name].widget, forms.RadioSelect):
@@ -106,7 +99,7 @@ def _page(request, self_assessment, access, form, *, merge=None, status=200):
             "self_assessment": self_assessment,
             "access": access,
             "form": form,
-            "error_links": _error_links(form),
+            "error_links": error_links(form, whole="self-assessment-form"),
             "merge": merge,
             "conflict_links": [
                 (form.label_text(key), _anchor(form, key))

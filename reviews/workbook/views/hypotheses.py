@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from emslirp.forms import form_errors_add
+from emslirp.forms import error_links, form_errors_add
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
 from reviews.review import selectors
@@ -142,6 +142,13 @@ def hypotheses(request, pk):
             "call": call,
             "failed": failed,
             "failed_number": failed.data.get("number") if failed is not None else None,
+            # A comment's box is drawn by hand beside its hypothesis.
+            "error_links": error_links(
+                failed,
+                anchors={"text": f"comment-{failed.data.get('number')}"}
+                if action == "comment"
+                else None,
+            ),
             "desk": _desk_analysis(review, today),
         },
         status=400 if failed is not None else 200,

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from emslirp.forms import form_errors_add
+from emslirp.forms import error_links, form_errors_add
 from reviews.review.views import _review
 from reviews.workbook import permissions, selectors
 from reviews.workbook.forms import (
@@ -67,25 +67,13 @@ def _revised_save(request, form, save, *, prefix, **form_kwargs):
 
 def _error_links(form, *, drawn: bool = True) -> list[tuple[str, str]]:
     """Each message of a failed form with the element it leads to, for the error summary:
-    a choice of radios or checkboxes leads to its first box, where the pack puts no id of
-    the field's own; a message about the whole form leads to its first field. A form the
-    page does not draw (the record closed) leads to what was typed in it."""
+    as ``error_links`` gives them; a form the page does not draw (the record closed)
+    leads to what was typed in it."""
     if form is None or not form.errors:
         return []
     if not drawn:
         return [(UNSAVED, message) for errors in form.errors.values() for message in errors]
-    visible = [field for field in form if not field.is_hidden]
-    links = []
-    for name, errors in form.errors.items():
-        field = form[name] if name in form.fields else (visible[0] if visible else None)
-        if field is None:
-            anchor = ""
-        elif isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            anchor = f"{field.auto_id}_1"
-        else:
-            anchor = field.auto_id
-        links += [(anchor, message) for message in errors]
-    return links
+    return error_links(form)
 
 
 UNSAVED = "unsaved"  # the id of the box showing what was typed but not saved

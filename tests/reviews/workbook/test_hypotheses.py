@@ -3,6 +3,7 @@ theirs (R19); the lead's disagreement is kept; the QA is told and comments; a SA
 learns nothing of them before the visit (R30); the team agrees a SAV's at the call."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -442,3 +443,35 @@ def test_the_conference_call_is_recorded_from_its_page_with_its_date_in_three_bo
     done = client.post(url, {**data, **date_input("held_on", "28 2 2027")})
     assert done.status_code == 302, done.context["failed"].errors
     assert ConferenceCall.objects.get(review=subject).held_on == D(2027, 2, 28)
+
+
+def _summary(page: str) -> list[tuple[str, str]]:
+    """The error summary's links: (the id it leads to, the message)."""
+    assert "There is a problem" in page
+    body = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', body)
+
+
+def test_a_refused_decision_or_empty_comment_is_listed_in_the_error_summary(client, pctr):
+    """Each message the hypotheses page gives is in the error summary, leading to a box
+    that is on the page: the decision's first choice, the comment's own box."""
+    subject, people = pctr
+    drafted(subject, people)
+    url = reverse("reviews:hypotheses", args=[subject.pk])
+    client.force_login(people["host_dcs"])
+    decisions = {"action": "decide", "1-decision": "investigate"}
+    decisions.update({f"{n}-decision": "park" for n in (2, 3, 4)})
+    response = client.post(url, decisions)
+    page = response.content.decode()
+    assert response.status_code == 400
+    links = _summary(page)
+    assert links == [
+        ("id_1-decision_1", "Choose two or three hypotheses to investigate: 1 chosen.")
+    ]
+    assert f'id="{links[0][0]}"' in page
+    client.force_login(people["qa"])
+    response = client.post(url, {"action": "comment", "number": "2", "text": ""})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert _summary(page) == [("comment-2", "Write your comment.")]
+    assert 'id="comment-2"' in page

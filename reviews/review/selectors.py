@@ -72,7 +72,7 @@ def team_places(review: Review, team: list[TeamMember]) -> list[dict]:
                     "member": holders[n] if n < len(holders) else None,
                     "days": days_total(review.kind, role),
                     "parts": DAYS[review.kind][role],
-                    "waits": place_waits(review, role),
+                    "waits": place_waits(review, role, team),
                 }
             )
     return rows

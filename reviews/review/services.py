@@ -74,12 +74,7 @@ def team_check(*, review: Review, person: User, role: str) -> TeamMember:
     if role == TeamRole.DATA_SPECIALIST:
         lead = next((m for m in team if m.role == TeamRole.LEAD), None)
         if lead is None:
-            raise ValidationError(
-                {
-                    "role": f"Name the {names[TeamRole.LEAD]} first: the data specialist comes "
-                    "from the lead's LA."
-                }
-            )
+            raise ValidationError({"role": place_waits(review, role, team)})
         if lead.local_authority_id != la.pk:
             raise ValidationError(
                 {
@@ -96,7 +91,7 @@ def team_check(*, review: Review, person: User, role: str) -> TeamMember:
                     "different LAs."
                 }
             )
-    if waits := place_waits(review, role):
+    if waits := place_waits(review, role, team):
         raise ValidationError({"role": waits})
     return TeamMember(review=review, person=person, role=role, local_authority=la)
 

@@ -104,11 +104,20 @@ def days_total(kind: str, role: str) -> Decimal | None:
     return sum((d for _, d in parts), Decimal(0)) if parts else None
 
 
-def place_waits(review, role: str) -> str:
-    """Why a ``role`` place on ``review`` cannot be filled yet, or "" if it can. A PCTR's
-    core members are chosen to investigate the hypotheses the host decided on, so are
-    named once they are agreed (R14); a SAV's experts agree the hypotheses with the lead,
-    so are named first (R15, R19)."""
+def place_waits(review, role: str, team=None) -> str:
+    """Why a ``role`` place on ``review`` cannot be filled yet, or "" if it can. The data
+    specialist comes from the lead's LA, so is named after the lead (R14, R15; ``team``:
+    the review's places, read if not given). A PCTR's core members are chosen to
+    investigate the hypotheses the host decided on, so are named once they are agreed
+    (R14); a SAV's experts agree the hypotheses with the lead, so are named first (R15,
+    R19)."""
+    if role == TeamRole.DATA_SPECIALIST:
+        team = review.team.all() if team is None else team
+        if not any(m.role == TeamRole.LEAD for m in team):
+            return (
+                f"Name the {ROLE_NAMES[review.kind][TeamRole.LEAD]} first: the data "
+                "specialist comes from the lead's LA."
+            )
     if (
         role == TeamRole.MEMBER
         and review.kind == ReviewKind.PCTR

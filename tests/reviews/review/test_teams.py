@@ -499,3 +499,22 @@ def test_the_visit_does_not_start_with_a_place_named_before_it_open(east_midland
         states.review_state_set(review=review, state="on_site", by=people["lead"])
     review.refresh_from_db()
     assert review.state == "agreed"
+
+
+def test_the_data_specialist_place_waits_for_the_lead(client, east_midlands, pctr, coordinator):
+    """R14, R15: the data specialist comes from the lead's LA, so their place offers no
+    suggestions until the lead is named, and says why."""
+    client.force_login(coordinator)
+    url = reverse("reviews:review", args=[pctr.pk])
+    page = client.get(url)
+    why = "Name the Lead DCS first: the data specialist comes from the lead's LA."
+    assert [
+        p["waits"] for p in page.context["places"] if p["role"] == TeamRole.DATA_SPECIALIST
+    ] == [why]
+    assert why in page.context["places_wait"]
+    assert "Suggestions for the Data specialist place" not in page.content.decode()
+    lead = accredited(east_midlands, "Derby City", Role.LEAD_DCS, PostKind.DCS, "Dee Lead")
+    services.team_assign(review=pctr, person=lead, role=TeamRole.LEAD, by=coordinator)
+    page = client.get(url)
+    assert why not in page.context["places_wait"]
+    assert "Suggestions for the Data specialist place" in page.content.decode()

@@ -16,7 +16,7 @@ from reviews.reflections import permissions as reflections_permissions
 from reviews.review import permissions, selectors, services, states
 from reviews.review.forms import TeamPlaceForm
 from reviews.review.models import Review, ReviewState, TeamRole
-from reviews.review.teams import ACCREDITATION_FOR, ROLE_NAMES
+from reviews.review.teams import ROLE_NAMES
 from reviews.review.views import _review
 from reviews.workbook import permissions as workbook_permissions
 from reviews.workbook.forms import OnsiteForm
@@ -105,7 +105,6 @@ def _review_page(
             suggestions=suggestions,
             role_name=ROLE_NAMES[review.kind][role],
             region=review.host.region,
-            role_accreditation=ACCREDITATION_FOR[review.kind][role],
         )
     sets_onsite = (
         access.coordinator or access.team_role == TeamRole.LEAD
@@ -180,7 +179,6 @@ def review(request, pk):
         suggestions=suggestions,
         role_name=ROLE_NAMES[review.kind][role],
         region=review.host.region,
-        role_accreditation=ACCREDITATION_FOR[review.kind][role],
     )
     if form.is_valid():
         try:

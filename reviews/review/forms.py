@@ -7,12 +7,9 @@ from django import forms
 from emslirp.models import User
 
 
-def _choice_label(row: dict, role_accreditation: str) -> str:
+def _choice_label(row: dict) -> str:
     label = f"{row['person']}, {row['local_authority']}"
-    flagged = any(
-        a.role == role_accreditation and a.status == "flagged" for a in row["accreditations"]
-    )
-    return f"{label} (accreditation flagged)" if flagged else label
+    return f"{label} (accreditation flagged)" if row["flagged"] else label
 
 
 class TeamPlaceForm(forms.Form):
@@ -25,9 +22,7 @@ class TeamPlaceForm(forms.Form):
         error_messages={"required": "Choose who takes the place."},
     )
 
-    def __init__(
-        self, *args, suggestions: list[dict], role_name: str, region, role_accreditation, **kwargs
-    ):
+    def __init__(self, *args, suggestions: list[dict], role_name: str, region, **kwargs):
         super().__init__(*args, **kwargs)
         # Anyone of the region may be sent, not only those suggested (a page opened before
         # a suggestion stopped fitting, say): the service then says at the field why they
@@ -37,7 +32,7 @@ class TeamPlaceForm(forms.Form):
         # The choices in the order of the suggestions, each with their LA, and a flagged
         # accreditation said (R8).
         self.fields["person"].choices = [
-            (row["person"].pk, _choice_label(row, role_accreditation)) for row in suggestions
+            (row["person"].pk, _choice_label(row)) for row in suggestions
         ]
         self.helper = FormHelper()
         self.helper.form_tag = False

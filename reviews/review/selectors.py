@@ -127,6 +127,11 @@ def team_suggestions(*, review: Review, role: str, on: datetime.date, limit: int
         if planned is not None and la.pk != planned:
             continue
         row["covers"] = len({s.pk for s in row["specialisms"]} & needed)
+        # A flagged accreditation still places, but the coordinator or lead is told (R8).
+        row["flagged"] = any(
+            a.role == accreditation and a.status == Accreditation.Status.FLAGGED
+            for a in row["accreditations"]
+        )
         out.append(row)
     out.sort(
         key=lambda r: (

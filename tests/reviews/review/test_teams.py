@@ -306,6 +306,10 @@ def test_a_flagged_accreditation_is_marked_among_the_suggestions(
     client.force_login(coordinator)
     page = client.get(reverse("reviews:review", args=[pctr.pk]), {"role": "member"})
     assert "Flo Agged, Leicestershire (accreditation flagged)" in page.content.decode()
+    # In the table of suggestions too, beside the name, not only in the list to choose from.
+    table = page.content.decode().split('id="suggestions"')[1].split("</table>")[0]
+    assert 'Flo Agged <strong class="govuk-tag govuk-tag--yellow">Accreditation flagged' in table
+    assert [r["flagged"] for r in page.context["suggestions"]] == [True]
 
 
 @pytest.mark.parametrize(

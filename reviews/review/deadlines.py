@@ -13,10 +13,32 @@ from django.db.models import Q
 
 from emslirp.deadlines import subject_pk
 from emslirp.models import User
+from emslirp.working_days import working_days_shift
 from reviews.review.models import Review, ReviewKind, ReviewState, TeamMember
 
 # Letters and reflections are chased for reviews whose visit ended within this many days.
 AFTER_VISIT_HORIZON = datetime.timedelta(days=365)
+# The host decides on a PCTR's hypotheses this many working days before the visit (or,
+# while its days are not set, before its quarter) so that the team can be formed (R14, R19).
+HYPOTHESES_DECISION_WORKING_DAYS = 10
+# The lead and data specialist draft them this many working days before the host's
+# decision is due, so that the host has that long to decide (R18, R19).
+HYPOTHESES_DRAFT_WORKING_DAYS = 5
+
+
+def hypotheses_decision_due_on(review: Review) -> datetime.date:
+    return working_days_shift(review.reference_day, -HYPOTHESES_DECISION_WORKING_DAYS)
+
+
+def hypotheses_draft_due_on(review: Review) -> datetime.date:
+    """When the draft hypotheses are due: a PCTR's before the host must decide on them; a
+    SAV's the working day before the conference call, itself the working day before the
+    visit (or the window) starts (R18, R19)."""
+    if review.kind == ReviewKind.PCTR:
+        return working_days_shift(
+            hypotheses_decision_due_on(review), -HYPOTHESES_DRAFT_WORKING_DAYS
+        )
+    return working_days_shift(review.reference_day, -2)
 
 
 def _by_review(members) -> dict[int, list]:

@@ -9,6 +9,7 @@ from accreditation.models import Accreditation, ExpressionOfInterest, Role
 from accreditation.selectors import pool, pool_row
 from emslirp.models import LocalAuthority, Post, PostKind, User
 from reviews.review import permissions
+from reviews.review.deadlines import hypotheses_draft_due_on
 from reviews.review.models import (
     SINGLE_ROLES,
     Review,
@@ -183,7 +184,7 @@ def home_items(*, person: User, on: datetime.date) -> dict:
                     "title": f"Draft the hypotheses for the {review.get_kind_display()} "
                     f"of {review.host}",
                     "url": reverse("reviews:hypotheses", args=[review.pk]),
-                    "due": review.starts_on,
+                    "due": hypotheses_draft_due_on(review),
                 }
             )
         # Asked while a place the lead names is open and can be filled now: the data

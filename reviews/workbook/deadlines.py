@@ -11,7 +11,7 @@ from emslirp.deadlines import Deadline, subject_pk
 from emslirp.models import PostKind, User
 from emslirp.selectors import local_authorities_held, post_holders_by_local_authority
 from emslirp.working_days import working_day_on_or_before, working_days_shift
-from reviews.review.deadlines import _places_of, _team
+from reviews.review.deadlines import _places_of, _team, hypotheses_decision_due_on
 from reviews.review.models import Review, ReviewKind, ReviewState, TeamRole
 from reviews.review.selectors import HOST_LEADER_POSTS
 from reviews.self_assessment.models import (
@@ -19,9 +19,6 @@ from reviews.self_assessment.models import (
     SelfAssessmentState,
 )
 
-# The host decides on a PCTR's hypotheses this many working days before the visit (or,
-# while its days are not set, before its quarter) so that the team can be formed (R14, R19).
-HYPOTHESES_DECISION_WORKING_DAYS = 10
 # The host DCS is told of the information set this long before it is due (R30: the window
 # only, and to nobody else at the host).
 INFORMATION_SET_NOTICE = datetime.timedelta(days=92)
@@ -87,10 +84,6 @@ def information_sets(
 
 
 # Before the visit (R19) -----------------------------------------------------------------
-
-
-def hypotheses_decision_due_on(review: Review) -> datetime.date:
-    return working_days_shift(review.reference_day, -HYPOTHESES_DECISION_WORKING_DAYS)
 
 
 def _decision_subject(review: Review) -> str:

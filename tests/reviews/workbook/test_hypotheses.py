@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accreditation.models import Role
 from emslirp.models import PostKind, User
+from emslirp.working_days import working_days_shift
 from reviews.letter.models import Letter
 from reviews.review import services
 from reviews.review.models import ReviewState, TeamRole
@@ -475,3 +476,19 @@ def test_a_refused_decision_or_empty_comment_is_listed_in_the_error_summary(clie
     assert response.status_code == 400
     assert _summary(page) == [("comment-2", "Write your comment.")]
     assert 'id="comment-2"' in page
+
+
+def test_the_draft_is_due_before_the_host_must_decide_on_it(client, pctr):
+    """R18, R19: the lead's draft is asked for by a day that leaves the host time to
+    decide before their own due date, not after it."""
+    subject, people = pctr
+    draft_title = "Draft the hypotheses for the Peer Challenge Team Review of Rutland"
+    client.force_login(people["lead"])
+    items = client.get(reverse("home")).context["needs_you"]
+    draft_due = next(i["due"] for i in items if i["title"] == draft_title)
+    drafted(subject, people)
+    client.force_login(people["host_dcs"])
+    items = client.get(reverse("home")).context["needs_you"]
+    decide_due = next(i["due"] for i in items if i["title"].startswith("Decide which hypotheses"))
+    assert draft_due < decide_due
+    assert working_days_shift(draft_due, 5) == decide_due

@@ -16,7 +16,7 @@ from emslirp.models import PostKind, User
 from emslirp.permissions import coordinated_regions
 from reviews.review import permissions, selectors, services, states
 from reviews.review.forms import ReviewFilterForm
-from reviews.review.models import SINGLE_ROLES, Review, TeamMember, TeamRole
+from reviews.review.models import SINGLE_ROLES, Review, ReviewState, TeamMember, TeamRole
 from reviews.review.teams import MEMBERS, ROLE_NAMES
 
 
@@ -32,15 +32,30 @@ def _review(request, pk):
 
 
 @login_required
-@require_POST
 def team_remove(request, pk, member_pk):
+    """Asks first, then takes a member off the team: one click on a review page should not
+    take away someone's place and their rights on the review (R14)."""
     review, access, _ = _review(request, pk)
     if not access.sees_team:
         # A SAV's host DCS may not learn who, or how many, are on its team (R30).
         raise Http404
     member = get_object_or_404(
-        TeamMember.objects.select_related("person"), pk=member_pk, review=review
+        TeamMember.objects.select_related("person", "local_authority"), pk=member_pk, review=review
     )
+    if request.method != "POST":
+        if member.role not in permissions.placeable_roles(access):
+            raise PermissionDenied
+        if review.state in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
+            return redirect("reviews:review", pk=review.pk)
+        return render(
+            request,
+            "reviews/team_remove.html",
+            {
+                "review": review,
+                "member": member,
+                "role_name": ROLE_NAMES[review.kind][member.role],
+            },
+        )
     try:
         services.team_remove(member=member, by=request.user)
     except ValidationError as error:

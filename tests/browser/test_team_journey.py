@@ -91,6 +91,12 @@ def test_the_coordinator_names_the_lead_who_adds_a_member(
     page.get_by_role("button", name="Add to the team").click()
     expect(page.locator("#team")).to_contain_text("Mia Member, Leicestershire")
     assert_accessible(page)
+    # Taking someone off asks first, and keeping them changes nothing.
+    page.get_by_role("link", name="Take off Mia Member").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Take Mia Member off the team?")
+    assert_accessible(page)
+    page.get_by_role("link", name="Keep them on the team").click()
+    expect(page.locator("#team")).to_contain_text("Mia Member, Leicestershire")
     # The lead names members, not the QA: no place for it is offered to them.
     expect(page.locator("#open-places")).not_to_contain_text("QA DCS")
     assert TeamMember.objects.filter(review=pctr).count() == 2

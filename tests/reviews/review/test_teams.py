@@ -473,6 +473,9 @@ def test_once_the_visit_has_started_the_team_stays_as_it_was(
     client.force_login(coordinator)
     page = client.get(reverse("reviews:review", args=[review.pk]))
     assert page.context["removable"] == set()
+    # Not even asked: the page goes back to the review.
+    asked = client.get(reverse("reviews:team_remove", args=[review.pk, member.pk]))
+    assert asked.status_code == 302
     response = client.post(reverse("reviews:team_remove", args=[review.pk, member.pk]))
     assert response.status_code == 302
     assert TeamMember.objects.filter(pk=member.pk).exists()
@@ -522,3 +525,37 @@ def test_the_data_specialist_place_waits_for_the_lead(client, east_midlands, pct
     page = client.get(url)
     assert why not in page.context["places_wait"]
     assert "Suggestions for the Data specialist place" in page.content.decode()
+
+
+def test_taking_someone_off_asks_first_and_only_who_may_do_it(
+    client, east_midlands, agreed, lead, coordinator
+):
+    """R14: one click does not take a place away; the page asks, naming who and what,
+    and only those who name that place are asked (R29)."""
+    member = accredited(east_midlands, "Leicestershire", Role.PCTR_MEMBER, name="Mia Member")
+    place = services.team_assign(review=agreed, person=member, role=TeamRole.MEMBER, by=lead)
+    url = reverse("reviews:team_remove", args=[agreed.pk, place.pk])
+    client.force_login(lead)
+    review_page = client.get(reverse("reviews:review", args=[agreed.pk])).content.decode()
+    assert f'href="{url}">Take off<span class="govuk-visually-hidden"> Mia Member</span>' in (
+        review_page
+    )
+    asked = client.get(url)
+    assert asked.status_code == 200
+    assert "Take Mia Member off the team?" in asked.content.decode()
+    assert "Mia Member, Leicestershire, is on the team as core team member." in (
+        asked.content.decode()
+    )
+    assert TeamMember.objects.filter(pk=place.pk).exists()  # asking changes nothing
+    # The member themself may not take anyone off; the lead may not take off the lead.
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+    lead_place = TeamMember.objects.get(review=agreed, role=TeamRole.LEAD)
+    client.force_login(lead)
+    assert (
+        client.get(reverse("reviews:team_remove", args=[agreed.pk, lead_place.pk])).status_code
+        == 403
+    )
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not TeamMember.objects.filter(pk=place.pk).exists()

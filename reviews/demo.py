@@ -4,13 +4,16 @@ would, from the people the suggestions offer; loading twice changes nothing."""
 
 import datetime
 
+from django.utils import timezone
+
 from accreditation.models import Specialism
 from emslirp.demo import DemoDays
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
-from emslirp.working_days import working_days_from
+from emslirp.working_days import working_days_from, working_days_shift
 from reviews import demo_after
 from reviews.review import selectors, services, states
+from reviews.review.deadlines import hypotheses_decision_due_on
 from reviews.review.models import Review, ReviewKind, ReviewState, TeamMember, TeamRole
 from reviews.workbook.services import deployment, hypotheses
 
@@ -160,7 +163,27 @@ def _pctr_visited(review: Review, coordinator: User, today: datetime.date) -> in
     deployment.review_onsite_set(review=review, first_day=first_day, by=lead.person)
     for state in (ReviewState.ON_SITE, ReviewState.AFTER_VISIT):
         states.review_state_set(review=review, state=state, by=lead.person)
+    _history_on_its_days(review)
     return placed
+
+
+def _history_on_its_days(review: Review) -> None:
+    """The review's changes of state dated as they would have happened, not on the day the
+    demo is loaded: its preparation six weeks before the visit, the host's decision when it
+    was due, the visit started on its first day and ended on its last."""
+    review.refresh_from_db()
+    first, last = review.onsite_from, review.onsite_to
+    when = {
+        ReviewState.PREPARING: (working_days_shift(first, -30), datetime.time(10)),
+        ReviewState.AGREED: (hypotheses_decision_due_on(review), datetime.time(11)),
+        ReviewState.ON_SITE: (first, datetime.time(9)),
+        ReviewState.AFTER_VISIT: (last, datetime.time(17)),
+    }
+    for change in review.state_changes.all():
+        if change.after in when:
+            day, at = when[change.after]
+            change.at = timezone.make_aware(datetime.datetime.combine(day, at))
+            change.save(update_fields=["at"])
 
 
 def _desk_analysis(review: Review, lead: User, today: datetime.date) -> int:

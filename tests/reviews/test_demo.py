@@ -124,3 +124,19 @@ def test_every_review_the_demo_has_visited_had_its_data_specialist(
             TeamRole.DATA_SPECIALIST,
             TeamRole.QA,
         }, review
+
+
+def test_the_demo_dates_a_visited_reviews_history_on_its_own_days(
+    east_midlands, django_capture_on_commit_callbacks
+):
+    """R33: the history says when each change happened; the demo's past visits did not
+    start on the day the demo was loaded."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    visited = Review.objects.filter(state="after_visit", onsite_from__isnull=False)
+    assert visited.exists()
+    for review in visited:
+        days = {c.after: timezone.localtime(c.at).date() for c in review.state_changes.all()}
+        assert days["on_site"] == review.onsite_from, review
+        assert days["after_visit"] == review.onsite_to, review
+        assert days["preparing"] < days["agreed"] < days["on_site"], review

@@ -283,3 +283,10 @@ def test_superuser_cannot_make_a_coordinator_a_superuser(client, coordinator):
     ]
     coordinator.refresh_from_db()
     assert coordinator.is_superuser is False
+
+
+def test_admin_pages_name_their_icon_so_the_browser_asks_for_no_favicon(client, coordinator):
+    """Without one the browser asks for /favicon.ico on every admin page, and gets a 404."""
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<link rel="icon" href="data:,">' in page

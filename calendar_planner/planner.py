@@ -276,9 +276,11 @@ def _solve(frame: Frame, *, seed: int, effort: float, hints: list[Row]) -> Plan:
                 "No calendar keeps every hard rule: the blackouts or the LAs' active dates "
                 "leave some LA without a slot it can host, lead or QA in."
             )
+        # Proven only if this pass proves the fewest busy quarters; one that ran out of
+        # budget proves nothing, whatever the second pass then finds.
+        proven = status == cp_model.OPTIMAL
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             least = round(first_pass.ObjectiveValue())
-            proven = status == cp_model.OPTIMAL
             model.Add(sum(overloads) <= least)
             model.ClearHints()
             for index, value in enumerate(first_pass.ResponseProto().solution):

@@ -102,6 +102,8 @@ class DayMonthYearField(DateInputField):
         if len(year) != 4:
             message = f"The year of {self.what} must include 4 numbers"
             raise self._refuse(message, box=2, code="year")
+        if len(day) > 2 or len(month) > 2:  # and no number too large for a date to hold
+            raise self._refuse(self.error_messages["invalid"], box=0, code="invalid")
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
@@ -141,7 +143,18 @@ class DayMonthYearTimeField(DayMonthYearField):
             return None
         hour, minute = self._time(typed)
         moment = datetime.datetime.combine(day, datetime.time(hour, minute))
-        return timezone.make_aware(moment)
+        aware = timezone.make_aware(moment)
+        # The hour the clocks skip in spring never happened; zoneinfo would quietly read
+        # it an hour off. (The hour they repeat in autumn is read as the first of the two.)
+        back = aware.astimezone(datetime.UTC).astimezone(aware.tzinfo)
+        if back.replace(tzinfo=None) != moment:
+            raise self._refuse(
+                f"The time {self.when} must be a time that happened: the clocks went forward "
+                f"at 1am on {day.day} {day:%B %Y}",
+                box=3,
+                code="time",
+            )
+        return aware
 
     def _time(self, typed: str) -> tuple[int, int]:
         if found := _TIME_24.match(typed):

@@ -179,11 +179,17 @@ def _history_on_its_days(review: Review) -> None:
         ReviewState.ON_SITE: (first, datetime.time(9)),
         ReviewState.AFTER_VISIT: (last, datetime.time(17)),
     }
+    moments = {
+        state: timezone.make_aware(datetime.datetime.combine(day, at))
+        for state, (day, at) in when.items()
+    }
     for change in review.state_changes.all():
-        if change.after in when:
-            day, at = when[change.after]
-            change.at = timezone.make_aware(datetime.datetime.combine(day, at))
+        if change.after in moments:
+            change.at = moments[change.after]
             change.save(update_fields=["at"])
+    # The places and the host's decision on the same days as the changes they made.
+    review.team.update(assigned_at=moments[ReviewState.PREPARING])
+    review.hypotheses.exclude(decided_at=None).update(decided_at=moments[ReviewState.AGREED])
 
 
 def _desk_analysis(review: Review, lead: User, today: datetime.date) -> int:

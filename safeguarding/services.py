@@ -239,8 +239,8 @@ def incident_raised_with_host_record(
         field="raised_with_host_at",
         not_before=incident.identified_at,
         before_text=(
-            "The date and time you raised it with the host must be after it was "
-            f"identified, {identified.day} {identified:%B %Y} at {identified:%H:%M}"
+            "The date and time you raised it with the host must be on or after the time it "
+            f"was identified, {identified.day} {identified:%B %Y} at {identified:%H:%M}"
         ),
     )
     incident.save(update_fields=["raised_with_host_at"])

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from emslirp.models import PostKind, User
 from emslirp.permissions import coordinated_regions
@@ -32,6 +32,7 @@ def _review(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def team_remove(request, pk, member_pk):
     """Asks first, then takes a member off the team: one click on a review page should not
     take away someone's place and their rights on the review (R14)."""

@@ -115,7 +115,8 @@ def test_a_moment_missing_a_part_is_told_at_the_box_at_fault(typed, box, message
 
 
 def test_a_recorded_moment_is_shown_back_box_by_box_in_local_time():
-    moment = timezone.make_aware(datetime.datetime(2026, 6, 17, 14, 30))  # summer time
+    # As the database gives it back: in UTC, 13:30, which is 14:30 in London's summer.
+    moment = datetime.datetime(2026, 6, 17, 13, 30, tzinfo=datetime.UTC)
     shown = MomentForm(initial={"seen_at": moment})
     html = str(shown["seen_at"])
     for value in ("17", "6", "2026", "14:30"):
@@ -129,3 +130,26 @@ def test_the_time_box_takes_the_longest_way_a_time_is_written():
     typed = MomentForm(moment_input("seen_at", "17 11 2026 12:30 p.m."))
     assert typed.is_valid(), typed.errors
     assert timezone.localtime(typed.cleaned_data["seen_at"]).time() == datetime.time(12, 30)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["99999999999999999999 1 2026 10:00", "1 99999999999999999999 2026 10:00", "123 1 2026 9:00"],
+)
+def test_a_number_too_large_for_a_date_is_not_a_real_date(typed):
+    refused = MomentForm(moment_input("seen_at", typed))
+    assert not refused.is_valid()
+    assert refused.errors["seen_at"] == ["The date and time it was seen must be a real date"]
+
+
+def test_a_time_the_clocks_skipped_is_refused_and_one_they_repeated_is_the_first():
+    """29 March 2026: London's clocks went from 1am to 2am; 25 October: 2am back to 1am."""
+    skipped = MomentForm(moment_input("seen_at", "29 3 2026 1:30"))
+    assert not skipped.is_valid()
+    assert skipped.errors["seen_at"] == [
+        "The time it was seen must be a time that happened: the clocks went forward at 1am "
+        "on 29 March 2026"
+    ]
+    repeated = MomentForm(moment_input("seen_at", "25 10 2026 1:30"))
+    assert repeated.is_valid()
+    assert repeated.cleaned_data["seen_at"].astimezone(datetime.UTC).hour == 0  # BST, the first

@@ -140,3 +140,5 @@ def test_the_demo_dates_a_visited_reviews_history_on_its_own_days(
         assert days["on_site"] == review.onsite_from, review
         assert days["after_visit"] == review.onsite_to, review
         assert days["preparing"] < days["agreed"] < days["on_site"], review
+        decided = {timezone.localtime(h.decided_at).date() for h in review.hypotheses.all()}
+        assert decided == {days["agreed"]}, review

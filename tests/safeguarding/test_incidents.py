@@ -348,8 +348,8 @@ def test_the_time_raised_with_the_host_follows_the_identification_and_has_passed
         )
     assert caught.value.message_dict == {
         "raised_with_host_at": [
-            "The date and time you raised it with the host must be after it was identified, "
-            "17 November 2026 at 10:30"
+            "The date and time you raised it with the host must be on or after the time it "
+            "was identified, 17 November 2026 at 10:30"
         ]
     }
     with pytest.raises(ValidationError) as caught:

@@ -30,5 +30,6 @@ urlpatterns = [
     path("calendar/", include("calendar_planner.urls")),
     path("reviews/", include("reviews.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("intelligence/", include("reviews.intelligence.urls")),
     path("admin/", admin.site.urls),
 ]

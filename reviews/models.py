@@ -12,3 +12,4 @@ from reviews.workbook import models as workbook_models  # noqa: F401
 from reviews.letter import models as letter_models  # noqa: F401
 from reviews.reflections import models as reflections_models  # noqa: F401
 from reviews.escalations import models as escalations_models  # noqa: F401
+from reviews.intelligence import models as intelligence_models  # noqa: F401

@@ -14,6 +14,11 @@ class Proposal(models.TextChoices):
     PARK = "park", "Park"
 
 
+class HypothesisSource(models.TextChoices):
+    WEAKNESS = "weakness", "Key weakness"
+    KLOE = "kloe", "Key line of enquiry"
+
+
 class Hypothesis(models.Model):
     """One of up to four hypotheses the lead and the data specialist draft in the desk
     analysis (R18). For a PCTR the host DCS decides which are investigated, and the lead
@@ -24,6 +29,11 @@ class Hypothesis(models.Model):
     text = models.TextField()
     linked_to_data = models.BooleanField(default=False)
     linked_to_self_assessment = models.BooleanField(default=False)
+    # Where it came from (R40): a key weakness or a key line of enquiry of the LA's
+    # self-assessment, by its number there, with its words as they were when chosen.
+    source_kind = models.CharField(max_length=12, choices=HypothesisSource.choices, blank=True)
+    source_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    source_text = models.TextField(blank=True)
     specialisms = models.ManyToManyField(
         "accreditation.Specialism",
         blank=True,
@@ -58,6 +68,11 @@ class Hypothesis(models.Model):
             models.CheckConstraint(
                 condition=Q(decision="") | Q(decided_by__isnull=False, decided_at__isnull=False),
                 name="hypothesis_decision_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(source_kind="", source_number__isnull=True)
+                | (~Q(source_kind="") & Q(source_number__gte=1)),
+                name="hypothesis_source_numbered",
             ),
         ]
 
@@ -286,3 +301,28 @@ class AgreedAction(models.Model):
 
     def __str__(self):
         return f"Action {self.number} of {self.review}"
+
+
+class TeamAreaView(models.Model):
+    """The team's own 1–4 view of an area of the self-assessment its hypotheses touched,
+    recorded at the verbal feedback beside the LA's self-rating (R39)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="team_views")
+    area = models.CharField(max_length=40, help_text="The area's key in the template.")
+    rating = models.PositiveSmallIntegerField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["review", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "area"], name="team_view_once_per_area"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=4), name="team_view_rated_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Team's view of {self.area} at {self.review}"

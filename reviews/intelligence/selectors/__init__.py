@@ -1,0 +1,1 @@
+"""What regional intelligence's pages, charts and exports read."""

@@ -1,0 +1,1 @@
+"""Regional intelligence's pages: one module per part."""

@@ -55,6 +55,11 @@ TABLES = {
     "Reflection": ("reviews.reflections.models", "reviews_reflection"),
     "PeerFeedback": ("reviews.reflections.models", "reviews_peerfeedback"),
     "Escalation": ("reviews.escalations.models", "reviews_escalation"),
+    # Added after the split, in their own stages (R28, R38, R39).
+    "TeamAreaView": ("reviews.workbook.models", "reviews_teamareaview"),
+    "Theme": ("reviews.intelligence.models", "reviews_theme"),
+    "ThemeTag": ("reviews.intelligence.models", "reviews_themetag"),
+    "ActionProgress": ("reviews.intelligence.models", "reviews_actionprogress"),
 }
 
 

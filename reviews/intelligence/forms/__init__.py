@@ -1,0 +1,1 @@
+"""Regional intelligence's forms: one module per part."""

@@ -11,6 +11,13 @@ from emslirp.fields import DayMonthYearField, DayMonthYearTimeField, date_exampl
 from tests.dates import date_input, moment_input
 
 
+@pytest.fixture(autouse=True)
+def _after_the_moments_typed(on_day):
+    # The moments typed below are in 2026 and must have passed: the clock is moved past
+    # them, whatever day the suite runs on (CI's random day included).
+    on_day(datetime.date(2026, 12, 4))
+
+
 class VisitForm(forms.Form):
     first_day = DayMonthYearField(label="First on-site day", what="the first on-site day")
 

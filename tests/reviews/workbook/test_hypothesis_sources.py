@@ -32,8 +32,9 @@ def pctr(east_midlands, coordinator):
     return subject, team_for(east_midlands, subject, coordinator, "pctr")
 
 
-def submitted(local_authority, year, by, *, weaknesses=WEAKNESSES, kloes=KLOES):
-    """A self-assessment of ``local_authority`` for ``year``, signed off and submitted."""
+def submitted(local_authority, year, by, *, weaknesses=WEAKNESSES, kloes=KLOES, at=None):
+    """A self-assessment of ``local_authority`` for ``year``, signed off and submitted
+    (now, or ``at``)."""
     return SelfAssessment.objects.create(
         local_authority=local_authority,
         year=year,
@@ -44,7 +45,7 @@ def submitted(local_authority, year, by, *, weaknesses=WEAKNESSES, kloes=KLOES):
         signed_name=by.full_name,
         signed_position="DCS",
         signed_on=D(year, 3, 1),
-        submitted_at=timezone.now(),
+        submitted_at=at or timezone.now(),
         submitted_by=by,
         started_by=by,
         updated_by=by,

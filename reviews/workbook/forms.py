@@ -27,6 +27,8 @@ from reviews.workbook.services import notebook as services
 from reviews.workbook.services.hypotheses import SOURCE_GONE
 
 PROPOSALS = [("investigate", "Investigate"), ("park", "Park")]
+# A hypothesis's saved source that its self-assessment no longer holds (R40).
+GONE_PREFIX = "gone-"
 
 
 class HypothesesForm(forms.Form):
@@ -40,11 +42,16 @@ class HypothesesForm(forms.Form):
         count: int = 4,
         sources: list[HypothesisSourceChoice] = (),
         source_year: int | None = None,
+        chosen: dict[int, HypothesisSourceChoice] | None = None,
         **kwargs,
     ):
         """``sources``: the weaknesses and lines of enquiry of the desk analysis's
-        self-assessment (``hypothesis_sources``), of ``source_year``."""
+        self-assessment (``hypothesis_sources``), of ``source_year``; ``chosen``: the
+        source each saved hypothesis rests on, by number. A chosen source no longer among
+        ``sources`` (word for word) is shown as it was chosen, and refused when sent, so
+        that it is chosen again rather than dropped unseen (R40)."""
         super().__init__(*args, **kwargs)
+        chosen = chosen or {}
         source_choices = [
             ("", "None of these"),
             *((s.value, Truncator(s.label).chars(150)) for s in sources),
@@ -76,9 +83,20 @@ class HypothesesForm(forms.Form):
                 required=False,
                 help_text="Team suggestions put first those who have it.",
             )
+            choices = source_choices
+            was = chosen.get(n)
+            if was is not None and was not in sources:
+                gone = f"{GONE_PREFIX}{was.value}"
+                choices = [
+                    (gone, Truncator(f"No longer in the self-assessment: {was.label}").chars(150)),
+                    *source_choices,
+                ]
+                self.initial[f"{n}-source"] = gone
+            elif was is not None:
+                self.initial[f"{n}-source"] = was.value
             self.fields[f"{n}-source"] = forms.ChoiceField(
                 label=f"What hypothesis {n} rests on in the self-assessment",
-                choices=source_choices,
+                choices=choices,
                 required=False,
                 help_text=source_hint,
                 error_messages={"invalid_choice": SOURCE_GONE},
@@ -107,6 +125,8 @@ class HypothesesForm(forms.Form):
         for n in range(1, self.count + 1):
             if data.get(f"{n}-text", "").strip() and not data.get(f"{n}-proposal"):
                 self.add_error(f"{n}-proposal", "Propose to investigate or to park it.")
+            if data.get(f"{n}-source", "").startswith(GONE_PREFIX):
+                self.add_error(f"{n}-source", SOURCE_GONE)
         return data
 
     def drafts(self) -> list[dict]:

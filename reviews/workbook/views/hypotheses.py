@@ -86,9 +86,6 @@ def hypotheses(request, pk):
                     f"{h.number}-text": h.text,
                     f"{h.number}-linked_to_data": h.linked_to_data,
                     f"{h.number}-linked_to_self_assessment": h.linked_to_self_assessment,
-                    f"{h.number}-source": f"{h.source_kind}-{h.source_number}"
-                    if h.source_kind
-                    else "",
                     f"{h.number}-proposal": h.proposal,
                     f"{h.number}-specialisms": list(h.specialisms.all()),
                 }
@@ -99,6 +96,13 @@ def hypotheses(request, pk):
             initial=initial,
             sources=workbook_selectors.hypothesis_sources(sa),
             source_year=sa.year if sa else None,
+            chosen={
+                h.number: workbook_selectors.HypothesisSourceChoice(
+                    h.source_kind, h.source_number, h.source_text
+                )
+                for h in items
+                if h.source_kind
+            },
         )
     if forms["decide"]:
         decide = DecisionsForm(bound("decide"), hypotheses=items)

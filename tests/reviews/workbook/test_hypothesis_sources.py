@@ -150,3 +150,43 @@ def test_the_page_offers_the_sources_and_refuses_a_gone_one_keeping_the_words(cl
         "door." in page
     )
     assert "No key weakness or key line of enquiry of the self-assessment" in page
+
+
+def test_a_saved_source_the_self_assessment_no_longer_holds_is_chosen_again(client, pctr):
+    """A later self-assessment for the review's year reworded weakness 1: the draft shows
+    the old choice as no longer there and refuses it at its field, rather than dropping
+    it unseen or taking the new words for the old (R40)."""
+    subject, people = pctr
+    submitted(subject.host, 2025, people["host_dcs"])
+    service.hypotheses_save(
+        review=subject, drafts=[{**DRAFTS[0], "source": "weakness-1"}], by=people["lead"]
+    )
+    submitted(
+        subject.host,
+        2026,
+        people["host_dcs"],
+        weaknesses=[{"narrative": "Too few foster carers.", "evidence": "Sufficiency report"}],
+    )
+    url = reverse("reviews:hypotheses", args=[subject.pk])
+    client.force_login(people["lead"])
+    page = client.get(url).content.decode()
+    assert (
+        '<option value="gone-weakness-1" selected>No longer in the self-assessment: Key '
+        "weakness 1: Thresholds are applied unevenly at the front door.</option>" in page
+    )
+    assert '<option value="weakness-1">Key weakness 1: Too few foster carers.</option>' in page
+    data = {
+        "action": "draft",
+        "1-text": "Thresholds are inconsistent, still.",
+        "1-proposal": "investigate",
+        "1-source": "gone-weakness-1",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert refused.context["failed"].errors == {"1-source": [service.SOURCE_GONE]}
+    assert "Thresholds are inconsistent, still." in refused.content.decode()
+    assert Hypothesis.objects.get(review=subject).source_text == (
+        "Thresholds are applied unevenly at the front door."
+    )
+    assert client.post(url, {**data, "1-source": "weakness-1"}).status_code == 302
+    assert Hypothesis.objects.get(review=subject).source_text == "Too few foster carers."

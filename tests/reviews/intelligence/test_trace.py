@@ -21,7 +21,7 @@ from reviews.review.models import ReviewState, TeamRole
 from reviews.workbook.models import AgreedAction, Finding, Hypothesis, Method
 from reviews.workbook.services import hypotheses
 from tests.calendar_planner.people import review as planned_review
-from tests.reviews.letter.test_letters import EVERYONE, at_state, feedback_given
+from tests.reviews.letter.test_letters import ACTIONS, EVERYONE, at_state, feedback_given
 from tests.reviews.review.test_teams import accredited
 from tests.reviews.visited import visited
 from tests.reviews.workbook.test_hypotheses import DRAFTS, team_for
@@ -312,3 +312,16 @@ def test_the_letter_and_the_verbal_feedback_record_link_each_action_to_its_trace
         client.force_login(people[who])
         page = client.get(feedback_url).content.decode()
         assert [link in page for link in links] == [True, True, True], who
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_final_letter_page_with_its_trace_links_has_its_query_count_pinned(
+    client, east_midlands, coordinator, count, django_assert_num_queries
+):
+    review, people = visited(east_midlands, coordinator, "pctr")
+    feedback_given(review, people, actions=ACTIONS[:count])
+    at_state(review, people, "final")
+    client.force_login(people["host_dcs"])
+    with django_assert_num_queries(11):
+        response = client.get(reverse("reviews:letter", args=[review.pk]))
+    assert [a.number for a in response.context["traceable_actions"]] == list(range(1, count + 1))

@@ -2,6 +2,8 @@
 
 import dataclasses
 
+from reviews.letter.models import LetterState
+
 # Self-assessments (R17, R29, R32) ------------------------------------------------------
 # The LA writes its self-assessment through its DCS and its 2nd-tier safeguarding lead,
 # computed from the posts held on the day (R3), and through the colleagues the DCS names
@@ -42,3 +44,15 @@ def letter_rights(access: ReviewAccess, *, shared: bool, final: bool) -> LetterR
     if access.coordinator:
         return LetterRights(read_final=final)
     return LetterRights()
+
+
+def action_trace_readable(access: ReviewAccess, *, letter_state: str | None) -> bool:
+    """Who may follow an agreed action of the review back to where it came from and on to
+    its follow-up (R40): once the letter is final, exactly those who read the final
+    letter; before then, the lead and the QA, who read the draft from the start. The host
+    reads the trace with the final letter, which is theirs (R23)."""
+    final = letter_state == LetterState.FINAL
+    rights = letter_rights(access, shared=final, final=final)
+    if final:
+        return rights.read_final
+    return rights.read_draft

@@ -308,3 +308,9 @@ def letter_pdf_context(*, pdf: LetterPdf, record: FeedbackRecord | None = None) 
         "review_dates": days_text(onsite_days(review)),
         "state_label": LetterState(letter.state).label,
     }
+
+
+def letter_actions(review: Review) -> list[AgreedAction]:
+    """The review's agreed actions in order, for the final letter's links to each one's
+    trace (R40). One query."""
+    return list(AgreedAction.objects.filter(review=review).order_by("number"))

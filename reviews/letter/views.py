@@ -184,6 +184,13 @@ def _page(
             "comments": comments,
             "comment_form": comment_form if rights.comment else None,
             "events": selectors.letter_events(letter) if letter and team_side else [],
+            # Once final, each action links to its trace for those who may follow it (R40);
+            # before, the lead and the QA follow it from the tracing above.
+            "traceable_actions": selectors.letter_actions(review)
+            if letter is not None
+            and letter.is_final
+            and permissions.action_trace_readable(here.access, letter_state=letter.state)
+            else [],
             "errors": list(errors),
             **_pdfs_context(here),
         },

@@ -17,21 +17,50 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from accreditation.models import Specialism
 from emslirp.fields import DayMonthYearField, date_example
 from emslirp.models import User
+from reviews.workbook.selectors import HypothesisSourceChoice
 from reviews.workbook.services import notebook as services
+from reviews.workbook.services.hypotheses import SOURCE_GONE
 
 PROPOSALS = [("investigate", "Investigate"), ("park", "Park")]
+# A hypothesis's saved source that its self-assessment no longer holds (R40).
+GONE_PREFIX = "gone-"
 
 
 class HypothesesForm(forms.Form):
     """Up to four draft hypotheses (R18): the text, whether it is linked to the data and
-    to the self-assessment, and the lead's proposal. An empty text drops the row."""
+    to the self-assessment, the key weakness or line of enquiry of the self-assessment it
+    rests on (R40), and the lead's proposal. An empty text drops the row."""
 
-    def __init__(self, *args, count: int = 4, **kwargs):
+    def __init__(
+        self,
+        *args,
+        count: int = 4,
+        sources: list[HypothesisSourceChoice] = (),
+        source_year: int | None = None,
+        chosen: dict[int, HypothesisSourceChoice] | None = None,
+        **kwargs,
+    ):
+        """``sources``: the weaknesses and lines of enquiry of the desk analysis's
+        self-assessment (``hypothesis_sources``), of ``source_year``; ``chosen``: the
+        source each saved hypothesis rests on, by number. A chosen source no longer among
+        ``sources`` (word for word) is shown as it was chosen, and refused when sent, so
+        that it is chosen again rather than dropped unseen (R40)."""
         super().__init__(*args, **kwargs)
+        chosen = chosen or {}
+        source_choices = [
+            ("", "None of these"),
+            *((s.value, Truncator(s.label).chars(150)) for s in sources),
+        ]
+        source_hint = (
+            f"A key weakness or key line of enquiry of the {source_year} self-assessment."
+            if source_year
+            else "No self-assessment has been submitted yet."
+        )
         layout = []
         for n in range(1, count + 1):
             self.fields[f"{n}-text"] = forms.CharField(
@@ -54,6 +83,24 @@ class HypothesesForm(forms.Form):
                 required=False,
                 help_text="Team suggestions put first those who have it.",
             )
+            choices = source_choices
+            was = chosen.get(n)
+            if was is not None and was not in sources:
+                gone = f"{GONE_PREFIX}{was.value}"
+                choices = [
+                    (gone, Truncator(f"No longer in the self-assessment: {was.label}").chars(150)),
+                    *source_choices,
+                ]
+                self.initial[f"{n}-source"] = gone
+            elif was is not None:
+                self.initial[f"{n}-source"] = was.value
+            self.fields[f"{n}-source"] = forms.ChoiceField(
+                label=f"What hypothesis {n} rests on in the self-assessment",
+                choices=choices,
+                required=False,
+                help_text=source_hint,
+                error_messages={"invalid_choice": SOURCE_GONE},
+            )
             self.fields[f"{n}-proposal"] = forms.ChoiceField(
                 label=f"Proposal for hypothesis {n}",
                 choices=PROPOSALS,
@@ -64,6 +111,7 @@ class HypothesesForm(forms.Form):
                 Field.textarea(f"{n}-text", rows=3),
                 Field.checkbox(f"{n}-linked_to_data"),
                 Field.checkbox(f"{n}-linked_to_self_assessment"),
+                Field.select(f"{n}-source"),
                 Field.checkboxes(f"{n}-specialisms", legend_size="s", small=True),
                 Field.radios(f"{n}-proposal", inline=True, legend_size="s"),
             ]
@@ -77,6 +125,8 @@ class HypothesesForm(forms.Form):
         for n in range(1, self.count + 1):
             if data.get(f"{n}-text", "").strip() and not data.get(f"{n}-proposal"):
                 self.add_error(f"{n}-proposal", "Propose to investigate or to park it.")
+            if data.get(f"{n}-source", "").startswith(GONE_PREFIX):
+                self.add_error(f"{n}-source", SOURCE_GONE)
         return data
 
     def drafts(self) -> list[dict]:
@@ -87,6 +137,7 @@ class HypothesesForm(forms.Form):
                 "linked_to_data": data[f"{n}-linked_to_data"],
                 "linked_to_self_assessment": data[f"{n}-linked_to_self_assessment"],
                 "specialisms": list(data[f"{n}-specialisms"]),
+                "source": data[f"{n}-source"],
                 "proposal": data[f"{n}-proposal"],
             }
             for n in range(1, self.count + 1)

@@ -14,11 +14,14 @@ from reviews.letter.models import Letter, LetterState
 from reviews.review import permissions
 from reviews.review.models import Review, ReviewState, TeamMember, TeamRole
 from reviews.review.selectors import host_leaders
+from reviews.self_assessment import content as self_assessment_content
+from reviews.self_assessment.models import SelfAssessment, SelfAssessmentState
 from reviews.workbook import permissions as workbook_permissions
 from reviews.workbook.models import (
     EmergingIssue,
     Finding,
     Hypothesis,
+    HypothesisSource,
     Note,
     Notebook,
     Proposal,
@@ -177,3 +180,58 @@ def emerging_issue_recipients(review: Review, *, on: datetime.date) -> list[User
         if access.team_role is None and workbook_permissions.notebook_rights(access).read_emerging:
             recipients.append(person)
     return recipients
+
+
+# Where a hypothesis comes from (R18, R40) ---------------------------------------------------
+
+
+def desk_self_assessment(review: Review) -> SelfAssessment | None:
+    """The host's self-assessment the desk analysis reads (R17, R18): the one submitted
+    for the review's year, else the latest submitted before it; None if there is none.
+    One query."""
+    return (
+        SelfAssessment.objects.filter(
+            local_authority_id=review.host_id,
+            state=SelfAssessmentState.SUBMITTED,
+            year__lte=review.starts_on.year,
+        )
+        .order_by("-year")
+        .first()
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class HypothesisSourceChoice:
+    """A key weakness or key line of enquiry of a self-assessment that a hypothesis may
+    rest on (R40): its kind, its number there and its words."""
+
+    kind: str
+    number: int
+    text: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.kind}-{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"{HypothesisSource(self.kind).label} {self.number}: {self.text}"
+
+
+def hypothesis_sources(self_assessment: SelfAssessment | None) -> list[HypothesisSourceChoice]:
+    """The key weaknesses (numbered as the LA typed them, empty rows skipped) and then the
+    key lines of enquiry (each non-empty line, numbered in order) of ``self_assessment``.
+    No query."""
+    if self_assessment is None:
+        return []
+    sources = [
+        HypothesisSourceChoice(HypothesisSource.WEAKNESS, row["number"], row["narrative"].strip())
+        for row in self_assessment_content.rows_filled(self_assessment, "weaknesses")
+        if row.get("narrative", "").strip()
+    ]
+    lines = [line.strip() for line in self_assessment.lines_of_enquiry.splitlines()]
+    sources += [
+        HypothesisSourceChoice(HypothesisSource.KLOE, n, line)
+        for n, line in enumerate((line for line in lines if line), start=1)
+    ]
+    return sources

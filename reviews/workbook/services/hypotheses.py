@@ -27,6 +27,7 @@ from reviews.workbook.models import ConferenceCall, Hypothesis, HypothesisCommen
 MAX_HYPOTHESES = 4
 MAX_METHODS = 3
 INVESTIGATED = (2, 3)
+SOURCE_GONE = "That weakness or line of enquiry is no longer in the self-assessment: choose again."
 
 
 def _access(user: User, review: Review) -> review_permissions.ReviewAccess:
@@ -62,8 +63,11 @@ def _agreed(review: Review, by: User) -> None:
 @transaction.atomic
 def hypotheses_save(*, review: Review, drafts: list[dict], by: User) -> list[Hypothesis]:
     """Replace the draft hypotheses with ``drafts`` (each: text, linked_to_data,
-    linked_to_self_assessment, proposal), numbered in order. The lead and the data
-    specialist write them until they are decided (R18, R29)."""
+    linked_to_self_assessment, proposal, and ``source``: the value of one of
+    ``hypothesis_sources`` of the desk analysis's self-assessment, or empty for none),
+    numbered in order. The lead and the data specialist write them until they are decided
+    (R18, R29). A source's words are copied from the self-assessment, never typed (R18,
+    R40); a source no longer in it is refused at its field."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     if not permissions.hypotheses_rights(_access(by, review)).write:
         raise PermissionDenied
@@ -75,18 +79,33 @@ def hypotheses_save(*, review: Review, drafts: list[dict], by: User) -> list[Hyp
     for n, draft in enumerate(drafts, start=1):
         if draft.get("proposal") not in Proposal.values:
             raise ValidationError({f"{n}-proposal": "Propose to investigate or to park it."})
+    sources = {
+        s.value: s
+        for s in notebook_selectors.hypothesis_sources(
+            notebook_selectors.desk_self_assessment(review)
+        )
+    }
+    for n, draft in enumerate(drafts, start=1):
+        if draft.get("source") and draft["source"] not in sources:
+            raise ValidationError({f"{n}-source": SOURCE_GONE})
     # Each hypothesis keeps its row by number, so the comments on it and its history stay
     # with it when the draft is saved again (R19, R33); only numbers no longer drafted go.
     review.hypotheses.filter(number__gt=len(drafts)).delete()
     saved = []
     for n, d in enumerate(drafts, start=1):
+        source = sources.get(d.get("source") or "")
         hypothesis, _ = Hypothesis.objects.update_or_create(
             review=review,
             number=n,
             defaults={
                 "text": d["text"].strip(),
                 "linked_to_data": bool(d.get("linked_to_data")),
-                "linked_to_self_assessment": bool(d.get("linked_to_self_assessment")),
+                # Resting on a weakness or line of enquiry links it to the self-assessment.
+                "linked_to_self_assessment": bool(d.get("linked_to_self_assessment"))
+                or source is not None,
+                "source_kind": source.kind if source else "",
+                "source_number": source.number if source else None,
+                "source_text": source.text if source else "",
                 "proposal": d["proposal"],
                 "written_by": by,
             },

@@ -15,8 +15,8 @@ from reviews.review import selectors
 from reviews.review.models import Review, TeamRole
 from reviews.review.teams import ON_SITE_ROLES
 from reviews.review.views import _review
-from reviews.self_assessment.models import SelfAssessment, SelfAssessmentState
 from reviews.workbook import permissions
+from reviews.workbook import selectors as workbook_selectors
 from reviews.workbook.forms import (
     CommentForm,
     ConferenceCallForm,
@@ -35,16 +35,8 @@ def _desk_analysis(review: Review, today) -> dict:
     """The desk analysis's facts, from the records, never typed again (R18)."""
     lead = review.team.filter(role=TeamRole.LEAD).select_related("person").first()
     # The host's latest submitted self-assessment up to the review's year gives the key
-    # lines of enquiry (R17, R18).
-    self_assessment = (
-        SelfAssessment.objects.filter(
-            local_authority=review.host,
-            state=SelfAssessmentState.SUBMITTED,
-            year__lte=review.starts_on.year,
-        )
-        .order_by("-year")
-        .first()
-    )
+    # lines of enquiry (R17, R18), and the weaknesses and lines a hypothesis rests on (R40).
+    self_assessment = workbook_selectors.desk_self_assessment(review)
     return {
         "host_dcs": post_holder(kind=PostKind.DCS, local_authority=review.host, on=today),
         "lead": lead.person if lead else None,
@@ -85,6 +77,7 @@ def hypotheses(request, pk):
     if action and not forms.get(action):
         raise PermissionDenied
     draft = decide = call = None
+    desk = _desk_analysis(review, today)
     if forms["draft"]:
         initial = {}
         for h in items:
@@ -97,7 +90,20 @@ def hypotheses(request, pk):
                     f"{h.number}-specialisms": list(h.specialisms.all()),
                 }
             )
-        draft = HypothesesForm(bound("draft"), initial=initial)
+        sa = desk["self_assessment"]
+        draft = HypothesesForm(
+            bound("draft"),
+            initial=initial,
+            sources=workbook_selectors.hypothesis_sources(sa),
+            source_year=sa.year if sa else None,
+            chosen={
+                h.number: workbook_selectors.HypothesisSourceChoice(
+                    h.source_kind, h.source_number, h.source_text
+                )
+                for h in items
+                if h.source_kind
+            },
+        )
     if forms["decide"]:
         decide = DecisionsForm(bound("decide"), hypotheses=items)
     if forms["call"]:
@@ -149,7 +155,7 @@ def hypotheses(request, pk):
                 if action == "comment"
                 else None,
             ),
-            "desk": _desk_analysis(review, today),
+            "desk": desk,
         },
         status=400 if failed is not None else 200,
     )

@@ -181,6 +181,10 @@ def verbal_feedback(request, pk):
             "hypotheses": hypotheses,
             "writes": writes,
             "closed": selectors.record_closed_message(letter_state),
+            # Whether each action links to its trace (R40): asked of the letter's
+            # permissions by the template, as this stage may not import them.
+            "access": access,
+            "letter_state": letter_state,
             "shows_tracing": access.team_role is not None,
             "lead": next(
                 (

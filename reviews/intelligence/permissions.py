@@ -12,6 +12,7 @@ import datetime
 
 from emslirp.models import LocalAuthority, Post, PostKind, Region, User
 from emslirp.permissions import coordinates
+from reviews.review.models import TeamRole
 
 MIN_LAS_BEHIND_A_FIGURE = 3
 
@@ -87,7 +88,7 @@ def can_keep_themes(user: User, region: Region) -> bool:
 # Who sees an LA's agreed actions followed up and its self-ratings beside the teams'
 # views: its own leaders and its region's coordinator, never another LA's DCS.
 
-FOLLOW_UP_TEAM_ROLES = ("lead", "data_specialist", "qa")
+FOLLOW_UP_TEAM_ROLES = (TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.QA)
 
 
 def sees_self_awareness(user: User, local_authority: LocalAuthority, *, on: datetime.date) -> bool:

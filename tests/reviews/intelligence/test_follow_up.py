@@ -462,3 +462,36 @@ def test_the_self_awareness_page_runs_the_same_queries_however_many_reviews(
     with django_assert_num_queries(8):
         page = client.get(awareness_url(review_.host))
     assert len(page.context["reviews"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_hypotheses_page_shows_the_actions_in_the_same_queries_however_many(
+    visit,  # noqa: F811
+    client,
+    east_midlands,
+    coordinator,
+    count,
+    django_assert_num_queries,
+):
+    review_, people = visit("pctr")
+    actions = agreed(review_, people, count)
+    issued(review_, people)
+    sa = sa_services.self_assessment_start(
+        local_authority=review_.host, by=people["host_dcs"], on=TODAY
+    )
+    for action in actions:
+        action_progress_record(
+            action=action,
+            status="in_progress",
+            commentary=f"Report on {action.number}.",
+            self_assessment=sa,
+            by=people["host_dcs"],
+        )
+    subject, team = next_review(east_midlands, coordinator)
+    client.force_login(team["lead"])
+    with django_assert_num_queries(22):
+        page = client.get(reverse("reviews:hypotheses", args=[subject.pk]))
+    html = page.content.decode()
+    assert [n for n in range(1, count + 1) if f"Report on {n}." in html] == list(
+        range(1, count + 1)
+    )

@@ -49,6 +49,11 @@ class ReviewsConfig(AppConfig):
             auditlog.register(model)
         # Which findings an action answers is what the QA's proofreading traces (R23).
         auditlog.register(models.AgreedAction, m2m_fields={"findings"})
+        # The team's view of the areas and the host's reports on actions (R38, R39).
+        from reviews.intelligence.models import ActionProgress
+
+        auditlog.register(models.TeamAreaView)
+        auditlog.register(ActionProgress)
         # Reflections are not: the audit log would tie each answer to its writer (R27).
         # A self-assessment's saves are logged by its services (a conditional UPDATE sends
         # no signal); its start, its template versions and the DCS's delegations here.

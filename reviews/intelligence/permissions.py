@@ -12,6 +12,7 @@ import datetime
 
 from emslirp.models import LocalAuthority, Post, PostKind, Region, User
 from emslirp.permissions import coordinates
+from reviews.review.models import TeamRole
 
 MIN_LAS_BEHIND_A_FIGURE = 3
 
@@ -81,3 +82,51 @@ def intelligence_regions(user: User, *, on: datetime.date) -> list[Region]:
 def can_keep_themes(user: User, region: Region) -> bool:
     """Only the region's coordinator keeps its themes and tags its letters (R28)."""
     return bool(user.is_authenticated and user.is_active and coordinates(user, region))
+
+
+# Follow-up and self-awareness (R38, R39) ----------------------------------------------
+# Who sees an LA's agreed actions followed up and its self-ratings beside the teams'
+# views: its own leaders and its region's coordinator, never another LA's DCS.
+
+FOLLOW_UP_TEAM_ROLES = (TeamRole.LEAD, TeamRole.DATA_SPECIALIST, TeamRole.QA)
+
+
+def sees_self_awareness(user: User, local_authority: LocalAuthority, *, on: datetime.date) -> bool:
+    """The LA's DCS and 2nd-tier safeguarding lead on ``on``, and its region's
+    coordinator (R39). One or two queries."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Post.objects.held_on(on).filter(
+        holder=user,
+        local_authority=local_authority,
+        kind__in=(PostKind.DCS, PostKind.SAFEGUARDING_LEAD),
+    ).exists() or coordinates(user, local_authority.region)
+
+
+def sees_follow_up_in_self_assessment(access) -> bool:
+    """Who sees the agreed actions carried into a self-assessment (R38), from its
+    ``SelfAssessmentAccess``: the LA's writers and delegates, and the coordinator once it
+    is submitted."""
+    return access.of_the_la or (access.coordinator and access.submitted)
+
+
+def records_follow_up_in_self_assessment(access) -> bool:
+    """Those who write the self-assessment record progress in it, until it is submitted."""
+    return access.can_write
+
+
+def sees_follow_up_in_review(access) -> bool:
+    """Who sees the agreed actions carried into a review's desk analysis (R38), from its
+    ``ReviewAccess``: the lead, the data specialist and the QA, who draft and check the
+    hypotheses; the coordinator; and the host's DCS and 2nd-tier lead of a PCTR. A SAV's
+    desk analysis is never the host's: they report in their self-assessment (R30)."""
+    return bool(
+        access.team_role in FOLLOW_UP_TEAM_ROLES
+        or access.coordinator
+        or (access.kind_is_pctr and access.host_decides)
+    )
+
+
+def records_follow_up_in_review(access) -> bool:
+    """The host's DCS and 2nd-tier lead of a PCTR record progress in its desk analysis."""
+    return bool(access.kind_is_pctr and access.host_decides)

@@ -3,12 +3,18 @@
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from emslirp.models import LocalAuthority, Post, Region, User
 from emslirp.object_permissions import object_grantees
 from reviews.self_assessment import content as fields
 from reviews.self_assessment import permissions
-from reviews.self_assessment.models import SelfAssessment, SelfAssessmentRevision
+from reviews.self_assessment.models import (
+    SelfAssessment,
+    SelfAssessmentRevision,
+    SelfAssessmentState,
+    SelfAssessmentTemplate,
+)
 
 
 def self_assessment_get(*, pk: int) -> SelfAssessment:
@@ -97,3 +103,45 @@ def self_assessments_of_region(*, region: Region, year: int) -> list[dict]:
         )
     }
     return [{"local_authority": la, "self_assessment": found.get(la.pk)} for la in las]
+
+
+def self_assessment_for_review_among(self_assessments, review) -> SelfAssessment | None:
+    """Of ``self_assessments`` (its host's, any order), the one a review's ratings are set
+    against (R39): the host's submitted self-assessment of the review's year, else the
+    latest submitted before the visit (its first on-site day, or its first day when not
+    yet set). No query: pages listing many reviews load the LA's self-assessments once."""
+    submitted = [
+        sa
+        for sa in self_assessments
+        if sa.local_authority_id == review.host_id and sa.state == SelfAssessmentState.SUBMITTED
+    ]
+    year = review.starts_on.year
+    same_year = [sa for sa in submitted if sa.year == year]
+    if same_year:
+        return same_year[0]
+    visit = review.onsite_from or review.starts_on
+    before = [
+        sa
+        for sa in submitted
+        if sa.submitted_at is not None and timezone.localdate(sa.submitted_at) < visit
+    ]
+    return max(before, key=lambda sa: (sa.year, sa.submitted_at), default=None)
+
+
+def self_assessment_for_review(review) -> SelfAssessment | None:
+    """The host's self-assessment a review's ratings are set against (R39), with its
+    template: see ``self_assessment_for_review_among``. One query."""
+    return self_assessment_for_review_among(
+        SelfAssessment.objects.filter(
+            local_authority_id=review.host_id, state=SelfAssessmentState.SUBMITTED
+        ).select_related("template"),
+        review,
+    )
+
+
+def self_assessment_template_of(self_assessment: SelfAssessment | None) -> SelfAssessmentTemplate:
+    """The template whose areas and scale a review's ratings are read on: that of the
+    self-assessment they are set against, else the latest version. At most one query."""
+    if self_assessment is not None:
+        return self_assessment.template
+    return SelfAssessmentTemplate.objects.latest()

@@ -536,6 +536,43 @@ class AgreedActionsForm(RevisedForm):
         return f"{filled[index]}-{name}" if index < len(filled) else key
 
 
+NOT_LOOKED_AT = "none"
+
+
+class TeamViewsForm(forms.Form):
+    """The team's 1–4 view of each area of the self-assessment (R39): one choice per area,
+    "Not looked at" or a value of the template's scale, labelled as the LA's own."""
+
+    def __init__(self, *args, areas, scale, **kwargs):
+        """``areas``: the template's areas (key, name); ``scale``: its values and labels."""
+        super().__init__(*args, **kwargs)
+        self.keys = [a["key"] for a in areas]
+        choices = [(NOT_LOOKED_AT, "Not looked at")] + [
+            (str(p["value"]), f"{p['value']}: {p['label']}") for p in scale
+        ]
+        for area in areas:
+            self.fields[area["key"]] = forms.ChoiceField(
+                label=area["name"],
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose the team's view of {area['name']}, or Not looked at.",
+                    "invalid_choice": "Choose a rating from 1 to 4, or Not looked at.",
+                },
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *[Field.radios(key, inline=True, legend_size="s", small=True) for key in self.keys]
+        )
+
+    def ratings(self) -> dict[str, int | None]:
+        return {
+            key: None if self.cleaned_data[key] == NOT_LOOKED_AT else int(self.cleaned_data[key])
+            for key in self.keys
+        }
+
+
 class EmergingIssueForm(forms.Form):
     text = _text(
         "The issue to share with the host",

@@ -15,7 +15,11 @@ from reviews.review import permissions
 from reviews.review.models import Review, ReviewState, TeamMember, TeamRole
 from reviews.review.selectors import host_leaders
 from reviews.self_assessment import content as self_assessment_content
-from reviews.self_assessment.models import SelfAssessment, SelfAssessmentState
+from reviews.self_assessment.models import SelfAssessment
+from reviews.self_assessment.selectors import (
+    self_assessment_for_review,
+    self_assessment_template_of,
+)
 from reviews.workbook import permissions as workbook_permissions
 from reviews.workbook.models import (
     EmergingIssue,
@@ -25,6 +29,7 @@ from reviews.workbook.models import (
     Note,
     Notebook,
     Proposal,
+    TeamAreaView,
     VerbalFeedback,
 )
 
@@ -186,18 +191,9 @@ def emerging_issue_recipients(review: Review, *, on: datetime.date) -> list[User
 
 
 def desk_self_assessment(review: Review) -> SelfAssessment | None:
-    """The host's self-assessment the desk analysis reads (R17, R18): the one submitted
-    for the review's year, else the latest submitted before it; None if there is none.
-    One query."""
-    return (
-        SelfAssessment.objects.filter(
-            local_authority_id=review.host_id,
-            state=SelfAssessmentState.SUBMITTED,
-            year__lte=review.starts_on.year,
-        )
-        .order_by("-year")
-        .first()
-    )
+    """The host's self-assessment the desk analysis reads (R17, R18): the same one the
+    team's view is set against (``self_assessment_for_review``). One query."""
+    return self_assessment_for_review(review)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -235,3 +231,77 @@ def hypothesis_sources(self_assessment: SelfAssessment | None) -> list[Hypothesi
         for n, line in enumerate((line for line in lines if line), start=1)
     ]
     return sources
+
+
+# The team's view of the areas (R39) ---------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class AreaView:
+    """One area of the self-assessment: the LA's self-rating and the team's view, each a
+    value on the template's 1–4 scale (None: not rated, or not looked at)."""
+
+    key: str
+    name: str
+    self_rating: int | None
+    self_label: str
+    team_rating: int | None
+    team_label: str
+
+    @property
+    def difference(self) -> int | None:
+        """How much higher the LA rated itself than the team found (negative: lower)."""
+        if self.self_rating is None or self.team_rating is None:
+            return None
+        return self.self_rating - self.team_rating
+
+    @property
+    def gap(self) -> int | None:
+        return abs(self.difference) if self.difference is not None else None
+
+
+@dataclasses.dataclass(frozen=True)
+class TeamViews:
+    self_assessment: SelfAssessment | None  # the one the ratings are set against
+    scale: list[dict]  # the template's scale: value and label
+    areas: list[AreaView]
+
+    @property
+    def looked_at(self) -> list[AreaView]:
+        return [a for a in self.areas if a.team_rating is not None]
+
+
+def team_views_of(
+    *, self_assessment: SelfAssessment | None, template, ratings: dict[str, int]
+) -> TeamViews:
+    """The areas of ``template`` with the LA's self-rating in ``self_assessment`` and the
+    team's ``ratings`` (area key → 1–4) beside it. No query."""
+    scale = {p["value"]: p["label"] for p in template.scale}
+    held = self_assessment.areas if self_assessment is not None else {}
+    areas = []
+    for area in template.areas:
+        own = (held.get(area["key"]) or {}).get("rating")
+        own = own if own in scale else None
+        team = ratings.get(area["key"])
+        areas.append(
+            AreaView(
+                key=area["key"],
+                name=area["name"],
+                self_rating=own,
+                self_label=scale.get(own, ""),
+                team_rating=team,
+                team_label=scale.get(team, ""),
+            )
+        )
+    return TeamViews(self_assessment=self_assessment, scale=template.scale, areas=areas)
+
+
+def team_views(review: Review) -> TeamViews:
+    """The team's view of each area of the self-assessment beside the LA's self-rating
+    (R39), set against ``self_assessment_for_review``. Two or three queries."""
+    self_assessment = self_assessment_for_review(review)
+    return team_views_of(
+        self_assessment=self_assessment,
+        template=self_assessment_template_of(self_assessment),
+        ratings=dict(TeamAreaView.objects.filter(review=review).values_list("area", "rating")),
+    )

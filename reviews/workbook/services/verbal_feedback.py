@@ -12,6 +12,10 @@ from django.utils import timezone
 from emslirp.models import User
 from emslirp.notices import email_after_commit
 from reviews.review.models import Review
+from reviews.self_assessment.selectors import (
+    self_assessment_for_review,
+    self_assessment_template_of,
+)
 from reviews.workbook import permissions
 from reviews.workbook.models import (
     AgreedAction,
@@ -20,6 +24,7 @@ from reviews.workbook.models import (
     Hypothesis,
     HypothesisReport,
     Proposal,
+    TeamAreaView,
     VerbalFeedback,
 )
 from reviews.workbook.selectors import (
@@ -265,6 +270,50 @@ def _actions_store(
 
 def _theirs_actions(current: VerbalFeedback) -> dict:
     return {"actions": _actions_of(current.review)}
+
+
+# The team's view of the areas (R39) --------------------------------------------------------
+
+
+def team_views_save(*, review: Review, ratings: dict, by: User) -> dict[str, int]:
+    """Record the team's own 1–4 view of each area of the self-assessment its hypotheses
+    touched (R39): ``ratings`` maps every area key to 1–4, or None for "not looked at"
+    (no row). Saving the same views again changes nothing. Only the lead writes them,
+    while the verbal feedback record is open (until the letter leaves draft, R23).
+    Returns the views now held."""
+    with transaction.atomic():
+        review = _review_locked(review.pk)
+        if not _feedback_rights(by, review).write:
+            raise PermissionDenied
+        _writing_check(review)
+        template = self_assessment_template_of(self_assessment_for_review(review))
+        keys = [a["key"] for a in template.areas]
+        values = {p["value"] for p in template.scale}
+        errors = {}
+        for key in ratings:
+            if key not in keys:
+                errors.setdefault("__all__", []).append("Rate the areas of the self-assessment.")
+        for key in keys:
+            rating = ratings.get(key)
+            if rating is not None and (isinstance(rating, bool) or rating not in values):
+                errors[key] = ["Choose a rating from 1 to 4, or say the area was not looked at."]
+        if errors:
+            raise ValidationError(errors)
+        held = {v.area: v for v in TeamAreaView.objects.filter(review=review)}
+        now = timezone.now()
+        for key in keys:
+            rating, view = ratings.get(key), held.get(key)
+            if rating is None:
+                if view is not None:
+                    view.delete()
+            elif view is None:
+                TeamAreaView.objects.create(
+                    review=review, area=key, rating=rating, recorded_by=by, recorded_at=now
+                )
+            elif view.rating != rating:
+                view.rating, view.recorded_by, view.recorded_at = rating, by, now
+                view.save(update_fields=["rating", "recorded_by", "recorded_at"])
+        return dict(TeamAreaView.objects.filter(review=review).values_list("area", "rating"))
 
 
 # Emerging issues (R24) ---------------------------------------------------------------------

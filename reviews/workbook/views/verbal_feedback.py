@@ -16,10 +16,12 @@ from reviews.workbook import permissions, selectors
 from reviews.workbook.feedback_record import verbal_feedback_record
 from reviews.workbook.forms import (
     AGREES_VALUE,
+    NOT_LOOKED_AT,
     AgreedActionsForm,
     EmergingIssueForm,
     GivenOnForm,
     ReportCommentsForm,
+    TeamViewsForm,
 )
 from reviews.workbook.services import notebook as workbook_notebook
 from reviews.workbook.services import verbal_feedback as services
@@ -59,6 +61,19 @@ def verbal_feedback(request, pk):
             findings=findings,
             actions=[a.action for a in record.actions],
             initial={"revision": revision},
+        )
+
+    views = selectors.team_views(review)
+
+    def views_form(data=None):
+        return TeamViewsForm(
+            data,
+            prefix="views",
+            areas=[{"key": a.key, "name": a.name} for a in views.areas],
+            scale=views.scale,
+            initial={
+                a.key: str(a.team_rating) if a.team_rating else NOT_LOOKED_AT for a in views.areas
+            },
         )
 
     bound, status, theirs_actions = {}, 400, None
@@ -128,6 +143,17 @@ def verbal_feedback(request, pk):
                     )
                     return _feedback_back(review, "actions")
             bound[("actions", None)] = form
+        elif action == "views":
+            form = views_form(request.POST)
+            if form.is_valid():
+                try:
+                    services.team_views_save(review=review, ratings=form.ratings(), by=request.user)
+                except ValidationError as error:
+                    form_errors_add(form, error)
+                else:
+                    messages.success(request, "The team's view of the areas is saved.")
+                    return _feedback_back(review, "team-views")
+            bound[("views", None)] = form
         elif action == "given":
             form, status = _revised_save(
                 request,
@@ -162,6 +188,7 @@ def verbal_feedback(request, pk):
         hypotheses.append((h, form))
     labels = dict(findings)
     actions_shown = (bound.get(("actions", None)) or actions_form()) if writes else None
+    views_shown = (bound.get(("views", None)) or views_form()) if writes else None
     given_form = (
         (
             bound.get(("given", None))
@@ -196,6 +223,8 @@ def verbal_feedback(request, pk):
             ),
             "actions_form": actions_shown,
             "given_form": given_form,
+            "views": views,
+            "views_form": views_shown,
             "theirs_actions": [
                 {
                     **a,
@@ -204,7 +233,10 @@ def verbal_feedback(request, pk):
                 }
                 for a in theirs_actions or []
             ],
-            **_failed(bound, [form for _, form in hypotheses] + [actions_shown, given_form]),
+            **_failed(
+                bound,
+                [form for _, form in hypotheses] + [actions_shown, views_shown, given_form],
+            ),
         },
         status=status if bound else 200,
     )

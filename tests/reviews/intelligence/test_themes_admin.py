@@ -2,6 +2,7 @@
 own region's; a name taken whatever its case is refused at the field; a theme in use is
 never deleted."""
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,3 +82,17 @@ def test_a_dcs_has_no_admin_of_themes(client, east_midlands):
     response = client.get(reverse("admin:reviews_theme_changelist"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("extra", [1, 3])
+def test_the_admin_list_of_themes_does_not_grow_with_rows(
+    client, coordinator, east_midlands, extra, django_assert_num_queries
+):
+    Theme.objects.filter(region=east_midlands).delete()
+    for n in range(extra):
+        service.theme_create(region=east_midlands, name=f"Theme {n}", by=coordinator)
+    client.force_login(coordinator)
+    url = reverse("admin:reviews_theme_changelist")
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == extra

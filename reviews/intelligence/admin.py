@@ -15,9 +15,21 @@ from reviews.intelligence.services.themes import theme_name_check
 
 
 class ThemeAdminForm(forms.ModelForm):
+    # A box rather than the admin's split date and time, whose two boxes have no label
+    # of their own; the time of retiring is the time it is saved.
+    retired = forms.BooleanField(
+        label="Retired",
+        required=False,
+        help_text="No longer offered when letters are tagged; what was tagged stays.",
+    )
+
     class Meta:
         model = Theme
-        fields = ["region", "name", "description", "keywords", "retired_at"]
+        fields = ["region", "name", "description", "keywords"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retired"].initial = self.instance.retired_at is not None
 
     def clean(self):
         data = super().clean()
@@ -66,6 +78,11 @@ class ThemeAdmin(RegionScopedAdmin):
         return actions
 
     def save_model(self, request, obj, form, change):
+        now = timezone.now()
         if not change:
-            obj.created_at = timezone.now()
+            obj.created_at = now
+        if not form.cleaned_data["retired"]:
+            obj.retired_at = None
+        elif obj.retired_at is None:
+            obj.retired_at = now
         super().save_model(request, obj, form, change)

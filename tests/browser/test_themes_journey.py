@@ -12,6 +12,9 @@ from playwright.sync_api import expect
 from reviews.intelligence.models import Theme, ThemeTag
 from reviews.workbook.models import Finding
 from tests.browser.test_accreditation_journey import sign_in
+from tests.browser.test_admin_journey import (  # noqa: F401 (an autouse fixture: axe reads admin CSS)
+    forms_css_with_its_import_inlined,
+)
 from tests.reviews.letter.test_letters import at_state, feedback_given
 from tests.reviews.visited import visited
 
@@ -84,3 +87,11 @@ def test_the_coordinator_keeps_the_themes_and_tags_a_final_letter(
     assert [(t.finding_id, t.theme_id, t.tagged_by_id) for t in tags] == [
         (finding.pk, workforce.pk, coordinator.pk)
     ]
+
+    # The same themes in the admin, to the same standard.
+    page.goto(f"{live_server.url}/admin/reviews/theme/")
+    expect(page.locator("#result_list")).to_contain_text("Youth justice")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/admin/reviews/theme/{workforce.pk}/change/")
+    expect(page.get_by_label("Name:")).to_have_value("Workforce and caseloads")
+    assert_accessible(page)

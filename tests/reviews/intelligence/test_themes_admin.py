@@ -96,3 +96,21 @@ def test_the_admin_list_of_themes_does_not_grow_with_rows(
     with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["cl"].result_list) == extra
+
+
+def test_a_theme_is_retired_and_brought_back_in_the_admin(client, coordinator, east_midlands):
+    theme = theme_named(east_midlands, "Neglect")
+    client.force_login(coordinator)
+    url = reverse("admin:reviews_theme_change", args=[theme.pk])
+    data = {"name": "Neglect", "description": theme.description, "keywords": theme.keywords}
+    assert client.post(url, {**data, "retired": "on"}).status_code == 302
+    theme.refresh_from_db()
+    retired_at = theme.retired_at
+    assert retired_at is not None
+    # Saved again still retired, it keeps the time it was retired.
+    client.post(url, {**data, "retired": "on", "description": "Changed."})
+    theme.refresh_from_db()
+    assert (theme.retired_at, theme.description) == (retired_at, "Changed.")
+    client.post(url, data)
+    theme.refresh_from_db()
+    assert theme.retired_at is None

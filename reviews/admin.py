@@ -13,6 +13,7 @@ from django.contrib import admin
 
 from emslirp import permissions as core_permissions
 from emslirp.admin import RegionScopedAdmin
+from reviews.intelligence import admin as intelligence_admin  # noqa: F401 (the themes)
 from reviews.letter.models import LetterTemplate
 from reviews.letter.placeholders import placeholders_help, placeholders_problems
 from reviews.self_assessment import services

@@ -16,6 +16,7 @@ class ReviewsConfig(AppConfig):
             tasks,  # noqa: F401 (their names, for emslirp.queue)
         )
         from reviews.escalations import models as escalations_models
+        from reviews.intelligence import models as intelligence_models
         from reviews.letter import models as letter_models
         from reviews.review import models as review_models
         from reviews.review.views import home_part
@@ -45,6 +46,9 @@ class ReviewsConfig(AppConfig):
             letter_models.LetterTemplate,
             letter_models.Letter,
             escalations_models.Escalation,
+            # The region's themes and their tags on final letters (R28).
+            intelligence_models.Theme,
+            intelligence_models.ThemeTag,
         ):
             auditlog.register(model)
         # Which findings an action answers is what the QA's proofreading traces (R23).
@@ -73,5 +77,15 @@ class ReviewsConfig(AppConfig):
                 "reviews.view_lettertemplate",
                 "reviews.change_lettertemplate",
                 "reviews.add_lettertemplate",
+            }
+        )
+        # A coordinator keeps their region's themes in the admin too; one in use is
+        # retired, never deleted (R28, R31).
+        coordinator_permissions_add(
+            {
+                "reviews.view_theme",
+                "reviews.add_theme",
+                "reviews.change_theme",
+                "reviews.delete_theme",
             }
         )

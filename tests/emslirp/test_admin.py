@@ -224,6 +224,7 @@ def test_coordinator_admin_index_offers_only_the_register_accreditation_blackout
         "Post",
         "Region",
         "SelfAssessmentTemplate",
+        "Theme",
         "TrainingAttendance",
         "TrainingSession",
         "User",

@@ -1,4 +1,15 @@
 """Regional intelligence's URLs, under /intelligence/ (namespace "intelligence")."""
 
+from django.urls import path
+
+from reviews.intelligence.views import regional
+
 app_name = "intelligence"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<int:region_pk>/", regional.region, name="region"),
+    path(
+        "<int:region_pk>/<slug:chart>.<slug:kind>",
+        regional.region_export,
+        name="region_export",
+    ),
+]

@@ -5,7 +5,8 @@ the LAs' self-awareness, each as a table and a chart, cut to what the reader's s
 Who sees what: the coordinator sees every LA by name. A DCS sees their own LA by name and
 every other LA only inside an aggregate that rests on at least three LAs other than their
 own (so that taking their own LA's figure out of it still leaves three); a figure that
-fails the floor is left out altogether, and a total is the sum of the figures shown. The
+fails the floor is left out (beside their own LA's figure it reads "not shown", whether
+no other LA or one or two are behind it), and a total is the sum of the figures shown. The
 queries are the same whatever the number of years, LAs and letters (six in all).
 Reflections are never read here.
 """
@@ -78,14 +79,13 @@ class Picture:
 
 
 def _may_show(scope: IntelligenceScope, behind) -> bool:
-    """Whether a figure resting on the LAs ``behind`` may be shown: to a DCS only if it
-    rests on their own LA alone, or on at least three LAs besides their own."""
-    behind = frozenset(behind)
+    """Whether a figure of the region resting on the LAs ``behind`` may be shown: to a DCS
+    only if at least three LAs besides their own are behind it. Their own LA alone is not
+    enough either: their own figure is shown beside it, and a gap must not tell "no
+    other LA" from "one or two"."""
     if scope.coordinator:
         return True
-    if behind and behind <= scope.own_local_authority_ids:
-        return True
-    return scope.shows_figure(behind - scope.own_local_authority_ids)
+    return scope.shows_figure(frozenset(behind) - scope.own_local_authority_ids)
 
 
 def _areas() -> list[dict]:
@@ -236,7 +236,7 @@ def _ratings(scope, las, areas, assessments, year) -> Chart:
     any_mean = False
     for a in areas:
         behind = {la for la, r in ratings.items() if r[a["key"]] is not None}
-        if behind and _may_show(scope, behind) and not behind <= scope.own_local_authority_ids:
+        if behind and _may_show(scope, behind):
             mean_row.append(round(mean(ratings[la][a["key"]] for la in behind), 1))
             any_mean = True
         else:
@@ -276,11 +276,7 @@ def _trends(scope, areas, assessments) -> Chart:
         for a in areas:
             rated = by.get((y, a["key"]), {})
             mine = [r for la, r in rated.items() if la in scope.own_local_authority_ids]
-            if (
-                rated
-                and _may_show(scope, rated)
-                and not set(rated) <= scope.own_local_authority_ids
-            ):
+            if rated and _may_show(scope, rated):
                 row = [y, a["name"], round(mean(rated.values()), 1), len(rated)]
             elif own and mine:
                 row = [y, a["name"], None, None]
@@ -393,7 +389,7 @@ def _awareness(scope, areas, assessments, views) -> Chart:
             continue
         behind = {la for la, _ in found}
         mine = [g for la, g in found if la in scope.own_local_authority_ids]
-        if _may_show(scope, behind) and not behind <= scope.own_local_authority_ids:
+        if _may_show(scope, behind):
             diffs = [g for _, g in found]
             row = [
                 a["name"],

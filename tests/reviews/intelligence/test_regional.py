@@ -348,3 +348,24 @@ def test_another_regions_coordinator_does_not_see_this_one(client, east_midlands
     person = UserFactory()
     PostFactory(holder=person, coordinator=True, region=elsewhere)
     assert page(client, person, east_midlands).status_code == 404
+
+
+def test_a_gap_beside_the_dcs_own_figure_does_not_tell_none_from_a_few(
+    client, dcs, east_midlands, data
+):
+    # "Neglect" on Rutland's letter alone, "Workforce" on Rutland's and Derby City's: the
+    # region's figure reads the same for both, so the gap says nothing of Derby City.
+    rutland, derby = data.review("Rutland", YEAR), data.review("Derby City", YEAR)
+    data.action(rutland, themes=["Neglect", "Workforce"])
+    data.action(derby, themes=["Workforce"])
+    data.self_assessment("Rutland", YEAR, [2] * 9)
+    data.self_assessment("Derby City", YEAR, [4] * 9)
+    charts = page(client, dcs, east_midlands).context["picture"].charts
+    assert charts["themes"].rows == [
+        [2025, "Neglect", "PCTR", None, 1],
+        [2025, "Workforce", "PCTR", None, 1],
+    ]
+    assert charts["ratings"].rows == [["Rutland", *[2] * 9]]
+    assert [row[:5] for row in charts["trends"].rows][:1] == [
+        [2025, "Outcomes: how well they are being achieved", None, None, 2]
+    ]

@@ -5,16 +5,19 @@ else the region's picture does not exist (404)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from emslirp.models import PostKind, Region
+from emslirp.models import PdfState, PostKind, Region
+from emslirp.pdf import pdf_attachment
 from reviews.intelligence.exports import chart_csv, chart_xlsx
+from reviews.intelligence.models import RegionalReport
 from reviews.intelligence.permissions import intelligence_scope
 from reviews.intelligence.selectors.regional import CHARTS, regional_picture
+from reviews.intelligence.services import regional as services
 
 _FORMATS = {
     "csv": ("text/csv; charset=utf-8", chart_csv),
@@ -56,7 +59,12 @@ def region(request, region_pk):
     return render(
         request,
         "intelligence/region.html",
-        {"picture": picture, "scope": scope, "year_choices": _choices(picture, today)},
+        {
+            "picture": picture,
+            "scope": scope,
+            "year_choices": _choices(picture, today),
+            "reports": services.regional_reports(scope=scope),
+        },
     )
 
 
@@ -100,3 +108,37 @@ def home_part(*, person, on, current_posts) -> dict:
             for pk, name in sorted(regions.items())
         ]
     }
+
+
+@login_required
+@require_POST
+def region_report(request, region_pk):
+    """Ask the worker for the picture's PDF, as this reader's scope shows it."""
+    scope, today = _scope(request, region_pk)
+    year, _ = _year(request, today)
+    if year is None:
+        year = regional_picture(scope=scope, year=None, today=today, draw=False).year
+    report = services.regional_report_request(scope=scope, year=year, by=request.user)
+    if report.state == PdfState.READY:
+        messages.success(request, "The report is ready to download.")
+    else:
+        messages.success(request, "The report is being made; reload this page to download it.")
+    return redirect(f"{reverse('intelligence:region', args=[scope.region.pk])}?year={year}#reports")
+
+
+@login_required
+@require_GET
+def region_report_download(request, region_pk, report_pk):
+    """A ready report, to a reader whose scope is the one it was made for; the download
+    is recorded (R33). Anyone else: it does not exist for them (404)."""
+    scope, _ = _scope(request, region_pk)
+    report = get_object_or_404(
+        RegionalReport.objects.defer("content"),
+        pk=report_pk,
+        region=scope.region,
+        scope_key=services.regional_report_key(scope),
+        state=PdfState.READY,
+    )
+    content = services.regional_report_download(report=report, scope=scope, by=request.user)
+    name = f"regional-picture-{slugify(scope.region.name)}-{report.year}.pdf"
+    return pdf_attachment(content, filename=name)

@@ -320,13 +320,13 @@ def test_the_page_takes_the_same_queries_whatever_the_years(
     url = reverse("intelligence:region", args=[east_midlands.pk])
     # session, user, the region, whether they coordinate it; the LAs, the tags, the
     # template, the self-assessments, the actions with their latest progress, the team's
-    # views.
-    with django_assert_num_queries(10):
+    # views; the reports made for their scope.
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert len(response.context["picture"].years) == years
     client.force_login(dcs)
     # and the DCS's posts, for their scope.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 

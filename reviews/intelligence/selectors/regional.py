@@ -431,7 +431,7 @@ def _awareness(scope, areas, assessments, views) -> Chart:
 
 # The charts, drawn by Vega-Lite --------------------------------------------------------
 
-_FONT = {"font": "sans-serif", "labelFontSize": 12, "titleFontSize": 13}
+_FONT = {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 320}
 
 
 def _values(chart: Chart) -> list[dict]:
@@ -500,12 +500,14 @@ def _spec(chart: Chart) -> dict | None:
                 "type": "nominal",
                 "sort": areas,
                 "title": None,
-                "axis": {"labelAngle": -40, "labelLimit": 180},
+                "axis": {"labelAngle": -40, "labelLimit": 320},
             },
             "y": {"field": "who", "type": "nominal", "sort": None, "title": None},
         }
         return {
             "data": {"values": data},
+            "width": {"step": 48},
+            "height": {"step": 30},
             "layer": [
                 {
                     "mark": "rect",
@@ -520,8 +522,16 @@ def _spec(chart: Chart) -> dict | None:
                     },
                 },
                 {
-                    "mark": "text",
-                    "encoding": {**enc, "text": {"field": "rating", "type": "quantitative"}},
+                    "mark": {"type": "text", "fontSize": 13},
+                    "encoding": {
+                        **enc,
+                        "text": {"field": "rating", "type": "quantitative"},
+                        # Dark text on the light cells, white on the dark (contrast).
+                        "color": {
+                            "condition": {"test": "datum.rating >= 3", "value": "white"},
+                            "value": "black",
+                        },
+                    },
                 },
             ],
         }
@@ -534,7 +544,7 @@ def _spec(chart: Chart) -> dict | None:
         if not data:
             return None
         enc = {
-            "x": {"field": "Year", "type": "ordinal"},
+            "x": {"field": "Year", "type": "ordinal", "axis": {"labelAngle": 0}},
             "y": {
                 "field": "Mean",
                 "type": "quantitative",
@@ -547,11 +557,18 @@ def _spec(chart: Chart) -> dict | None:
             "width": 420,
             "layer": [
                 {
-                    "mark": {"type": "line", "point": True},
+                    "mark": "line",
+                    "encoding": {
+                        **enc,
+                        "color": {"field": "Area", "type": "nominal", "legend": None},
+                    },
+                },
+                # Each area has its own shape as well as its colour, in one legend.
+                {
+                    "mark": {"type": "point", "filled": True, "size": 70},
                     "encoding": {
                         **enc,
                         "color": {"field": "Area", "type": "nominal"},
-                        "strokeDash": {"field": "Area", "type": "nominal"},
                         "shape": {"field": "Area", "type": "nominal"},
                     },
                 },

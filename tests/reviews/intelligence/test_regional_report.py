@@ -1,6 +1,8 @@
 """The regional picture's PDF report (R28): made in the worker with the asker's scope,
 handed only to a reader of the same scope, every download recorded (R33)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -88,3 +90,29 @@ def test_no_post_no_report(
     )
     assert download(client, person, east_midlands, report).status_code == 404
     assert RegionalReport.objects.count() == 1
+
+
+def test_a_report_being_made_is_not_asked_for_twice(
+    client, coordinator, east_midlands, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    url = reverse("intelligence:region_report", args=[east_midlands.pk]) + "?year=2025"
+    # The worker has not started: both asks find the same report waiting.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(url)
+        client.post(url)
+    assert len(queued) == 1
+    assert list(RegionalReport.objects.values_list("state", "year")) == [("pending", 2025)]
+
+
+def test_the_same_form_sent_twice_asks_once(
+    client, coordinator, east_midlands, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    page = client.get(reverse("intelligence:region", args=[east_midlands.pk])).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    url = reverse("intelligence:region_report", args=[east_midlands.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"form_token": token})
+        client.post(url, {"form_token": token})
+    assert list(RegionalReport.objects.values_list("state", flat=True)) == ["ready"]

@@ -161,10 +161,10 @@ def regional_picture(
     if year is None:
         year = rated_years[-1] if rated_years else today.year
     charts = {
-        "themes": _themes(scope, themes),
+        "themes": _themes(scope, las, themes),
         "ratings": _ratings(scope, las, areas, assessments, year),
         "trends": _trends(scope, areas, assessments),
-        "actions": _actions(scope, actions),
+        "actions": _actions(scope, las, actions),
         "awareness": _awareness(scope, areas, assessments, views),
     }
     for chart in charts.values():
@@ -178,7 +178,12 @@ def regional_picture(
 # Themes by year and kind of review (R28) -----------------------------------------------
 
 
-def _themes(scope, rows) -> Chart:
+def _names(las, behind) -> str:
+    """The LAs behind a figure, by name: for the coordinator only, who sees them per LA."""
+    return ", ".join(sorted(las[pk] for pk in behind if pk in las))
+
+
+def _themes(scope, las, rows) -> Chart:
     cells: dict = defaultdict(lambda: [0, set(), 0])
     for r in rows:
         cell = cells[(r["year"], r["theme__name"], r["review__kind"])]
@@ -188,18 +193,14 @@ def _themes(scope, rows) -> Chart:
             cell[2] += r["n"]
     own = not scope.coordinator
     header = ["Year", "Theme", "Kind of review", "Tags in the region"]
-    if own:
-        header.append("Tags in your authority")
+    header.append("Tags in your authority" if own else "Authorities")
     table = []
     for (year, theme, kind), (n, behind, mine) in sorted(cells.items()):
         if not _may_show(scope, behind):
             if own and mine:
                 table.append([year, theme, KIND_NAMES[kind], None, mine])
             continue
-        row = [year, theme, KIND_NAMES[kind], n]
-        if own:
-            row.append(mine)
-        table.append(row)
+        table.append([year, theme, KIND_NAMES[kind], n, mine if own else _names(las, behind)])
     shown = [r for r in table if r[3] is not None]
     if not table:
         summary = "No theme has been tagged on a final letter yet."
@@ -312,7 +313,7 @@ def _trends(scope, areas, assessments) -> Chart:
 # Agreed actions followed up (R38) ------------------------------------------------------
 
 
-def _actions(scope, actions) -> Chart:
+def _actions(scope, las, actions) -> Chart:
     cells: dict = defaultdict(lambda: [0, set(), 0])
     for y, la_id, status in actions:
         cell = cells[(y, status or NO_PROGRESS)]
@@ -322,8 +323,7 @@ def _actions(scope, actions) -> Chart:
             cell[2] += 1
     own = not scope.coordinator
     header = ["Year", "Progress", "Actions in the region"]
-    if own:
-        header.append("Actions of your authority")
+    header.append("Actions of your authority" if own else "Authorities")
     table = []
     for y in sorted({y for y, _ in cells}):
         for status, name in PROGRESS_NAMES.items():
@@ -333,10 +333,7 @@ def _actions(scope, actions) -> Chart:
             shown = _may_show(scope, behind)
             if not shown and not (own and mine):
                 continue
-            row = [y, name, n if shown else None]
-            if own:
-                row.append(mine)
-            table.append(row)
+            table.append([y, name, n if shown else None, mine if own else _names(las, behind)])
     shown = [r for r in table if r[2] is not None]
     if not table:
         summary = "No final letter has an agreed action yet."

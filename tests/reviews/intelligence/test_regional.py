@@ -102,11 +102,12 @@ def test_the_coordinator_sees_every_authority_by_name(client, coordinator, east_
     response = page(client, coordinator, east_midlands)
     assert response.status_code == 200
     charts = response.context["picture"].charts
+    # The coordinator sees them per LA.
     assert charts["themes"].rows == [
-        [2025, "Early help", "PCTR", 2],
-        [2025, "Neglect", "PCTR", 2],
-        [2025, "Sufficiency", "PCTR", 2],
-        [2025, "Workforce", "PCTR", 4],
+        [2025, "Early help", "PCTR", 2, "Derby City, Rutland"],
+        [2025, "Neglect", "PCTR", 2, "Leicester City, Nottingham City"],
+        [2025, "Sufficiency", "PCTR", 2, "Leicester City, Rutland"],
+        [2025, "Workforce", "PCTR", 4, "Derby City, Leicester City, Lincolnshire"],
     ]
     assert charts["themes"].summary == (
         "10 tags on final letters across 1 year. The most tagged theme is Workforce (4 tags)."
@@ -119,9 +120,9 @@ def test_the_coordinator_sees_every_authority_by_name(client, coordinator, east_
         ["Region mean", 2.8, 2.2],
     ]
     assert charts["actions"].rows == [
-        [2025, "Done", 3],
-        [2025, "In progress", 1],
-        [2025, "No progress reported yet", 1],
+        [2025, "Done", 3, "Lincolnshire, Nottingham City, Rutland"],
+        [2025, "In progress", 1, "Leicester City"],
+        [2025, "No progress reported yet", 1, "Derby City"],
     ]
     # Self-rating minus the team's view on outcomes: Rutland 2-1, Derby 4-2, Leicester
     # 3-3, Lincolnshire 2-2.
@@ -247,7 +248,7 @@ def test_an_empty_region_says_so_chart_by_chart(client, coordinator, east_midlan
     assert "<svg" not in html
     assert "No theme has been tagged on a final letter yet." in html
     assert csv_rows(export(client, coordinator, east_midlands, "themes", "csv")) == [
-        ["Year", "Theme", "Kind of review", "Tags in the region"]
+        ["Year", "Theme", "Kind of review", "Tags in the region", "Authorities"]
     ]
 
 
@@ -285,7 +286,10 @@ def test_sav_and_pctr_themes_are_counted_apart(client, coordinator, east_midland
     data.action(data.review("Rutland", 2024, ReviewKind.SAV), themes=["Neglect"])
     data.action(data.review("Derby City", 2024), themes=["Neglect"])
     rows = page(client, coordinator, east_midlands).context["picture"].charts["themes"].rows
-    assert rows == [[2024, "Neglect", "PCTR", 1], [2024, "Neglect", "SAV", 1]]
+    assert rows == [
+        [2024, "Neglect", "PCTR", 1, "Derby City"],
+        [2024, "Neglect", "SAV", 1, "Rutland"],
+    ]
 
 
 def test_the_home_page_links_the_picture_for_whoever_may_open_it(

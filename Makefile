@@ -49,6 +49,7 @@ format: install
 bench: install
 	$(PY) benchmarks/bench_planner.py
 	$(PY) benchmarks/bench_reminders.py
+	$(PY) benchmarks/bench_regional.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -17,6 +17,7 @@ class ReviewsConfig(AppConfig):
         )
         from reviews.escalations import models as escalations_models
         from reviews.intelligence import models as intelligence_models
+        from reviews.intelligence.views import regional
         from reviews.letter import models as letter_models
         from reviews.review import models as review_models
         from reviews.review.views import home_part
@@ -27,6 +28,7 @@ class ReviewsConfig(AppConfig):
         # home page. The core imports no app.
         deadline_kinds_register(deadlines.KINDS)
         home_part_register(home_part, rank=1)
+        home_part_register(regional.home_part, rank=4)
         # Every change to a review's record keeps who, what and when (R33).
         auditlog.register(review_models.Review)
         for model in (

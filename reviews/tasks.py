@@ -6,6 +6,8 @@ from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from reviews.intelligence.models import RegionalReport
+from reviews.intelligence.services import regional
 from reviews.letter import pdf as letters
 from reviews.letter.models import LetterPdf
 from reviews.reflections import services as reflections
@@ -33,3 +35,13 @@ def task_reflections_missed_flag():
     not submitted by its closing day (R8). Running twice flags nothing twice."""
     flagged = reflections.reflections_missed_flag(on=timezone.localdate())
     logger.info("reflections missed: %s accreditation(s) flagged", flagged)
+
+
+@shared_task(acks_late=True)
+def task_regional_report_render(*, report_id: int):
+    """Make the regional picture's PDF in the worker (R28): the page never waits for it."""
+    report = RegionalReport.objects.defer("content").filter(pk=report_id).first()
+    if report is None:
+        logger.info("regional report %s is gone: nothing to make", report_id)
+        return
+    regional.regional_report_render(report=report)

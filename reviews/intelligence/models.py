@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from emslirp.models import Region
+from emslirp.models import PdfDownload, Region, StoredPdf
 from reviews.review.models import Review
 from reviews.self_assessment.models import SelfAssessment
 from reviews.workbook.models import AgreedAction, Finding
@@ -126,3 +126,24 @@ class ActionProgress(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()}: {self.action}"
+
+
+class RegionalReport(StoredPdf):
+    """The regional picture as a PDF (R28), made by the worker for one reader's scope: the
+    coordinator's, or a DCS's own LA(s) with the region in aggregate. ``scope_key`` names
+    that scope; a report is handed only to someone whose scope has the same key, so a
+    coordinator's report never reaches a DCS."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="reports")
+    scope_key = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(help_text="The year of the ratings' heat map.")
+
+    class Meta(StoredPdf.Meta):
+        constraints = [*StoredPdf.Meta.constraints]
+
+    def __str__(self):
+        return f"Regional picture of {self.region}, {self.year}"
+
+
+class RegionalReportDownload(PdfDownload):
+    pdf = models.ForeignKey(RegionalReport, on_delete=models.CASCADE, related_name="downloads")

@@ -2,10 +2,23 @@
 
 from django.urls import path
 
-from reviews.intelligence.views import follow_up, themes, trace
+from reviews.intelligence.views import follow_up, regional, themes, trace
 
 app_name = "intelligence"
 urlpatterns: list = [
+    # The regional picture, its exports and its report (R28, R38, R39).
+    path("<int:region_pk>/", regional.region, name="region"),
+    path("<int:region_pk>/report/", regional.region_report, name="region_report"),
+    path(
+        "<int:region_pk>/report/<int:report_pk>.pdf",
+        regional.region_report_download,
+        name="region_report_download",
+    ),
+    path(
+        "<int:region_pk>/<slug:chart>.<slug:kind>",
+        regional.region_export,
+        name="region_export",
+    ),
     # The region's themes and the tagging of final letters (R28).
     path("<int:region_pk>/themes/", themes.themes, name="themes"),
     path("<int:region_pk>/themes/add/", themes.theme_add, name="theme_add"),

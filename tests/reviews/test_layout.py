@@ -60,6 +60,8 @@ TABLES = {
     "Theme": ("reviews.intelligence.models", "reviews_theme"),
     "ThemeTag": ("reviews.intelligence.models", "reviews_themetag"),
     "ActionProgress": ("reviews.intelligence.models", "reviews_actionprogress"),
+    "RegionalReport": ("reviews.intelligence.models", "reviews_regionalreport"),
+    "RegionalReportDownload": ("reviews.intelligence.models", "reviews_regionalreportdownload"),
 }
 
 

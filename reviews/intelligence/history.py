@@ -326,7 +326,7 @@ def history_build(
     """Write ``region``'s history for ``years`` (calendar years, oldest first): a submitted
     self-assessment of every LA active in each year, two SAVs of every LA in three years
     and a PCTR once in three, all whose letter was issued before ``before``, with
-    everything that follows a visit. ``cast`` gives, per LA id, its DCS and 2nd-tier lead.
+    everything that follows a visit. ``cast`` gives, per LA id, who writes its records.
     The region gets its starting themes if it lacks them. With ``pdfs``, each final
     letter's PDF HTML is kept at its issue and the worker is asked, on commit, to make it
     (as an issue does); without, no PDF is asked for. Returns what was made."""
@@ -386,17 +386,27 @@ def history_build(
             )
             assessments[la.pk, year] = assessment
     _create_dated(SelfAssessment, list(assessments.values()), "started_at")
+    # Its revisions as the services keep them: started, then submitted as it stood (R33).
     for assessment in assessments.values():
-        content = content_of(assessment)
-        revisions.append(
+        started = empty(template.structure)
+        started["contact_name"] = assessment.started_by.full_name
+        started["contact_email"] = assessment.started_by.email
+        revisions += [
+            SelfAssessmentRevision(
+                self_assessment=assessment,
+                number=1,
+                saved_by=assessment.started_by,
+                saved_at=assessment.started_at,
+                content=started,
+            ),
             SelfAssessmentRevision(
                 self_assessment=assessment,
                 number=2,
                 saved_by=assessment.submitted_by,
                 saved_at=assessment.submitted_at,
-                content=content,
-            )
-        )
+                content=content_of(assessment),
+            ),
+        ]
     SelfAssessmentRevision.objects.bulk_create(revisions)
     made["self-assessments"] = len(assessments)
 
@@ -431,7 +441,7 @@ def history_build(
                 if plan is not None and _issue_day(plan.review) < before:
                     plans.append(plan)
     _reviews_write(plans, made, coordinator=coordinator)
-    _desk_analysis_write(rng, plans, made)
+    _desk_analysis_write(plans, made)
     finding_of = _feedback_write(rng, plans, made, ratings=ratings, index=index)
     _letters_write(plans, made, region=region, pdfs=pdfs, finding_of=finding_of)
     _tags_write(plans, made, themes=themes, coordinator=coordinator, finding_of=finding_of)
@@ -590,7 +600,7 @@ def _agreed(review: Review) -> datetime.datetime:
     return _at(working_days_shift(review.onsite_from, -1), 16)
 
 
-def _desk_analysis_write(rng: random.Random, plans: list[_Plan], made) -> None:
+def _desk_analysis_write(plans: list[_Plan], made) -> None:
     """Up to four hypotheses each, from the self-assessment's weaknesses and lines of
     enquiry (R18, R40); the last parked, the rest investigated, decided by the host's DCS
     for a PCTR and agreed by the team for a SAV (R19); two methods each (R20)."""

@@ -232,3 +232,15 @@ def test_bench_data_refuses_a_region_too_small_for_a_review(db):
     with pytest.raises(CommandError, match="at least three"):
         call_command("intelligence_bench_data", las=2, stdout=io.StringIO())
     assert not Region.objects.filter(name="Benchmark region").exists()
+
+
+def test_bench_data_with_pdfs_keeps_each_final_letters_html_for_the_worker(db, on_day):
+    on_day(DAYS[0])
+    call_command("intelligence_bench_data", las=3, years=1, pdfs=True, stdout=io.StringIO())
+    letters = Letter.objects.filter(review__host__region__name="Benchmark region")
+    assert letters.exists()
+    pdfs = LetterPdf.objects.filter(letter__in=letters, is_final=True)
+    assert sorted(pdfs.values_list("letter", flat=True)) == sorted(
+        letters.values_list("pk", flat=True)
+    )
+    assert not pdfs.filter(html="").exists()

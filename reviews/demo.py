@@ -11,7 +11,7 @@ from emslirp.demo import DemoDays
 from emslirp.models import PostKind, User
 from emslirp.selectors import post_holder
 from emslirp.working_days import working_days_from, working_days_shift
-from reviews import demo_after
+from reviews import demo_after, demo_history
 from reviews.review import selectors, services, states
 from reviews.review.deadlines import hypotheses_decision_due_on
 from reviews.review.models import Review, ReviewKind, ReviewState, TeamMember, TeamRole
@@ -112,6 +112,10 @@ def load_reviews_demo(*, coordinator: User, today: datetime.date) -> dict[str, i
         if placed:
             review.refresh_from_db()
             created[what] = make(review)
+    # The years before: what the regional charts are drawn from (R28, R38, R39). Written
+    # last, so that none of it changes how today's teams were suggested and placed.
+    history = demo_history.load_history_demo(coordinator=coordinator, today=today)
+    created |= {f"past {what}": n for what, n in history.items()}
     return created
 
 

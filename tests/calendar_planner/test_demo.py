@@ -32,7 +32,10 @@ def test_the_demo_calendar_loads_once_and_keeps_every_rule(
     # The handbook: nine PCTRs and fifteen SAV windows; today: ten LAs, one PCTR each in
     # the cycle and two SAVs each in three years.
     assert [p.entries.count() for p in programmes] == [9, 15, 10, 20]
-    assert Review.objects.count() == 54
+    # The years just before the cycle are the reviews' own history (reviews.demo_history),
+    # all over before it began.
+    planned = Review.objects.exclude(starts_on__gte=D(2015, 1, 1), starts_on__lt=cycle_from)
+    assert planned.count() == 54
     for programme in programmes[2:]:
         findings = selectors.programme_findings(programme)
         assert [f for f in findings if f.is_error] == []
@@ -50,4 +53,4 @@ def test_the_demo_calendar_loads_once_and_keeps_every_rule(
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo", stdout=io.StringIO())
-    assert (Programme.objects.count(), Review.objects.count()) == (4, 54)
+    assert (Programme.objects.count(), planned.count()) == (4, 54)

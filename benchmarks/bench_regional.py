@@ -9,7 +9,6 @@ It builds a fresh SQLite database in a temporary directory (or uses DATABASE_URL
 database if set, which it must be free to fill), so it never touches var/.
 """
 
-import datetime
 import os
 import pathlib
 import statistics
@@ -32,84 +31,28 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from emslirp.models import LocalAuthority, Post, PostKind, Region, User  # noqa: E402
-from reviews.intelligence.models import (  # noqa: E402
-    ActionProgress,
-    Progress,
-    RegionalReport,
-    Theme,
-    ThemeTag,
-)
+from emslirp.models import PostKind, Region, User  # noqa: E402
+from reviews.intelligence.models import RegionalReport  # noqa: E402
 from reviews.intelligence.services import regional  # noqa: E402
-from reviews.letter.models import Letter  # noqa: E402
+from reviews.management.commands.intelligence_bench_data import (  # noqa: E402
+    REGION,
+    bench_region_create,
+)
 from reviews.review.models import Review  # noqa: E402
-from reviews.self_assessment.models import SelfAssessment, SelfAssessmentTemplate  # noqa: E402
-from reviews.workbook.models import AgreedAction, TeamAreaView  # noqa: E402
 
 LAS = 33
-YEARS = list(range(2017, 2027))
+TODAY = timezone.localdate()
+YEARS = list(range(TODAY.year - 10, TODAY.year))
 REPEATS = 3
-AREAS = ["outcomes", "leadership", "partnership", "practice", "participation",
-         "performance", "resources", "innovation", "commissioning"]  # fmt: skip
 
 
 def seed() -> tuple[Region, User]:
-    region = Region.objects.create(name="Bench Region")
-    las = LocalAuthority.objects.bulk_create(
-        LocalAuthority(
-            region=region, name=f"Benchshire {n:02}", active_from=datetime.date(1974, 4, 1)
-        )
-        for n in range(LAS)
-    )
-    by = User.objects.create(email="bench.coordinator@example.org", full_name="Bench Coordinator")
-    Post.objects.create(
-        holder=by, kind=PostKind.COORDINATOR, region=region, started_on=datetime.date(2015, 1, 1)
-    )
-    now = timezone.now()
-    template = SelfAssessmentTemplate.objects.order_by("-number").first()
-    SelfAssessment.objects.bulk_create(
-        SelfAssessment(
-            local_authority=la, year=y, template=template, state="submitted",
-            areas={k: {"rating": 1 + (i + n + y) % 4} for i, k in enumerate(AREAS)},
-            signed_name="S", signed_position="DCS", signed_on=datetime.date(y, 3, 1),
-            submitted_at=now, submitted_by=by, started_by=by, updated_by=by, updated_at=now,
-        )
-        for n, la in enumerate(las) for y in YEARS
-    )  # fmt: skip
-    themes = Theme.objects.bulk_create(
-        Theme(region=region, name=f"Theme {n}", created_at=now) for n in range(12)
-    )
-    # Each LA reviewed every third year: 110 reviews, 3 agreed actions each.
-    reviews = Review.objects.bulk_create(
-        Review(kind="pctr" if n % 2 else "sav", host=la, starts_on=datetime.date(y, 4, 1),
-               ends_on=datetime.date(y, 6, 30))
-        for n, la in enumerate(las) for y in YEARS if (n + y) % 3 == 0
-    )  # fmt: skip
-    Letter.objects.bulk_create(
-        Letter(review=r, state="final", subject="S", body="B", drafted_by=by, drafted_at=now,
-               updated_at=now, approved_by=by, approved_at=now, shared_at=now, issued_by=by,
-               issued_at=now)
-        for r in reviews
-    )  # fmt: skip
-    actions = AgreedAction.objects.bulk_create(
-        AgreedAction(review=r, number=i, text=f"Action {i}", host_agrees=True)
-        for r in reviews for i in (1, 2, 3)
-    )  # fmt: skip
-    ThemeTag.objects.bulk_create(
-        ThemeTag(theme=themes[(a.pk + k) % len(themes)], action=a, review=a.review, tagged_by=by,
-                 tagged_at=now)
-        for a in actions for k in (0, 5)
-    )  # fmt: skip
-    ActionProgress.objects.bulk_create(
-        ActionProgress(action=a, status=list(Progress)[(a.pk + k) % 3], recorded_by=by,
-                       recorded_at=now + datetime.timedelta(minutes=k))
-        for a in actions for k in range(a.pk % 3)
-    )  # fmt: skip
-    TeamAreaView.objects.bulk_create(
-        TeamAreaView(review=r, area=k, rating=1 + (r.pk + i) % 4, recorded_by=by, recorded_at=now)
-        for r in reviews for i, k in enumerate(AREAS[:4])
-    )  # fmt: skip
-    return region, by
+    """The region the demo's history builder makes for benchmarks (the command
+    ``intelligence_bench_data``): one builder for the demo, the command and this."""
+    made = bench_region_create(las=LAS, years=len(YEARS), seed=0, pdfs=False, today=TODAY)
+    print("made " + ", ".join(f"{n} {what}" for what, n in made.items()))
+    region = Region.objects.get(name=REGION)
+    return region, User.objects.get(posts__kind=PostKind.COORDINATOR, posts__region=region)
 
 
 def timed(call) -> tuple[float, object]:

@@ -882,7 +882,9 @@ def _progress_write(rng: random.Random, plans: list[_Plan], made, *, assessments
             assessment = assessments.get((host_id, issued.year + 1))
             if assessment is not None:
                 later.append((assessment.submitted_at, assessment, None))
-            following = hosted[n + 1] if n + 1 < len(hosted) else None
+            # The host reports in a later review's desk analysis only on a PCTR: a SAV's
+            # desk analysis is never the host's to see (R30).
+            following = next((p for p in hosted[n + 1 :] if p.review.kind == ReviewKind.PCTR), None)
             if following is not None:
                 later.append((_prepared(following.review) + _days(7), None, following.review))
             later.sort(key=lambda row: row[0])

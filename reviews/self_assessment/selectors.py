@@ -106,24 +106,21 @@ def self_assessments_of_region(*, region: Region, year: int) -> list[dict]:
 
 
 def self_assessment_for_review_among(self_assessments, review) -> SelfAssessment | None:
-    """Of ``self_assessments`` (its host's, any order), the one a review's ratings are set
-    against (R39): the host's submitted self-assessment of the review's year, else the
-    latest submitted before the visit (its first on-site day, or its first day when not
-    yet set). No query: pages listing many reviews load the LA's self-assessments once."""
-    submitted = [
-        sa
-        for sa in self_assessments
-        if sa.local_authority_id == review.host_id and sa.state == SelfAssessmentState.SUBMITTED
-    ]
-    year = review.starts_on.year
-    same_year = [sa for sa in submitted if sa.year == year]
-    if same_year:
-        return same_year[0]
-    visit = review.onsite_from or review.starts_on
+    """Of ``self_assessments`` (its host's, any order), the one a review reads (R18) and
+    its ratings are set against (R39): of the review's year or an earlier one, the latest
+    the host submitted before the visit's first on-site day (any, while the days are not
+    set: the visit is still to come). Never one given after the visit: a rating given after
+    hearing the team says nothing of self-awareness. No query: pages listing many reviews
+    load the LA's self-assessments once."""
+    visit = review.onsite_from
     before = [
         sa
-        for sa in submitted
-        if sa.submitted_at is not None and timezone.localdate(sa.submitted_at) < visit
+        for sa in self_assessments
+        if sa.local_authority_id == review.host_id
+        and sa.state == SelfAssessmentState.SUBMITTED
+        and sa.year <= review.starts_on.year
+        and sa.submitted_at is not None
+        and (visit is None or timezone.localdate(sa.submitted_at) < visit)
     ]
     return max(before, key=lambda sa: (sa.year, sa.submitted_at), default=None)
 

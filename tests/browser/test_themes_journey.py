@@ -48,9 +48,9 @@ def test_the_coordinator_keeps_the_themes_and_tags_a_final_letter(
     page.get_by_role("button", name="Add the theme").click()
     expect(page).to_have_title(re.compile(r"^Error: Add a theme"))
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("East Midlands already has a theme called “NEGLECT”")
+    expect(summary).to_contain_text("East Midlands already has a theme called “Neglect”")
     expect(page.locator(".govuk-form-group--error .govuk-error-message")).to_have_text(
-        "Error: East Midlands already has a theme called “NEGLECT”: give this one another name."
+        "Error: East Midlands already has a theme called “Neglect”: give this one another name."
     )
     expect(page.get_by_label("Words that suggest it")).to_have_value("youth offending custody")
     assert_accessible(page)

@@ -99,6 +99,9 @@ def test_the_demo_has_five_years_of_history_before_the_day_it_is_loaded(east_mid
     assert set(progress.values_list("status", flat=True)) == set(Progress.values)
     assert not progress.exclude(action__host_agrees=True).exists()
     assert actions.filter(host_agrees=True, progress__isnull=True).exists()
+    # A host reports in a later PCTR's desk analysis, never in a SAV's: it is not theirs (R30).
+    assert progress.filter(review__kind="pctr").exists()
+    assert not progress.filter(review__kind="sav").exists()
     for report in progress.select_related("action__review__letter", "self_assessment", "review"):
         assert report.recorded_at > report.action.review.letter.issued_at
         assert report.recorded_at.date() <= day

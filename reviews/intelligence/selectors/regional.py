@@ -18,6 +18,7 @@ from statistics import mean
 import vl_convert
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django.utils.html import escape
 
 from emslirp.models import LocalAuthority, Region
@@ -128,11 +129,12 @@ def regional_picture(
         .order_by()
     )
     areas = _areas()
-    assessments = list(
+    submitted = list(
         SelfAssessment.objects.filter(
             local_authority__region=region, state=SelfAssessmentState.SUBMITTED
-        ).values_list("local_authority_id", "year", "areas")
+        ).values_list("local_authority_id", "year", "areas", "submitted_at")
     )
+    assessments = [(la_id, y, held) for la_id, y, held, _ in submitted]
     latest = (
         ActionProgress.objects.filter(action=OuterRef("pk"))
         .order_by("-recorded_at", "-pk")
@@ -149,13 +151,15 @@ def regional_picture(
     views = list(
         TeamAreaView.objects.filter(review__host__region=region, **_final())
         .annotate(year=ExtractYear("review__starts_on"))
-        .values_list("review_id", "review__host_id", "year", "area", "rating")
+        .values_list(
+            "review_id", "review__host_id", "year", "area", "rating", "review__onsite_from"
+        )
     )
     years = sorted(
         {r["year"] for r in themes}
         | {y for _, y, _ in assessments}
         | {y for y, _, _ in actions}
-        | {y for *_, y, _, _ in views}
+        | {y for _, _, y, *_ in views}
     )
     rated_years = sorted({y for _, y, _ in assessments})
     if year is None:
@@ -165,7 +169,7 @@ def regional_picture(
         "ratings": _ratings(scope, las, areas, assessments, year),
         "trends": _trends(scope, areas, assessments),
         "actions": _actions(scope, las, actions),
-        "awareness": _awareness(scope, areas, assessments, views),
+        "awareness": _awareness(scope, areas, submitted, views),
     }
     for chart in charts.values():
         chart.svg = chart_svg(chart) if chart.rows and draw else ""
@@ -353,19 +357,26 @@ def _actions(scope, las, actions) -> Chart:
 # Self-awareness (R39) ------------------------------------------------------------------
 
 
-def _awareness(scope, areas, assessments, views) -> Chart:
-    # The host's latest submitted self-assessment up to the review's year, as the desk
-    # analysis takes it (R18).
+def _awareness(scope, areas, submitted, views) -> Chart:
+    # The self-rating the team's view is set against is the one the LA gave before the
+    # visit, as on the LA's own page (``self_assessment_for_review``): of the review's year
+    # or an earlier one, the latest submitted before the first on-site day. A rating given
+    # after hearing the team is no measure of self-awareness.
     by_la: dict = defaultdict(list)
-    for la_id, y, held in assessments:
-        by_la[la_id].append((y, held if isinstance(held, dict) else {}))
+    for la_id, y, held, at in submitted:
+        if at is not None:
+            by_la[la_id].append((y, timezone.localdate(at), held if isinstance(held, dict) else {}))
     names = {a["key"]: a["name"] for a in areas}
     gaps: dict = defaultdict(list)
-    for _review, la_id, y, area, team in views:
-        earlier = [(sy, held) for sy, held in by_la.get(la_id, []) if sy <= y]
+    for _review, la_id, y, area, team, visit in views:
+        earlier = [
+            (sy, on, held)
+            for sy, on, held in by_la.get(la_id, [])
+            if sy <= y and (visit is None or on < visit)
+        ]
         if not earlier or area not in names:
             continue
-        own_rating = _rating(max(earlier, key=lambda t: t[0])[1].get(area, {}))
+        own_rating = _rating(max(earlier, key=lambda t: (t[0], t[1]))[2].get(area, {}))
         if own_rating is not None:
             gaps[area].append((la_id, own_rating - team))
     own = not scope.coordinator
@@ -455,20 +466,57 @@ def _bar(values, *, label, value, colour, title) -> dict:
     }
 
 
+def _grid(values, *, value) -> dict:
+    """Themes by year, a grid per kind of review: a row per theme, a column per year, each
+    cell shaded by its count and with the count written in it (nothing carried by colour
+    alone), so a theme's trend reads along its row however many years there are."""
+    enc = {
+        "x": {"field": "Year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
+        "y": {"field": "Theme", "type": "nominal", "sort": "ascending", "title": None},
+    }
+    return {
+        "data": {"values": values},
+        "facet": {"column": {"field": "Kind", "type": "nominal", "title": None}},
+        "spec": {
+            "width": {"step": 40},
+            "height": {"step": 22},
+            "layer": [
+                {
+                    "mark": "rect",
+                    "encoding": {
+                        **enc,
+                        "color": {
+                            "field": value,
+                            "type": "quantitative",
+                            "scale": {"scheme": "blues"},
+                            "title": "Tags",
+                        },
+                    },
+                },
+                {
+                    "mark": {"type": "text", "fontSize": 11},
+                    "encoding": {
+                        **enc,
+                        "text": {"field": value, "type": "quantitative"},
+                        "color": {"value": "black"},
+                    },
+                },
+            ],
+        },
+        "resolve": {"scale": {"color": "shared"}},
+    }
+
+
 def _spec(chart: Chart) -> dict | None:
     values = _values(chart)
     if chart.key == "themes":
         col = chart.header[3]
         data = [
-            {
-                "label": f"{v['Year']} · {v['Theme']} ({v['Kind of review']})",
-                "Kind": v["Kind of review"],
-                col: v[col],
-            }
+            {"Year": str(v["Year"]), "Theme": v["Theme"], "Kind": v["Kind of review"], col: v[col]}
             for v in values
             if v[col] is not None
         ]
-        return _bar(data, label="label", value=col, colour="Kind", title="Tags") if data else None
+        return _grid(data, value=col) if data else None
     if chart.key == "actions":
         col = chart.header[2]
         data = [

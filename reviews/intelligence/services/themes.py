@@ -62,8 +62,10 @@ def theme_name_check(*, region: Region, name: str, theme: Theme | None = None) -
     others = Theme.objects.filter(region=region, name__iexact=name)
     if theme is not None and theme.pk is not None:
         others = others.exclude(pk=theme.pk)
-    if others.exists():
-        raise ValidationError({"name": NAME_TAKEN.format(region=region, name=name)})
+    taken = others.values_list("name", flat=True).first()
+    if taken is not None:
+        # The name as the region has it ("Neglect"), not as it was typed ("NEGLECT").
+        raise ValidationError({"name": NAME_TAKEN.format(region=region, name=taken)})
     return name
 
 

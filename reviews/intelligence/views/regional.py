@@ -122,7 +122,7 @@ def region_report(request, region_pk):
     if report.state == PdfState.READY:
         messages.success(request, "The report is ready to download.")
     else:
-        messages.success(request, "The report is being made; reload this page to download it.")
+        messages.info(request, "The report is being made; reload this page to download it.")
     return redirect(f"{reverse('intelligence:region', args=[scope.region.pk])}?year={year}#reports")
 
 

@@ -77,7 +77,7 @@ def test_a_name_the_region_has_whatever_its_case_is_refused_at_the_field_keeping
     assert response.status_code == 400
     form = response.context["form"]
     assert form.errors == {
-        "name": ["East Midlands already has a theme called “NEGLECT”: give this one another name."]
+        "name": ["East Midlands already has a theme called “Neglect”: give this one another name."]
     }
     page = response.content.decode()
     assert "Typed with care." in page and 'value="NEGLECT"' in page
@@ -104,7 +104,7 @@ def test_a_theme_is_renamed_and_may_change_only_its_own_case(client, coordinator
     refused = client.post(url, data)
     assert refused.status_code == 400
     assert refused.context["form"].errors["name"] == [
-        "East Midlands already has a theme called “Domestic Abuse”: give this one another name."
+        "East Midlands already has a theme called “Domestic abuse”: give this one another name."
     ]
     assert client.post(url, {**data, "name": "NEGLECT"}).status_code == 302
     theme.refresh_from_db()

@@ -43,7 +43,7 @@ def test_a_theme_added_in_the_admin_with_a_name_taken_is_refused_at_the_field(
     response = client.post(url, data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "name": ["East Midlands already has a theme called “neglect”: give this one another name."]
+        "name": ["East Midlands already has a theme called “Neglect”: give this one another name."]
     }
     response = client.post(url, {**data, "name": "Youth justice"})
     assert response.status_code == 302

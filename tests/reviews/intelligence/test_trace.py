@@ -196,6 +196,11 @@ def test_the_host_dcs_reads_the_chain_once_the_letter_is_final(client, pctr, on_
     assert "Done, 19 March 2027 (the latest)" in page
     assert "One threshold document for both teams." in page
     assert "Every link in the chain is recorded." in page
+    # An action the host refused is never said to be waiting for the host's report (R38).
+    AgreedAction.objects.filter(pk=action(review, 2).pk).update(host_agrees=False)
+    page = client.get(url(action(review, 2))).content.decode()
+    assert "No progress has been reported yet" not in page
+    assert "The host did not agree this action at the verbal feedback" in page
 
 
 FINAL_READERS = {"lead", "qa", "data", "member", "host_dcs", "host_ad", "coordinator"}

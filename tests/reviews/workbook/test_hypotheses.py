@@ -370,7 +370,14 @@ def test_the_desk_analysis_takes_the_kloes_from_the_submitted_self_assessment(cl
     )
     page = client.get(reverse("reviews:hypotheses", args=[subject.pk])).content.decode()
     assert "How well are thresholds understood by partners?" in page
-    assert client.get(url).status_code == 200
+    read = client.get(url)
+    assert read.status_code == 200
+    # The team reads it through its place: no link to the region's list, which is the
+    # coordinator's alone and would be a 404 to them.
+    assert reverse("reviews:self_assessments_of_region") not in read.content.decode()
+    client.force_login(people["coordinator"])
+    assert reverse("reviews:self_assessments_of_region") in client.get(url).content.decode()
+    client.force_login(people["data"])
     # Someone on no team of Rutland's reviews reads nothing of it.
     client.force_login(people["uninvolved"])
     assert client.get(url).status_code == 404

@@ -37,7 +37,8 @@ AREAS = [
 
 def submitted(review, by, year, ratings, *, at=None):
     """The host's self-assessment for ``year``, submitted with ``ratings`` (area → 1–4;
-    every other area 3), ``at`` the moment it was submitted."""
+    every other area 3), ``at`` the moment it was submitted (by default the morning
+    before the visit's first day, so the team's view is set against it)."""
     sa = sa_services.self_assessment_start(local_authority=review.host, by=by, on=D(year, 6, 1))
     content = {
         **fields.content_of(sa),
@@ -52,6 +53,9 @@ def submitted(review, by, year, ratings, *, at=None):
     sa_services.self_assessment_submit(
         self_assessment=sa, revision=revision, by=by, on=D(year, 6, 1)
     )
+    if at is None and review.onsite_from is not None:
+        before = review.onsite_from - datetime.timedelta(days=1)
+        at = timezone.make_aware(datetime.datetime.combine(before, datetime.time(9)))
     SelfAssessment.objects.filter(pk=sa.pk).update(submitted_at=at or timezone.now())
     return SelfAssessment.objects.get(pk=sa.pk)
 
@@ -191,7 +195,7 @@ def test_the_host_reads_it_once_the_feedback_is_given(visit, client):  # noqa: F
     assert client.get(url(review)).status_code in (403, 404)
 
 
-def test_the_self_rating_is_that_of_the_reviews_year_else_the_latest_before(
+def test_the_self_rating_is_the_latest_given_before_the_visit_never_one_given_after(
     visit,  # noqa: F811
 ):
     review, people = visit("pctr")  # starts 1 October 2026, on site from 16 November
@@ -204,5 +208,6 @@ def test_the_self_rating_is_that_of_the_reviews_year_else_the_latest_before(
         review, people["host_dcs"], 2025, {}, at=timezone.now() - datetime.timedelta(days=300)
     )
     assert self_assessment_for_review(review) == last
-    same_year = submitted(review, people["host_dcs"], 2026, {})  # submitted after the visit
-    assert self_assessment_for_review(review) == same_year
+    # A rating given after the team was heard says nothing of self-awareness (R39).
+    submitted(review, people["host_dcs"], 2026, {}, at=timezone.now())
+    assert self_assessment_for_review(review) == last

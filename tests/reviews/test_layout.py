@@ -101,3 +101,17 @@ def test_each_table_has_the_columns_its_model_reads(db):
                 )
             }
             assert {f.column for f in model._meta.local_concrete_fields} == columns
+
+
+def test_no_module_of_the_product_is_over_500_lines():
+    """A module one reads whole: none of the reviews' modules (migrations aside) is over
+    500 lines."""
+    from django.conf import settings
+
+    long = sorted(
+        f"{path.relative_to(settings.BASE_DIR)}: {count}"
+        for path in (settings.BASE_DIR / "reviews").rglob("*.py")
+        if "migrations" not in path.parts
+        and (count := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    )
+    assert long == []

@@ -18,6 +18,13 @@ pytestmark = [
 TODAY = datetime.date(2026, 11, 27)
 
 
+@pytest.fixture(autouse=True)
+def _today(on_day):
+    # Before the review fixture is made: its people's accreditations are dated from the
+    # day it is made, so the day is fixed first, whatever day the suite runs on.
+    on_day(TODAY)
+
+
 def test_the_lead_types_the_first_on_site_day_in_three_boxes(
     page, live_server, pctr, on_day, assert_accessible
 ):

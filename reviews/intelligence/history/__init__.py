@@ -76,8 +76,8 @@ def history_build(
     themes = {t.name.lower(): t for t in Theme.objects.filter(region=region, retired_at=None)}
     las = sorted(LocalAuthority.objects.filter(region=region, pk__in=cast), key=lambda la: la.name)
     index = {la.pk: n for n, la in enumerate(las)}
-    ratings = _ratings(rng, len(las), years)
     template = SelfAssessmentTemplate.objects.latest()
+    ratings = _ratings(rng, len(las), years, [area["key"] for area in template.areas])
 
     # Self-assessments, submitted in March of their year (R17).
     assessments: dict[tuple[int, int], SelfAssessment] = {}

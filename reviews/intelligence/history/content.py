@@ -168,17 +168,6 @@ TOPICS = [
         "Track core groups weekly and escalate any that are late.",
     ),
 ]
-AREA_NAMES = [
-    "outcomes",
-    "leadership",
-    "partnership",
-    "practice",
-    "participation",
-    "performance",
-    "resources",
-    "innovation",
-    "commissioning",
-]
 AGREED_COMMENT = "The council had begun this work and will report on it."
 NOT_AGREED_COMMENT = "The council sees this as covered by its existing improvement plan."
 PROGRESS_COMMENT = {

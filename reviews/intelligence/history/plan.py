@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from emslirp.models import LocalAuthority, User
 from emslirp.working_days import working_days_from, working_days_shift
-from reviews.intelligence.history.content import AREA_NAMES, TOPICS, Topic
+from reviews.intelligence.history.content import TOPICS, Topic
 from reviews.review.models import Review, ReviewKind, ReviewState
 from reviews.self_assessment.models import SelfAssessment
 from reviews.workbook.models import AgreedAction, Hypothesis, HypothesisSource
@@ -58,13 +58,14 @@ def _active(las: list[LocalAuthority], day: datetime.date) -> list[LocalAuthorit
     ]
 
 
-def _ratings(rng: random.Random, la_count: int, years: list[int]) -> dict:
-    """Each LA's self-ratings year by year: a start per area, and a direction the LA is
-    going in (a third improve, a third decline, a third hold), with some noise."""
+def _ratings(rng: random.Random, la_count: int, years: list[int], areas: list[str]) -> dict:
+    """Each LA's self-ratings year by year for the template's ``areas`` (keys): a start per
+    area, and a direction the LA is going in (a third improve, a third decline, a third
+    hold), with some noise."""
     out = {}
     for i in range(la_count):
         trend = (1, -1, 0)[i % 3]
-        start = {a: rng.choice((2, 2, 3, 3, 1, 4) if trend == 0 else (2, 3)) for a in AREA_NAMES}
+        start = {a: rng.choice((2, 2, 3, 3, 1, 4) if trend == 0 else (2, 3)) for a in areas}
         if trend < 0:
             start = {a: min(4, r + 1) for a, r in start.items()}
         for n, year in enumerate(years):

@@ -13,18 +13,7 @@ from reviews.review.models import Review, ReviewKind
 from reviews.self_assessment.models import SelfAssessment, SelfAssessmentTemplate
 from reviews.workbook.models import AgreedAction, TeamAreaView
 from tests.factories import UserFactory
-
-AREAS = [
-    "outcomes",
-    "leadership",
-    "partnership",
-    "practice",
-    "participation",
-    "performance",
-    "resources",
-    "innovation",
-    "commissioning",
-]
+from tests.reviews.self_assessment.test_self_assessment import AREAS
 
 
 class Region:

@@ -18,21 +18,11 @@ from reviews.self_assessment.models import SelfAssessment
 from reviews.self_assessment.selectors import self_assessment_for_review
 from reviews.workbook.models import TeamAreaView
 from reviews.workbook.services import verbal_feedback as services
+from tests.reviews.self_assessment.test_self_assessment import AREAS
 from tests.reviews.workbook.test_notebook import letter_at, visit  # noqa: F401
 from tests.reviews.workbook.test_verbal_feedback import given
 
 D = datetime.date
-AREAS = [
-    "outcomes",
-    "leadership",
-    "partnership",
-    "practice",
-    "participation",
-    "performance",
-    "resources",
-    "innovation",
-    "commissioning",
-]
 
 
 def submitted(review, by, year, ratings, *, at=None):

@@ -190,12 +190,6 @@ def emerging_issue_recipients(review: Review, *, on: datetime.date) -> list[User
 # Where a hypothesis comes from (R18, R40) ---------------------------------------------------
 
 
-def desk_self_assessment(review: Review) -> SelfAssessment | None:
-    """The host's self-assessment the desk analysis reads (R17, R18): the same one the
-    team's view is set against (``self_assessment_for_review``). One query."""
-    return self_assessment_for_review(review)
-
-
 @dataclasses.dataclass(frozen=True)
 class HypothesisSourceChoice:
     """A key weakness or key line of enquiry of a self-assessment that a hypothesis may

@@ -20,6 +20,7 @@ from reviews.review import permissions as review_permissions
 from reviews.review import states
 from reviews.review.models import Review, ReviewKind, ReviewState, TeamMember, TeamRole
 from reviews.review.selectors import team_in
+from reviews.self_assessment.selectors import self_assessment_for_review
 from reviews.workbook import permissions
 from reviews.workbook import selectors as notebook_selectors
 from reviews.workbook.models import ConferenceCall, Hypothesis, HypothesisComment, Method, Proposal
@@ -81,9 +82,7 @@ def hypotheses_save(*, review: Review, drafts: list[dict], by: User) -> list[Hyp
             raise ValidationError({f"{n}-proposal": "Propose to investigate or to park it."})
     sources = {
         s.value: s
-        for s in notebook_selectors.hypothesis_sources(
-            notebook_selectors.desk_self_assessment(review)
-        )
+        for s in notebook_selectors.hypothesis_sources(self_assessment_for_review(review))
     }
     for n, draft in enumerate(drafts, start=1):
         if draft.get("source") and draft["source"] not in sources:

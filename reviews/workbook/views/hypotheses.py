@@ -15,6 +15,7 @@ from reviews.review import selectors
 from reviews.review.models import Review, TeamRole
 from reviews.review.teams import ON_SITE_ROLES
 from reviews.review.views import _review
+from reviews.self_assessment.selectors import self_assessment_for_review
 from reviews.workbook import permissions
 from reviews.workbook import selectors as workbook_selectors
 from reviews.workbook.forms import (
@@ -36,7 +37,7 @@ def _desk_analysis(review: Review, today) -> dict:
     lead = review.team.filter(role=TeamRole.LEAD).select_related("person").first()
     # The host's latest submitted self-assessment up to the review's year gives the key
     # lines of enquiry (R17, R18), and the weaknesses and lines a hypothesis rests on (R40).
-    self_assessment = workbook_selectors.desk_self_assessment(review)
+    self_assessment = self_assessment_for_review(review)
     return {
         "host_dcs": post_holder(kind=PostKind.DCS, local_authority=review.host, on=today),
         "lead": lead.person if lead else None,

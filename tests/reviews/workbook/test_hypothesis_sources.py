@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.self_assessment.models import SelfAssessment, SelfAssessmentTemplate
+from reviews.self_assessment.selectors import self_assessment_for_review
 from reviews.workbook.models import Hypothesis
-from reviews.workbook.selectors import desk_self_assessment, hypothesis_sources
+from reviews.workbook.selectors import hypothesis_sources
 from reviews.workbook.services import hypotheses as service
 from tests.calendar_planner.people import review
 from tests.reviews.workbook.test_hypotheses import DRAFTS, team_for
@@ -55,18 +56,18 @@ def submitted(local_authority, year, by, *, weaknesses=WEAKNESSES, kloes=KLOES, 
 
 def test_the_sources_are_the_weaknesses_as_numbered_and_the_non_empty_kloe_lines(pctr):
     subject, people = pctr
-    assert hypothesis_sources(desk_self_assessment(subject)) == []
+    assert hypothesis_sources(self_assessment_for_review(subject)) == []
     sa = submitted(subject.host, 2026, people["host_dcs"])
-    assert [(s.value, s.text) for s in hypothesis_sources(desk_self_assessment(subject))] == [
+    assert [(s.value, s.text) for s in hypothesis_sources(self_assessment_for_review(subject))] == [
         ("weakness-1", "Thresholds are applied unevenly at the front door."),
         ("weakness-3", "Agency staff miss supervision."),
         ("kloe-1", "How well are thresholds understood by partners?"),
         ("kloe-2", "Is supervision reflective?"),
     ]
     # The review's year's own, else the latest before it; never a later one.
-    assert desk_self_assessment(subject) == sa
+    assert self_assessment_for_review(subject) == sa
     submitted(subject.host, 2028, people["host_dcs"])
-    assert desk_self_assessment(subject) == sa
+    assert self_assessment_for_review(subject) == sa
 
 
 def test_the_lead_chooses_a_source_and_its_words_come_from_the_record(pctr):

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 
 from emslirp.models import PdfDownload, Region, StoredPdf
 from reviews.review.models import Review
-from reviews.self_assessment.models import SelfAssessment
+from reviews.self_assessment.models import SelfAssessment, SelfAssessmentState
 from reviews.workbook.models import AgreedAction, Finding
 
 
@@ -91,6 +91,20 @@ class Progress(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
 
 
+class ActionProgressQuerySet(models.QuerySet):
+    def shared(self, *, also_in: SelfAssessment | None = None):
+        """The reports others may read (R29, R38): those made in a review's desk analysis,
+        and those made in a self-assessment once the LA has submitted it. A draft's
+        reports are the LA's until then; ``also_in`` adds one draft's own, for the page
+        where its writers report."""
+        shown = Q(self_assessment__isnull=True) | Q(
+            self_assessment__state=SelfAssessmentState.SUBMITTED
+        )
+        if also_in is not None:
+            shown |= Q(self_assessment=also_in)
+        return self.filter(shown)
+
+
 class ActionProgress(models.Model):
     """What the host says of an agreed action of a final letter, in a later self-assessment
     or in the desk analysis of its next review (R38). Each report is kept; the latest is
@@ -119,6 +133,8 @@ class ActionProgress(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField()
+
+    objects = ActionProgressQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "recorded_at", "pk"]

@@ -35,16 +35,16 @@ class FollowedAction:
         return self.history[-1] if self.history else None
 
 
-def _agreed_of_final_letters():
+def _agreed_of_final_letters(*, also_in: SelfAssessment | None = None):
     return (
         AgreedAction.objects.filter(host_agrees=True, review__letter__state=LetterState.FINAL)
         .select_related("review__letter", "review__host")
         .prefetch_related(
             Prefetch(
                 "progress",
-                queryset=ActionProgress.objects.select_related(
-                    "recorded_by", "self_assessment", "review"
-                ).order_by("recorded_at", "pk"),
+                queryset=ActionProgress.objects.shared(also_in=also_in)
+                .select_related("recorded_by", "self_assessment", "review")
+                .order_by("recorded_at", "pk"),
             )
         )
         .order_by("review__starts_on", "review_id", "number")
@@ -59,7 +59,7 @@ def actions_carried_into_self_assessment(self_assessment: SelfAssessment) -> lis
     """The agreed actions of the LA's final letters issued before the self-assessment was
     started. Two queries."""
     return _followed(
-        _agreed_of_final_letters().filter(
+        _agreed_of_final_letters(also_in=self_assessment).filter(
             review__host_id=self_assessment.local_authority_id,
             review__letter__issued_at__lt=self_assessment.started_at,
         )

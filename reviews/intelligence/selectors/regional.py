@@ -135,7 +135,8 @@ def regional_picture(
     )
     assessments = [(la_id, y, held) for la_id, y, held, _ in submitted]
     latest = (
-        ActionProgress.objects.filter(action=OuterRef("pk"))
+        ActionProgress.objects.shared()
+        .filter(action=OuterRef("pk"))
         .order_by("-recorded_at", "-pk")
         .values("status")[:1]
     )

@@ -166,7 +166,8 @@ def action_trace(action: AgreedAction) -> ActionTrace:
     )
     follow_up = [
         ProgressReport(progress=p, where=_where(p))
-        for p in ActionProgress.objects.filter(action=action)
+        for p in ActionProgress.objects.shared()
+        .filter(action=action)
         .select_related("recorded_by", "self_assessment", "review")
         .order_by("-recorded_at", "-pk")
     ]

@@ -22,6 +22,7 @@ from reviews.letter.models import Letter, LetterState
 from reviews.review.models import TeamRole
 from reviews.review.services import team_assign
 from reviews.self_assessment import services as sa_services
+from reviews.self_assessment.models import SelfAssessment
 from reviews.workbook.models import AgreedAction
 from reviews.workbook.services import verbal_feedback as feedback
 from tests.calendar_planner.people import holder, review
@@ -72,6 +73,18 @@ def draft(earlier):
     review_, people, _ = earlier
     return sa_services.self_assessment_start(
         local_authority=review_.host, by=people["host_dcs"], on=TODAY
+    )
+
+
+def submit(self_assessment, by):
+    """The LA submits ``self_assessment``: its reports are then read by others (R29, R38)."""
+    SelfAssessment.objects.filter(pk=self_assessment.pk).update(
+        state="submitted",
+        signed_name="Hana Host",
+        signed_position="DCS",
+        signed_on=TODAY,
+        submitted_at=timezone.now(),
+        submitted_by=by,
     )
 
 
@@ -281,6 +294,16 @@ def test_the_next_team_sees_the_history_before_drafting(
     )
     subject, team = next_review(east_midlands, coordinator)
     hypotheses = reverse("reviews:hypotheses", args=[subject.pk])
+    # A report in a self-assessment still in draft is the LA's own (R29): the next team and
+    # the coordinator see the action, not the words, until it is submitted.
+    for person in (team["lead"], coordinator):
+        client.force_login(person)
+        html = client.get(review_url(subject)).content.decode()
+        assert "Give the front door one threshold (1)." in html
+        assert "Waiting for the new system." not in html
+    client.force_login(team["lead"])
+    assert "Waiting for the new system." not in client.get(hypotheses).content.decode()
+    submit(draft, people["host_dcs"])
     for name in ("lead", "data", "qa"):
         client.force_login(team[name])
         html = client.get(hypotheses).content.decode()
@@ -342,7 +365,9 @@ def test_a_savs_host_sees_nothing_of_its_desk_analysis(
                 review=subject,
                 by=people[name],
             )
-    # The team reads the host's report from the self-assessment; a SAV's core member not.
+    # The team reads the host's report from the self-assessment once submitted; a SAV's
+    # core member not.
+    submit(draft, people["host_dcs"])
     client.force_login(team["lead"])
     assert (
         "Begun in two teams."
@@ -487,6 +512,7 @@ def test_the_hypotheses_page_shows_the_actions_in_the_same_queries_however_many(
             self_assessment=sa,
             by=people["host_dcs"],
         )
+    submit(sa, people["host_dcs"])
     subject, team = next_review(east_midlands, coordinator)
     client.force_login(team["lead"])
     with django_assert_num_queries(22):

@@ -330,3 +330,37 @@ def test_the_final_letter_page_with_its_trace_links_has_its_query_count_pinned(
     with django_assert_num_queries(11):
         response = client.get(reverse("reviews:letter", args=[review.pk]))
     assert [a.number for a in response.context["traceable_actions"]] == list(range(1, count + 1))
+
+
+def test_a_report_in_a_self_assessment_still_in_draft_is_not_traced_until_submitted(
+    client, pctr, on_day
+):
+    """R29, R38: a draft self-assessment is the LA's own; so are the reports typed into it."""
+    from reviews.self_assessment.models import SelfAssessment
+
+    review, people = pctr
+    at_state(review, people, "final")
+    on_day(D(2027, 3, 20))
+    sa = submitted(review.host, 2027, people["host_dcs"])
+    SelfAssessment.objects.filter(pk=sa.pk).update(
+        state="draft", signed_on=None, submitted_at=None, submitted_by=None
+    )
+    first = action(review, 1)
+    ActionProgress.objects.create(
+        action=first,
+        status=Progress.IN_PROGRESS,
+        commentary="Words still in draft.",
+        self_assessment=sa,
+        recorded_by=people["host_dcs"],
+        recorded_at=timezone.now(),
+    )
+    client.force_login(people["lead"])
+    assert "Words still in draft." not in client.get(url(first)).content.decode()
+    assert action_trace(trace_action_get(first.pk)).follow_up == []
+    SelfAssessment.objects.filter(pk=sa.pk).update(
+        state="submitted",
+        signed_on=sa.signed_on,
+        submitted_at=sa.submitted_at,
+        submitted_by=sa.submitted_by,
+    )
+    assert "Words still in draft." in client.get(url(first)).content.decode()

@@ -13,6 +13,7 @@ from reviews.review.models import (
     TeamRole,
 )
 from reviews.review.permissions import ReviewAccess
+from reviews.workbook.permissions import verbal_feedback_rights
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,11 +49,13 @@ def letter_rights(access: ReviewAccess, *, shared: bool, final: bool) -> LetterR
 
 def action_trace_readable(access: ReviewAccess, *, letter_state: str | None) -> bool:
     """Who may follow an agreed action of the review back to where it came from and on to
-    its follow-up (R40): once the letter is final, exactly those who read the final
-    letter; before then, the lead and the QA, who read the draft from the start. The host
-    reads the trace with the final letter, which is theirs (R23)."""
+    its follow-up (R40). The trace shows the findings, their evidence and the methods, the
+    verbal feedback record's material: once the letter is final, those who read both the
+    final letter and that record (the team and the host's leaders; never the coordinator,
+    to whom R29 shows no finding); before then, the lead and the QA, who read the draft
+    from the start."""
     final = letter_state == LetterState.FINAL
     rights = letter_rights(access, shared=final, final=final)
     if final:
-        return rights.read_final
+        return rights.read_final and verbal_feedback_rights(access, given=True).read
     return rights.read_draft

@@ -203,7 +203,9 @@ def test_the_host_dcs_reads_the_chain_once_the_letter_is_final(client, pctr, on_
     assert "The host did not agree this action at the verbal feedback" in page
 
 
-FINAL_READERS = {"lead", "qa", "data", "member", "host_dcs", "host_ad", "coordinator"}
+# The final letter's readers who also read the verbal feedback record: the coordinator
+# reads the letter but no finding (R29), so not the trace.
+FINAL_READERS = {"lead", "qa", "data", "member", "host_dcs", "host_ad"}
 
 
 @pytest.mark.parametrize("state", ["draft", "shared", "final"])
@@ -317,6 +319,11 @@ def test_the_letter_and_the_verbal_feedback_record_link_each_action_to_its_trace
         client.force_login(people[who])
         page = client.get(feedback_url).content.decode()
         assert [link in page for link in links] == [True, True, True], who
+    # The coordinator reads the final letter, not its findings: no link to follow (R29).
+    client.force_login(people["coordinator"])
+    page = client.get(letter_url).content.decode()
+    assert "Trace action" not in page
+    assert not any(link in page for link in links)
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -3,8 +3,9 @@
 The coordinator of a region sees everything for it, LA by LA. A DCS sees their own LA in
 full and the rest of their region only in aggregate: never a figure that could point at
 what another LA's letter or self-assessment said. A figure resting on fewer than
-``MIN_LAS_BEHIND_A_FIGURE`` LAs is withheld from them, and a total they see is the sum of
-the figures they see, so no hidden figure can be worked out by subtraction.
+``MIN_LAS_BEHIND_A_FIGURE`` LAs besides their own is withheld from them, and a total they
+see is the sum of the figures they see, so no hidden figure can be worked out by
+subtraction.
 """
 
 import dataclasses
@@ -30,15 +31,16 @@ class IntelligenceScope:
         return self.coordinator or local_authority_id in self.own_local_authority_ids
 
     def shows_figure(self, local_authority_ids) -> bool:
-        """Whether an aggregate resting on these LAs may be shown: always to the
-        coordinator; to a DCS only when at least three LAs are behind it, or when it
-        rests on their own LA alone."""
-        behind = frozenset(local_authority_ids)
+        """Whether a figure of the region resting on these LAs may be shown: always to
+        the coordinator; to a DCS only when at least three LAs besides their own are
+        behind it. Their own LA's figure stands beside the region's, so a figure of their
+        own and two others would give the two others' by subtraction; and their own LA
+        alone is not enough either, so a gap never tells "no other LA" from "one or
+        two"."""
         if self.coordinator:
             return True
-        if behind and behind <= self.own_local_authority_ids:
-            return True
-        return len(behind) >= MIN_LAS_BEHIND_A_FIGURE
+        others = frozenset(local_authority_ids) - self.own_local_authority_ids
+        return len(others) >= MIN_LAS_BEHIND_A_FIGURE
 
 
 def intelligence_scope(

@@ -78,16 +78,6 @@ class Picture:
         return iter(self.charts.values())
 
 
-def _may_show(scope: IntelligenceScope, behind) -> bool:
-    """Whether a figure of the region resting on the LAs ``behind`` may be shown: to a DCS
-    only if at least three LAs besides their own are behind it. Their own LA alone is not
-    enough either: their own figure is shown beside it, and a gap must not tell "no
-    other LA" from "one or two"."""
-    if scope.coordinator:
-        return True
-    return scope.shows_figure(frozenset(behind) - scope.own_local_authority_ids)
-
-
 def _areas() -> list[dict]:
     template = SelfAssessmentTemplate.objects.order_by("-number").only("structure").first()
     return template.areas if template else []
@@ -200,7 +190,7 @@ def _themes(scope, las, rows) -> Chart:
     header.append("Tags in your authority" if own else "Authorities")
     table = []
     for (year, theme, kind), (n, behind, mine) in sorted(cells.items()):
-        if not _may_show(scope, behind):
+        if not scope.shows_figure(behind):
             if own and mine:
                 table.append([year, theme, KIND_NAMES[kind], None, mine])
             continue
@@ -241,7 +231,7 @@ def _ratings(scope, las, areas, assessments, year) -> Chart:
     any_mean = False
     for a in areas:
         behind = {la for la, r in ratings.items() if r[a["key"]] is not None}
-        if behind and _may_show(scope, behind):
+        if behind and scope.shows_figure(behind):
             mean_row.append(round(mean(ratings[la][a["key"]] for la in behind), 1))
             any_mean = True
         else:
@@ -281,7 +271,7 @@ def _trends(scope, areas, assessments) -> Chart:
         for a in areas:
             rated = by.get((y, a["key"]), {})
             mine = [r for la, r in rated.items() if la in scope.own_local_authority_ids]
-            if rated and _may_show(scope, rated):
+            if rated and scope.shows_figure(rated):
                 row = [y, a["name"], round(mean(rated.values()), 1), len(rated)]
             elif own and mine:
                 row = [y, a["name"], None, None]
@@ -334,7 +324,7 @@ def _actions(scope, las, actions) -> Chart:
             if (y, status) not in cells:
                 continue
             n, behind, mine = cells[(y, status)]
-            shown = _may_show(scope, behind)
+            shown = scope.shows_figure(behind)
             if not shown and not (own and mine):
                 continue
             table.append([y, name, n if shown else None, mine if own else _names(las, behind)])
@@ -397,7 +387,7 @@ def _awareness(scope, areas, submitted, views) -> Chart:
             continue
         behind = {la for la, _ in found}
         mine = [g for la, g in found if la in scope.own_local_authority_ids]
-        if _may_show(scope, behind):
+        if scope.shows_figure(behind):
             diffs = [g for _, g in found]
             row = [
                 a["name"],

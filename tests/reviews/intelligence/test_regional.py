@@ -373,3 +373,20 @@ def test_a_gap_beside_the_dcs_own_figure_does_not_tell_none_from_a_few(
     assert [row[:5] for row in charts["trends"].rows][:1] == [
         [2025, "Outcomes: how well they are being achieved", None, None, 2]
     ]
+
+
+def test_a_dcs_sees_a_figure_only_with_three_las_besides_their_own_behind_it():
+    """R28: their own LA's figure stands beside the region's, so their own LA never counts
+    towards the three; a coordinator sees every figure."""
+    from reviews.intelligence.permissions import IntelligenceScope
+
+    dcs = IntelligenceScope(region=None, coordinator=False, own_local_authority_ids=frozenset({1}))
+    assert not dcs.shows_figure({1})
+    assert not dcs.shows_figure({1, 2, 3})
+    assert not dcs.shows_figure({2, 3})
+    assert dcs.shows_figure({1, 2, 3, 4})
+    assert dcs.shows_figure({2, 3, 4})
+    coordinator = IntelligenceScope(
+        region=None, coordinator=True, own_local_authority_ids=frozenset()
+    )
+    assert coordinator.shows_figure({2})

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.intelligence.models import Theme, ThemeTag
+from reviews.intelligence.permissions import intelligence_scope
+from reviews.intelligence.selectors.regional import regional_picture
 from reviews.intelligence.selectors.tagging import tagging_items, text_words
-from reviews.intelligence.selectors.themes import ThemeCount, theme_counts
 from reviews.intelligence.services import themes as service
 from reviews.intelligence.themes import STARTING_THEMES
 from reviews.letter import pdf as letter_pdf
@@ -636,9 +637,11 @@ def test_words_leave_out_stop_words_and_fold_plurals():
 # The figures the regional page reads -------------------------------------------------------
 
 
-def test_theme_counts_by_year_and_kind_with_the_las_behind_each(
-    coordinator, east_midlands, final, django_assert_num_queries
+def test_the_regional_picture_counts_tags_by_year_and_kind_with_the_las_behind_each(
+    coordinator, east_midlands, final
 ):
+    """R28: a tag counts once its letter is final, under the year the review's slot starts,
+    retired themes included."""
     review, people, _ = final
     findings, actions = _items(review)
     neglect = theme_named(east_midlands, "Neglect")
@@ -658,11 +661,11 @@ def test_theme_counts_by_year_and_kind_with_the_las_behind_each(
         hypothesis=hypothesis, text="F.", written_by=people["lead"], written_at=now, updated_at=now
     )
     _tag(other, neglect, coordinator, finding=stray)
-    rutland = review.host_id
-    year = review.onsite_from.year
-    with django_assert_num_queries(1):
-        counts = theme_counts(east_midlands)
-    assert counts == {
-        (neglect.pk, year, "pctr"): ThemeCount(2, frozenset({rutland})),
-        (abuse.pk, year, "pctr"): ThemeCount(1, frozenset({rutland})),
-    }
+    scope = intelligence_scope(coordinator, east_midlands, on=timezone.localdate())
+    picture = regional_picture(scope=scope, year=None, today=timezone.localdate(), draw=False)
+    themes = picture.charts["themes"]
+    year = review.starts_on.year
+    assert themes.rows == [
+        [year, "Domestic abuse", "PCTR", 1, "Rutland"],
+        [year, "Neglect", "PCTR", 2, "Rutland"],
+    ]

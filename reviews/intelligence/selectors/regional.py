@@ -14,10 +14,10 @@ Reflections are never read here.
 import dataclasses
 from collections import defaultdict
 from statistics import mean
+from types import SimpleNamespace
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 
 from emslirp.models import LocalAuthority, Region
 from reviews.intelligence.charts import chart_svg
@@ -30,6 +30,7 @@ from reviews.self_assessment.models import (
     SelfAssessmentState,
     SelfAssessmentTemplate,
 )
+from reviews.self_assessment.selectors import self_assessment_for_review_among
 from reviews.workbook.models import AgreedAction, TeamAreaView
 
 CHARTS = ("themes", "ratings", "trends", "actions", "awareness")
@@ -121,9 +122,9 @@ def regional_picture(
     submitted = list(
         SelfAssessment.objects.filter(
             local_authority__region=region, state=SelfAssessmentState.SUBMITTED
-        ).values_list("local_authority_id", "year", "areas", "submitted_at")
+        ).only("local_authority_id", "year", "areas", "state", "submitted_at")
     )
-    assessments = [(la_id, y, held) for la_id, y, held, _ in submitted]
+    assessments = [(sa.local_authority_id, sa.year, sa.areas) for sa in submitted]
     latest = (
         ActionProgress.objects.shared()
         .filter(action=OuterRef("pk"))
@@ -142,7 +143,13 @@ def regional_picture(
         TeamAreaView.objects.filter(review__host__region=region, **_final())
         .annotate(year=ExtractYear("review__starts_on"))
         .values_list(
-            "review_id", "review__host_id", "year", "area", "rating", "review__onsite_from"
+            "review_id",
+            "review__host_id",
+            "year",
+            "area",
+            "rating",
+            "review__starts_on",
+            "review__onsite_from",
         )
     )
     years = sorted(
@@ -348,25 +355,22 @@ def _actions(scope, las, actions) -> Chart:
 
 
 def _awareness(scope, areas, submitted, views) -> Chart:
-    # The self-rating the team's view is set against is the one the LA gave before the
-    # visit, as on the LA's own page (``self_assessment_for_review``): of the review's year
-    # or an earlier one, the latest submitted before the first on-site day. A rating given
-    # after hearing the team is no measure of self-awareness.
+    # The self-rating the team's view is set against is the one the LA's own page sets it
+    # against (``self_assessment_for_review_among``: the latest of the review's year or
+    # earlier submitted before the first on-site day), chosen from the rows already read.
     by_la: dict = defaultdict(list)
-    for la_id, y, held, at in submitted:
-        if at is not None:
-            by_la[la_id].append((y, timezone.localdate(at), held if isinstance(held, dict) else {}))
+    for sa in submitted:
+        by_la[sa.local_authority_id].append(sa)
     names = {a["key"]: a["name"] for a in areas}
     gaps: dict = defaultdict(list)
-    for _review, la_id, y, area, team, visit in views:
-        earlier = [
-            (sy, on, held)
-            for sy, on, held in by_la.get(la_id, [])
-            if sy <= y and (visit is None or on < visit)
-        ]
-        if not earlier or area not in names:
+    for _review, la_id, _year, area, team, starts_on, onsite_from in views:
+        if area not in names:
             continue
-        own_rating = _rating(max(earlier, key=lambda t: (t[0], t[1]))[2].get(area, {}))
+        visit = SimpleNamespace(host_id=la_id, starts_on=starts_on, onsite_from=onsite_from)
+        held = self_assessment_for_review_among(by_la.get(la_id, []), visit)
+        if held is None:
+            continue
+        own_rating = _rating((held.areas if isinstance(held.areas, dict) else {}).get(area, {}))
         if own_rating is not None:
             gaps[area].append((la_id, own_rating - team))
     own = not scope.coordinator

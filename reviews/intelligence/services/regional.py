@@ -2,18 +2,14 @@
 worker with that reader's scope, kept with its SHA-256, handed only to readers of the same
 scope, and every download recorded (R33)."""
 
-import hashlib
 import logging
-import time
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.template import loader
 from django.utils import timezone
 
-from emslirp.models import PdfState, User
-from emslirp.pdf import html_to_pdf
+from emslirp.models import PdfState, Region, User
+from emslirp.pdf import template_to_pdf
 from emslirp.queue import task_after_commit
 from reviews.intelligence.models import RegionalReport
 from reviews.intelligence.permissions import IntelligenceScope
@@ -55,6 +51,9 @@ def regional_report_request(*, scope: IntelligenceScope, year: int, by: User) ->
     heat map. One being made for the same scope and year is returned instead of asking
     again. Nothing is rendered here."""
     key = regional_report_key(scope)
+    # The region's row is the lock: two asks at once (two tabs, two DCSs of one LA) wait
+    # for each other, and the second finds the first's report being made.
+    Region.objects.select_for_update().filter(pk=scope.region.pk).first()
     waiting = (
         RegionalReport.objects.select_for_update()
         .filter(region=scope.region, scope_key=key, year=year, state=PdfState.PENDING)
@@ -77,20 +76,12 @@ def regional_report_render(*, report: RegionalReport) -> RegionalReport:
     report = RegionalReport.objects.defer("content").select_related("region").get(pk=report.pk)
     if report.state == PdfState.READY:
         return report
-    started = time.perf_counter()
     try:
         scope = regional_report_scope(report)
         picture = regional_picture(scope=scope, year=report.year, today=timezone.localdate())
-        html = loader.render_to_string(
-            PDF_TEMPLATE,
-            {
-                "picture": picture,
-                "scope": scope,
-                "made_on": timezone.localdate(),
-                "service_name": settings.SERVICE_NAME,
-            },
+        content, digest, seconds = template_to_pdf(
+            PDF_TEMPLATE, {"picture": picture, "scope": scope, "made_on": timezone.localdate()}
         )
-        content = html_to_pdf(html)
     except Exception as error:
         logger.exception("regional report %s could not be made", report.pk)
         RegionalReport.objects.filter(pk=report.pk, state=PdfState.PENDING).update(
@@ -98,11 +89,10 @@ def regional_report_render(*, report: RegionalReport) -> RegionalReport:
         )
         report.refresh_from_db()
         return report
-    seconds = time.perf_counter() - started
     RegionalReport.objects.filter(pk=report.pk, state=PdfState.PENDING).update(
         state=PdfState.READY,
         content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=digest,
         size=len(content),
         rendered_at=timezone.now(),
         render_seconds=seconds,

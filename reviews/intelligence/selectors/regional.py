@@ -152,13 +152,17 @@ def regional_picture(
             "review__onsite_from",
         )
     )
-    years = sorted(
-        {r["year"] for r in themes}
-        | {y for _, y, _ in assessments}
-        | {y for y, _, _ in actions}
-        | {y for _, _, y, *_ in views}
+    rated: dict = defaultdict(set)
+    for la_id, y, _ in assessments:
+        rated[y].add(la_id)
+    # A year is offered (and chosen first) only where the reader sees something of it: a
+    # year whose only record is another LA's, hidden by the floor, is never named to a
+    # DCS, so the list does not tell them that LA was active (R28).
+    rated_years = sorted(
+        y
+        for y, ids in rated.items()
+        if scope.shows_figure(ids) or ids & scope.own_local_authority_ids
     )
-    rated_years = sorted({y for _, y, _ in assessments})
     if year is None:
         year = rated_years[-1] if rated_years else today.year
     charts = {
@@ -168,6 +172,12 @@ def regional_picture(
         "actions": _actions(scope, las, actions),
         "awareness": _awareness(scope, areas, submitted, views),
     }
+    years = sorted(
+        set(rated_years)
+        | {row[0] for row in charts["themes"].rows}
+        | {row[0] for row in charts["actions"].rows}
+        | ({y for _, _, y, *_ in views} if scope.coordinator else set())
+    )
     for chart in charts.values():
         chart.svg = chart_svg(chart) if chart.rows and draw else ""
         if not scope.coordinator:

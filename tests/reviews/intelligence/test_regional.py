@@ -390,3 +390,18 @@ def test_a_dcs_sees_a_figure_only_with_three_las_besides_their_own_behind_it():
         region=None, coordinator=True, own_local_authority_ids=frozenset()
     )
     assert coordinator.shows_figure({2})
+
+
+def test_a_year_only_another_la_was_active_in_is_never_offered_to_a_dcs(
+    client, dcs, coordinator, east_midlands, data, world
+):
+    """R28: a year whose only record is one other LA's (a self-assessment, a final letter
+    and its actions) is not in a DCS's list of years, nor chosen for them; the coordinator
+    sees it."""
+    data.self_assessment("Derby City", 2019, [3] * 9)
+    lone = data.review("Derby City", 2019)
+    data.action(lone, themes=["Neglect"], progress=[Progress.DONE])
+    assert 2019 in page(client, coordinator, east_midlands).context["year_choices"]
+    response = page(client, dcs, east_midlands)
+    assert 2019 not in response.context["year_choices"]
+    assert response.context["picture"].year == YEAR

@@ -165,15 +165,26 @@ def test_a_dcs_sees_their_own_authority_and_only_aggregates_of_three_others(
     for name in others(east_midlands):
         assert name not in html
     assert "Neglect" not in html
-    # Derby City's own rating of leadership (1) shows nowhere: the region mean does.
-    assert "2.2" in html
+    # Derby City's own rating of leadership (1) shows nowhere: the ratings table holds
+    # Rutland's row and the region's mean, nothing else.
+    table = html[html.index('id="table-ratings"') :]
+    table = table[: table.index("</table>")]
+    assert table.count("<tr") == 3  # the header, Rutland, the region's mean
+    assert ">2.2<" in table
 
 
 def test_a_dcs_export_holds_what_their_page_holds(client, dcs, east_midlands, world):
+    charts = page(client, dcs, east_midlands).context["picture"].charts
     for chart in ("themes", "ratings", "trends", "actions", "awareness"):
         as_csv = export(client, dcs, east_midlands, chart, "csv")
         as_xlsx = export(client, dcs, east_midlands, chart, "xlsx")
         assert as_csv.status_code == as_xlsx.status_code == 200
+        # Row for row the page's table, a withheld figure "Not shown" (R28): nothing more.
+        shown = [charts[chart].header] + [
+            ["Not shown" if v is None else v for v in row] for row in charts[chart].rows
+        ]
+        assert csv_rows(as_csv) == [[str(v) for v in row] for row in shown], chart
+        assert xlsx_rows(as_xlsx)[: len(shown)] == shown, chart
         text = as_csv.content.decode("utf-8-sig") + repr(xlsx_rows(as_xlsx))
         for name in others(east_midlands):
             assert name not in text, (chart, name)

@@ -71,6 +71,20 @@ def test_a_dcs_gets_a_report_of_their_own_scope_and_never_the_coordinators(
     for name in regional.others(east_midlands):
         assert name not in text
     assert "Neglect" not in text
+    # What the page says to them, the PDF says: each chart's summary, and each figure of
+    # its table (a table's cells wrap, so each figure is looked for on its own).
+    charts = regional.page(client, dcs, east_midlands, year=2025).context["picture"].charts
+    words = text.split()
+    for chart in charts.values():
+        assert " ".join(chart.summary.split()) in text, chart.key
+        for row in chart.rows:
+            for v in row:
+                figure = "Not shown" if v is None else str(v)
+                assert (figure in words) if " " not in figure else (figure.split()[0] in words), (
+                    chart.key,
+                    row,
+                    figure,
+                )
     # Nor does the coordinator get the DCS's.
     assert download(client, coordinator, east_midlands, mine).status_code == 404
 
